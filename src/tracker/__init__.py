@@ -1,0 +1,3 @@
+"""Campaign tracker for the Kimberley Process Civil Society Coalition."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,73 @@
+"""The audit log: every insert, update, delete and restore of an activity, with snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.models import Activity, AuditEntry
+
+
+def activity_snapshot(activity: Activity) -> dict[str, Any]:
+    """The activity as plain JSON values, names instead of ids, for the log and diffs."""
+    return {
+        "id": activity.id,
+        "version": activity.version,
+        "date": activity.activity_date.isoformat(),
+        "forum": activity.forum.name,
+        "event": activity.event.name if activity.event else None,
+        "themes": [t.name for t in activity.themes],
+        "activity_type": activity.activity_type,
+        "title": activity.title,
+        "description": activity.description,
+        "organisations": [o.name for o in activity.organisations],
+        "country": activity.country,
+        "effort_days": activity.effort_days,
+        "cost_usd": activity.cost_usd,
+        "outcome": activity.outcome,
+        "evidence_urls": activity.evidence_urls.split("\n") if activity.evidence_urls else [],
+        "confidentiality": activity.confidentiality,
+        "external_id": activity.external_id,
+        "deleted": activity.deleted_at is not None,
+    }
+
+
+def record(
+    session: Session,
+    actor: str,
+    action: str,
+    activity: Activity,
+    before: dict[str, Any] | None,
+) -> AuditEntry:
+    session.flush()
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        entity="activity",
+        entity_id=activity.id,
+        before=before,
+        after=activity_snapshot(activity),
+    )
+    session.add(entry)
+    return entry
+
+
+def history(session: Session, activity_id: int) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "activity", AuditEntry.entity_id == activity_id)
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    ignored = {"version"}
+    return {
+        key: (before.get(key), after.get(key))
+        for key in sorted(set(before) | set(after))
+        if key not in ignored and before.get(key) != after.get(key)
+    }

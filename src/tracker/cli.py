@@ -1,0 +1,108 @@
+"""The ``tracker`` command. Each subcommand opens the database the way the app does
+(``DATABASE_URL`` honoured, migrations applied) and calls the same services."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker import config, database
+from tracker.demo import seed_demo
+from tracker.errors import TrackerError
+from tracker.i18n import _
+from tracker.models import Base
+from tracker.reference_data import load_reference_data
+
+
+def _init_db(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    with database.session_factory(engine).begin() as session:
+        report = load_reference_data(session)
+    created = ", ".join(f"{n} {t}" for t, n in sorted(report.created.items())) or _("nothing new")
+    updated = ", ".join(f"{n} {t}" for t, n in sorted(report.updated.items())) or _("nothing")
+    print(_("Database ready at {url} (schema {revision}).").format(
+        url=engine.url.render_as_string(hide_password=True),
+        revision=database.head_revision()))
+    print(_("Reference data: created {created}; updated {updated}.").format(created=created, updated=updated))
+    return 0
+
+
+def _seed_demo(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        if args.if_empty and database.count_activities(session) > 0:
+            print(_("The database already holds activities: demo data not loaded."))
+            return 0
+        added = seed_demo(session)
+    if added:
+        print(_("Loaded {n} activities of illustrative demo data.").format(n=added))
+    else:
+        print(_("Demo data is already loaded: nothing added."))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    engine = database.make_engine()
+    url = engine.url.render_as_string(hide_password=True)
+    print(_("Database: {url}").format(url=url))
+    try:
+        revision = database.current_revision(engine)
+    except SQLAlchemyError:
+        print(_("Problem: the tracker could not connect to the database: check DATABASE_URL "
+                "and that the database server is running."), file=sys.stderr)
+        return 1
+    head = database.head_revision()
+    print(_("Schema revision: {revision} (this tracker: {head})").format(revision=revision, head=head))
+    if revision != head:
+        print(_("Problem: the schema is not at this tracker's revision: run `tracker init-db`."),
+              file=sys.stderr)
+        return 1
+    with database.session_factory(engine)() as session:
+        for table in Base.metadata.sorted_tables:
+            count = session.scalar(select(func.count()).select_from(table))
+            print(f"  {table.name}: {count}")
+    print(_("OK"))
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
+    "init-db": (_("Create or migrate the database and load the reference data (no activities)."), _init_db),
+    "seed-demo": (_("Load the illustrative demo activities (never done by init-db)."), _seed_demo),
+    "check": (_("Print the database address (no password), schema revision and row counts."), _check),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tracker",
+        description=_("Campaign tracker of the Kimberley Process Civil Society Coalition. "
+                      "Every command uses DATABASE_URL (default: SQLite at {path}).").format(
+            path=config.data_dir() / "tracker.db"),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {name: sub.add_parser(name, help=help_, description=help_) for name, (help_, _f) in COMMANDS.items()}
+    parsers["seed-demo"].add_argument(
+        "--if-empty", action="store_true", help=_("only load the demo data into a database with no activities"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command][1](args)
+    except TrackerError as error:
+        print(_("Error: {message}").format(message=error), file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        print(_("Error: the database refused the operation ({kind}); nothing was changed.").format(
+            kind=type(error).__name__), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""One engine factory, sessions, and the start-up checks every entry point runs.
+
+``open_database()`` is what the app and the CLI call: it connects, refuses a database
+it cannot use with one clear sentence, and applies pending Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker import config
+from tracker.errors import DatabaseUnavailable
+from tracker.i18n import _
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def redacted(url: str) -> str:
+    """The URL with its password hidden, safe to print or log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable DATABASE_URL>"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """The engine for ``url`` (default: ``DATABASE_URL`` or SQLite in ``data/``)."""
+    url = url or config.database_url()
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            _ensure_sqlite_directory(parsed.database)
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+                parsed = parsed.set(drivername="postgresql+psycopg")
+            engine = create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseUnavailable(
+            _("DATABASE_URL is not a database address the tracker can use ({url}): "
+              "use sqlite:///path/to/file.db or postgresql://user:password@host/dbname.").format(
+                url=redacted(url))
+        ) from exc
+    return engine
+
+
+def _ensure_sqlite_directory(database: str | None) -> None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().resolve().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Root passes os.access checks, so prove writability by writing.
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            _("The tracker cannot write to the folder {folder}: give it write permission "
+              "or point DATABASE_URL somewhere writable.").format(folder=folder)
+        ) from exc
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _connection_problem(engine: Engine) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        _("The tracker could not connect to the database at {url}: check DATABASE_URL "
+          "and that the database server is running.").format(
+            url=engine.url.render_as_string(hide_password=True))
+    )
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the schema to the newest revision; refuse a database from a newer tracker."""
+    try:
+        revision = current_revision(engine)
+    except OperationalError as exc:
+        raise _connection_problem(engine) from exc
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if revision is not None and revision not in known:
+        raise DatabaseUnavailable(
+            _("This database was last used by a newer version of the tracker (schema revision "
+              "{revision}): upgrade the tracker before opening it.").format(revision=revision)
+        )
+    if revision != head_revision():
+        try:
+            command.upgrade(alembic_config(engine), "head")
+        except OperationalError as exc:
+            raise DatabaseUnavailable(
+                _("The tracker could not update the database schema ({detail}): check that "
+                  "the database is writable and try again.").format(detail=exc.orig)
+            ) from exc
+    return head_revision()
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Connect, check and migrate: the one way the app and the CLI get an engine."""
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise _connection_problem(engine) from exc
+    migrate(engine)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def table_names(engine: Engine) -> list[str]:
+    return sorted(inspect(engine).get_table_names())
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+
+def count_activities(session: Session) -> int:
+    from tracker.models import Activity
+
+    return session.scalar(select(func.count()).select_from(Activity)) or 0

@@ -1,0 +1,192 @@
+"""The tracker's tables as SQLAlchemy 2 typed models.
+
+Field names follow the brief's vocabulary; ``docs/data-model.md`` maps them onto IATI.
+Schema changes go through Alembic (``tracker/migrations``), never ``create_all``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS, FORUM_CATEGORIES
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Forum(Base):
+    """A body or process the coalition engages in (IATI ``tag``)."""
+
+    __tablename__ = "forums"
+    __table_args__ = (CheckConstraint(_one_of("category", FORUM_CATEGORIES), name="category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    category: Mapped[str] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)
+
+    parent: Mapped[Forum | None] = relationship(remote_side=[id])
+    events: Mapped[list[ForumEvent]] = relationship(back_populates="forum")
+
+
+class ForumEvent(Base):
+    """A dated meeting of a forum (a plenary, a resolution's adoption, a conference)."""
+
+    __tablename__ = "forum_events"
+    __table_args__ = (
+        UniqueConstraint("forum_id", "name", name="forum_event_name"),
+        CheckConstraint("date_precision IN ('day', 'month', 'year')", name="date_precision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # When only the month (or year) is known, start_date is its first day and
+    # date_precision says so: the calendar never invents a day.
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(5), default="day")
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(Text)
+    verified: Mapped[bool] = mapped_column(default=True)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    forum: Mapped[Forum] = relationship(back_populates="events")
+
+
+class Theme(Base):
+    """A campaign theme (IATI ``sector`` with vocabulary 99, the publisher's own)."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Organisation(Base):
+    """A member organisation (IATI ``participating-org``)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+activity_themes = Table(
+    "activity_themes",
+    Base.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id"), primary_key=True, index=True),
+)
+
+activity_organisations = Table(
+    "activity_organisations",
+    Base.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisations.id"), primary_key=True, index=True),
+)
+
+
+class Activity(Base):
+    """One engagement of the coalition: the record staff log."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint(_one_of("activity_type", ACTIVITY_TYPES), name="activity_type"),
+        CheckConstraint(_one_of("confidentiality", CONFIDENTIALITY_LEVELS), name="confidentiality"),
+        CheckConstraint("effort_days >= 0", name="effort_days_not_negative"),
+        CheckConstraint("cost_usd >= 0", name="cost_usd_not_negative"),
+        Index("ix_activities_live_date", "deleted_at", "activity_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    forum_id: Mapped[int] = mapped_column(ForeignKey("forums.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("forum_events.id"), index=True)
+    activity_type: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    effort_days: Mapped[float] = mapped_column(Float, default=0.0)
+    cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    # http(s) URLs, one per line (IATI document-link).
+    evidence_urls: Mapped[str | None] = mapped_column(Text)
+    confidentiality: Mapped[str] = mapped_column(String(12), default="internal")
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    deleted_by: Mapped[str | None] = mapped_column(String(100))
+
+    forum: Mapped[Forum] = relationship()
+    event: Mapped[ForumEvent | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=activity_themes, order_by=Theme.name)
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=activity_organisations, order_by=Organisation.name
+    )
+
+    # The ORM refuses to write over a row whose version changed underneath it.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AuditEntry(Base):
+    """Who changed what and when, with the record before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)

@@ -1,0 +1,40 @@
+"""The brief's fixed vocabulary. These exact strings appear in data, the CLI and exports."""
+
+from __future__ import annotations
+
+FORUM_CATEGORIES: tuple[str, ...] = ("KP", "UN", "Other international", "Regional", "National")
+
+DEFAULT_THEMES: tuple[str, ...] = (
+    "Benefit redistribution",
+    "Reduction of violence",
+    "Land rights",
+    "KP reform",
+)
+
+ACTIVITY_TYPES: tuple[str, ...] = (
+    "meeting",
+    "statement",
+    "submission",
+    "side_event",
+    "publication",
+    "media",
+    "training",
+    "field_visit",
+    "campaign",
+    "other",
+)
+
+CONFIDENTIALITY_LEVELS: tuple[str, ...] = ("public", "internal", "restricted")
+DEFAULT_CONFIDENTIALITY = "internal"
+
+# The coalition's decision to shift effort away from the KP (its press release of 4 March 2020).
+SHIFT_DECISION_DATE = "2020-03-04"
+
+
+def match_case_insensitive(value: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    """The canonical spelling of ``value`` among ``choices``, ignoring case and outer spaces."""
+    wanted = value.strip().casefold()
+    for choice in choices:
+        if choice.casefold() == wanted:
+            return choice
+    return None
