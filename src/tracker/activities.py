@@ -59,8 +59,9 @@ def resolve_organisations(session: Session, names: list[str]) -> list[Organisati
 def _apply(session: Session, activity: Activity, data: ActivityInput, actor: str) -> None:
     activity.forum = resolve_forum(session, data)
     activity.event = session.get(ForumEvent, data.event_id) if data.event_id else None
-    activity.themes = resolve_themes(session, data.themes)
-    activity.organisations = resolve_organisations(session, data.organisations)
+    # Sorted as the relationships load them, so snapshots compare equal across sessions.
+    activity.themes = sorted(resolve_themes(session, data.themes), key=lambda t: t.name)
+    activity.organisations = sorted(resolve_organisations(session, data.organisations), key=lambda o: o.name)
     activity.activity_date = data.activity_date
     activity.activity_type = data.activity_type
     activity.title = data.title
@@ -97,13 +98,19 @@ def _check_version(session: Session, activity: Activity, expected_version: int) 
     if activity.version == expected_version:
         return
     seen = next(
-        (e.after for e in audit.history(session, activity.id) if e.after and e.after.get("version") == expected_version),
+        (
+            e.after
+            for e in audit.history(session, activity.id)
+            if e.after and e.after.get("version") == expected_version
+        ),
         None,
     )
     changes = audit.changed_fields(seen, audit.activity_snapshot(activity)) if seen else {}
     raise VersionConflict(
-        _("Someone else saved this activity (now version {now}) after you opened version {yours}: "
-          "reload it, then make your change again.").format(now=activity.version, yours=expected_version),
+        _(
+            "Someone else saved this activity (now version {now}) after you opened version {yours}: "
+            "reload it, then make your change again."
+        ).format(now=activity.version, yours=expected_version),
         changes,
     )
 

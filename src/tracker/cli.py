@@ -24,9 +24,11 @@ def _init_db(args: argparse.Namespace) -> int:
         report = load_reference_data(session)
     created = ", ".join(f"{n} {t}" for t, n in sorted(report.created.items())) or _("nothing new")
     updated = ", ".join(f"{n} {t}" for t, n in sorted(report.updated.items())) or _("nothing")
-    print(_("Database ready at {url} (schema {revision}).").format(
-        url=engine.url.render_as_string(hide_password=True),
-        revision=database.head_revision()))
+    print(
+        _("Database ready at {url} (schema {revision}).").format(
+            url=engine.url.render_as_string(hide_password=True), revision=database.head_revision()
+        )
+    )
     print(_("Reference data: created {created}; updated {updated}.").format(created=created, updated=updated))
     return 0
 
@@ -53,14 +55,21 @@ def _check(args: argparse.Namespace) -> int:
     try:
         revision = database.current_revision(engine)
     except SQLAlchemyError:
-        print(_("Problem: the tracker could not connect to the database: check DATABASE_URL "
-                "and that the database server is running."), file=sys.stderr)
+        print(
+            _(
+                "Problem: the tracker could not connect to the database: check DATABASE_URL "
+                "and that the database server is running."
+            ),
+            file=sys.stderr,
+        )
         return 1
     head = database.head_revision()
     print(_("Schema revision: {revision} (this tracker: {head})").format(revision=revision, head=head))
     if revision != head:
-        print(_("Problem: the schema is not at this tracker's revision: run `tracker init-db`."),
-              file=sys.stderr)
+        print(
+            _("Problem: the schema is not at this tracker's revision: run `tracker init-db`."),
+            file=sys.stderr,
+        )
         return 1
     with database.session_factory(engine)() as session:
         for table in Base.metadata.sorted_tables:
@@ -71,23 +80,35 @@ def _check(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
-    "init-db": (_("Create or migrate the database and load the reference data (no activities)."), _init_db),
+    "init-db": (
+        _("Create or migrate the database and load the reference data (no activities)."),
+        _init_db,
+    ),
     "seed-demo": (_("Load the illustrative demo activities (never done by init-db)."), _seed_demo),
-    "check": (_("Print the database address (no password), schema revision and row counts."), _check),
+    "check": (
+        _("Print the database address (no password), schema revision and row counts."),
+        _check,
+    ),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tracker",
-        description=_("Campaign tracker of the Kimberley Process Civil Society Coalition. "
-                      "Every command uses DATABASE_URL (default: SQLite at {path}).").format(
-            path=config.data_dir() / "tracker.db"),
+        description=_(
+            "Campaign tracker of the Kimberley Process Civil Society Coalition. "
+            "Every command uses DATABASE_URL (default: SQLite at {path})."
+        ).format(path=config.data_dir() / "tracker.db"),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    parsers = {name: sub.add_parser(name, help=help_, description=help_) for name, (help_, _f) in COMMANDS.items()}
+    parsers = {
+        name: sub.add_parser(name, help=help_, description=help_) for name, (help_, _f) in COMMANDS.items()
+    }
     parsers["seed-demo"].add_argument(
-        "--if-empty", action="store_true", help=_("only load the demo data into a database with no activities"))
+        "--if-empty",
+        action="store_true",
+        help=_("only load the demo data into a database with no activities"),
+    )
     return parser
 
 
@@ -99,8 +120,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_("Error: {message}").format(message=error), file=sys.stderr)
         return 1
     except SQLAlchemyError as error:
-        print(_("Error: the database refused the operation ({kind}); nothing was changed.").format(
-            kind=type(error).__name__), file=sys.stderr)
+        print(
+            _("Error: the database refused the operation ({kind}); nothing was changed.").format(
+                kind=type(error).__name__
+            ),
+            file=sys.stderr,
+        )
         return 1
 
 

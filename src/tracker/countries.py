@@ -19,7 +19,11 @@ def to_alpha2(value: str) -> str | None:
             return found.alpha_2
     wanted = text.casefold()
     for country in pycountry.countries:
-        names = {country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)}
+        names = {
+            country.name,
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+        }
         if wanted in {n.casefold() for n in names if n}:
             return country.alpha_2
     return None

@@ -6,7 +6,6 @@ it cannot use with one clear sentence, and applies pending Alembic migrations.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
@@ -58,9 +57,10 @@ def make_engine(url: str | None = None) -> Engine:
             engine = create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseUnavailable(
-            _("DATABASE_URL is not a database address the tracker can use ({url}): "
-              "use sqlite:///path/to/file.db or postgresql://user:password@host/dbname.").format(
-                url=redacted(url))
+            _(
+                "DATABASE_URL is not a database address the tracker can use ({url}): "
+                "use sqlite:///path/to/file.db or postgresql://user:password@host/dbname."
+            ).format(url=redacted(url))
         ) from exc
     return engine
 
@@ -76,8 +76,10 @@ def _ensure_sqlite_directory(database: str | None) -> None:
             pass
     except OSError as exc:
         raise DatabaseUnavailable(
-            _("The tracker cannot write to the folder {folder}: give it write permission "
-              "or point DATABASE_URL somewhere writable.").format(folder=folder)
+            _(
+                "The tracker cannot write to the folder {folder}: give it write permission "
+                "or point DATABASE_URL somewhere writable."
+            ).format(folder=folder)
         ) from exc
 
 
@@ -102,9 +104,10 @@ def current_revision(engine: Engine) -> str | None:
 
 def _connection_problem(engine: Engine) -> DatabaseUnavailable:
     return DatabaseUnavailable(
-        _("The tracker could not connect to the database at {url}: check DATABASE_URL "
-          "and that the database server is running.").format(
-            url=engine.url.render_as_string(hide_password=True))
+        _(
+            "The tracker could not connect to the database at {url}: check DATABASE_URL "
+            "and that the database server is running."
+        ).format(url=engine.url.render_as_string(hide_password=True))
     )
 
 
@@ -117,16 +120,20 @@ def migrate(engine: Engine) -> str:
     known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if revision is not None and revision not in known:
         raise DatabaseUnavailable(
-            _("This database was last used by a newer version of the tracker (schema revision "
-              "{revision}): upgrade the tracker before opening it.").format(revision=revision)
+            _(
+                "This database was last used by a newer version of the tracker (schema revision "
+                "{revision}): upgrade the tracker before opening it."
+            ).format(revision=revision)
         )
     if revision != head_revision():
         try:
             command.upgrade(alembic_config(engine), "head")
         except OperationalError as exc:
             raise DatabaseUnavailable(
-                _("The tracker could not update the database schema ({detail}): check that "
-                  "the database is writable and try again.").format(detail=exc.orig)
+                _(
+                    "The tracker could not update the database schema ({detail}): check that "
+                    "the database is writable and try again."
+                ).format(detail=exc.orig)
             ) from exc
     return head_revision()
 
@@ -154,7 +161,6 @@ def table_names(engine: Engine) -> list[str]:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
-
 
 
 def count_activities(session: Session) -> int:

@@ -26,12 +26,32 @@ SEED = 20200304
 LAST_DEMO_DATE = dt.date(2026, 11, 20)
 
 ACTIVITIES_PER_YEAR = {
-    2015: 26, 2016: 28, 2017: 30, 2018: 32, 2019: 34, 2020: 22,
-    2021: 30, 2022: 32, 2023: 34, 2024: 36, 2025: 36, 2026: 30,
+    2015: 26,
+    2016: 28,
+    2017: 30,
+    2018: 32,
+    2019: 34,
+    2020: 22,
+    2021: 30,
+    2022: 32,
+    2023: 34,
+    2024: 36,
+    2025: 36,
+    2026: 30,
 }
 KP_FRACTION = {
-    2015: 0.70, 2016: 0.70, 2017: 0.68, 2018: 0.70, 2019: 0.72, 2020: 0.10,
-    2021: 0.25, 2022: 0.20, 2023: 0.18, 2024: 0.15, 2025: 0.15, 2026: 0.12,
+    2015: 0.70,
+    2016: 0.70,
+    2017: 0.68,
+    2018: 0.70,
+    2019: 0.72,
+    2020: 0.10,
+    2021: 0.25,
+    2022: 0.20,
+    2023: 0.18,
+    2024: 0.15,
+    2025: 0.15,
+    2026: 0.12,
 }
 NATIONAL_FORUMS = (
     ("Parliamentary mining committees", "Hearings and briefings of national parliaments."),
@@ -39,9 +59,15 @@ NATIONAL_FORUMS = (
     ("Community land dialogues", "Meetings with diamond-mining communities on land and benefits."),
 )
 NON_KP_FORUMS = {
-    "UN": ("UN General Assembly", "UN Human Rights Council", "UN Forum on Business and Human Rights"),
+    "UN": (
+        "UN General Assembly",
+        "UN Human Rights Council",
+        "UN Forum on Business and Human Rights",
+    ),
     "Other international": (
-        "OECD Forum on Responsible Mineral Supply Chains", "EITI", "Responsible Jewellery Council",
+        "OECD Forum on Responsible Mineral Supply Chains",
+        "EITI",
+        "Responsible Jewellery Council",
     ),
     "Regional": (
         "African Union: African Mining Vision / African Minerals Development Centre",
@@ -89,9 +115,12 @@ class _Context:
 
 
 def has_demo_data(session: Session) -> bool:
-    return session.scalar(
-        select(func.count()).select_from(Activity).where(Activity.external_id.like(f"{DEMO_PREFIX}%"))
-    ) > 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(Activity).where(Activity.external_id.like(f"{DEMO_PREFIX}%"))
+        )
+        > 0
+    )
 
 
 def _ensure_national_forums(session: Session) -> None:
@@ -116,7 +145,8 @@ def _event_date(rng: random.Random, event: ForumEvent) -> dt.date:
 
 def _kp_activity(rng: random.Random, year: int, ctx: _Context) -> tuple[str, ForumEvent | None, dt.date]:
     meetings = ctx.events_by_year.get(("KP Plenary", year), []) + ctx.events_by_year.get(
-        ("KP Intersessional", year), [])
+        ("KP Intersessional", year), []
+    )
     meetings = [e for e in meetings if e.start_date <= LAST_DEMO_DATE and e.verified]
     if meetings and rng.random() < 0.75:
         event = rng.choice(meetings)

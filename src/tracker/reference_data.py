@@ -75,19 +75,38 @@ def load_reference_data(session: Session, folder: Path = REFERENCE_DIR) -> LoadR
     report = LoadReport()
     themes = {t.name: t for t in session.scalars(select(Theme))}
     for row in _rows("themes.csv", folder):
-        _upsert(session, report, "themes", themes.get(row["name"]), Theme,
-                {"name": row["name"], "description": row["description"] or None})
+        _upsert(
+            session,
+            report,
+            "themes",
+            themes.get(row["name"]),
+            Theme,
+            {"name": row["name"], "description": row["description"] or None},
+        )
 
     organisations = {o.name: o for o in session.scalars(select(Organisation))}
     for row in _rows("organisations.csv", folder):
-        _upsert(session, report, "organisations", organisations.get(row["name"]), Organisation,
-                {"name": row["name"], "country": row["country"] or None,
-                 "source": row["source"] or None})
+        _upsert(
+            session,
+            report,
+            "organisations",
+            organisations.get(row["name"]),
+            Organisation,
+            {
+                "name": row["name"],
+                "country": row["country"] or None,
+                "source": row["source"] or None,
+            },
+        )
 
     forums = {f.name: f for f in session.scalars(select(Forum))}
     for row in _rows("forums.csv", folder):
-        values = {"name": row["name"], "category": row["category"],
-                  "description": row["description"] or None, "source": row["source"] or None}
+        values = {
+            "name": row["name"],
+            "category": row["category"],
+            "description": row["description"] or None,
+            "source": row["source"] or None,
+        }
         forums[row["name"]] = _upsert(session, report, "forums", forums.get(row["name"]), Forum, values)
     session.flush()
     for row in _rows("forums.csv", folder):

@@ -111,9 +111,7 @@ class ActivityInput(BaseModel):
             return DEFAULT_CONFIDENTIALITY
         found = match_case_insensitive(str(value), CONFIDENTIALITY_LEVELS)
         if found is None:
-            raise ValueError(
-                _("must be one of: {choices}").format(choices=", ".join(CONFIDENTIALITY_LEVELS))
-            )
+            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(CONFIDENTIALITY_LEVELS)))
         return found
 
     @field_validator("title", mode="after")
@@ -132,7 +130,9 @@ class ActivityInput(BaseModel):
             return None
         code = to_alpha2(value)
         if code is None:
-            raise ValueError(_("is not a known country (use an ISO code such as ZW or ZWE, or the English name)"))
+            raise ValueError(
+                _("is not a known country (use an ISO code such as ZW or ZWE, or the English name)")
+            )
         return code
 
     @field_validator("effort_days", "cost_usd", mode="before")
@@ -181,6 +181,6 @@ def describe_errors(error: ValidationError) -> list[tuple[str, str]]:
         column = str(item["loc"][0]) if item["loc"] else "row"
         message = item["msg"]
         if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+            message = message[len("Value error, ") :]
         problems.append((FIELD_LABELS.get(column, column), message))
     return problems

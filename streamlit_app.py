@@ -1,0 +1,20 @@
+"""Entry point: opens the database, then builds the navigation on every run.
+
+``st.navigation`` is called on every run, even when the database cannot be opened,
+so Streamlit never falls back to serving every file in ``pages/``.
+"""
+
+import streamlit as st
+
+from tracker.errors import TrackerError
+from tracker.i18n import _
+from tracker.ui import engine, show_problem
+
+st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")
+
+try:
+    engine()
+except TrackerError as problem:
+    show_problem(str(problem))
+else:
+    st.navigation([st.Page("pages/home.py", title=_("Home"), default=True)]).run()

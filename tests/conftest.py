@@ -1,0 +1,58 @@
+"""Shared fixtures: every database test runs on SQLite, and on PostgreSQL when
+``TRACKER_TEST_POSTGRES_URL`` is set (CI sets it)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
+
+from tracker import database
+from tracker.reference_data import load_reference_data
+
+POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    """An empty database on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'tracker.db'}"
+    if not POSTGRES_URL:
+        pytest.skip("TRACKER_TEST_POSTGRES_URL is not set")
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def engine(database_url) -> Iterator[Engine]:
+    engine = database.open_database(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    with database.session_factory(engine)() as session:
+        load_reference_data(session)
+        session.commit()
+        yield session
+
+
+@pytest.fixture
+def use_database(monkeypatch, database_url) -> str:
+    """Points DATABASE_URL (as the app and the CLI read it) at the test database."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return database_url

@@ -1,0 +1,60 @@
+import pytest
+from sqlalchemy import func, select
+
+from tracker import database
+from tracker.cli import main
+from tracker.models import Activity, ForumEvent
+
+
+def _count(url, model):
+    with database.session_factory(database.make_engine(url))() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_init_db_is_idempotent_and_loads_no_activities(use_database, capsys):
+    assert main(["init-db"]) == 0
+    events = _count(use_database, ForumEvent)
+    assert main(["init-db"]) == 0
+    assert "created nothing new" in capsys.readouterr().out
+    assert _count(use_database, ForumEvent) == events > 50
+    assert _count(use_database, Activity) == 0
+
+
+def test_check_prints_url_without_password_revision_and_counts(use_database, capsys):
+    main(["init-db"])
+    capsys.readouterr()
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert f"Schema revision: {database.head_revision()}" in out
+    assert "forum_events: " in out and "OK" in out
+    if "@" in use_database:
+        assert "tracker_test:tracker_test@" not in out and "***" in out
+
+
+def test_check_fails_on_a_database_that_was_never_initialised(use_database, capsys):
+    assert main(["check"]) == 1
+    assert "run `tracker init-db`" in capsys.readouterr().err
+
+
+def test_seed_demo_if_empty_leaves_a_database_with_activities_alone(use_database, capsys):
+    main(["init-db"])
+    assert main(["seed-demo"]) == 0
+    seeded = _count(use_database, Activity)
+    assert main(["seed-demo", "--if-empty"]) == 0
+    assert "already holds activities" in capsys.readouterr().out
+    assert _count(use_database, Activity) == seeded
+
+
+def test_unreachable_database_is_one_sentence_and_exit_1(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:hidden@127.0.0.1:1/x")
+    assert main(["init-db"]) == 1
+    assert main(["check"]) == 1
+    err = capsys.readouterr().err
+    assert "could not connect" in err and "Traceback" not in err and "hidden" not in err
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in ("init-db", "seed-demo", "check"))

@@ -1,0 +1,36 @@
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from tracker import analytics
+from tracker.demo import DEMO_LABEL, demo_activities, has_demo_data, seed_demo
+from tracker.models import Activity, AuditEntry
+
+
+def test_demo_data_is_deterministic(session):
+    first = [r.model_dump() for r in demo_activities(session)]
+    second = [r.model_dump() for r in demo_activities(session)]
+    assert first == second
+    assert 300 <= len(first) <= 500
+
+
+def test_seed_demo_tells_the_shift_and_is_labelled(session):
+    added = seed_demo(session)
+    session.commit()
+    assert has_demo_data(session)
+    activities = list(session.scalars(select(Activity)))
+    assert len(activities) == added
+    assert all(a.description.startswith(DEMO_LABEL) for a in activities)
+    assert {a.activity_date.year for a in activities} == set(range(2015, 2027))
+    assert max(a.activity_date for a in activities) <= dt.date(2026, 11, 29)
+    before = analytics.kp_share(session, date_to=dt.date(2019, 12, 31))
+    after = analytics.kp_share(session, date_from=dt.date(2021, 1, 1))
+    assert before.by_count > 0.6 and after.by_count < 0.3
+    assert before.by_effort > after.by_effort
+    assert session.scalar(select(func.count()).select_from(AuditEntry)) == added
+
+
+def test_seed_demo_twice_adds_nothing_the_second_time(session):
+    seed_demo(session)
+    session.commit()
+    assert seed_demo(session) == 0

@@ -1,0 +1,47 @@
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from tracker import database
+from tracker.errors import DatabaseUnavailable
+from tracker.models import Base
+
+EXPECTED_TABLES = {
+    "activities",
+    "activity_organisations",
+    "activity_themes",
+    "alembic_version",
+    "audit_log",
+    "forum_events",
+    "forums",
+    "organisations",
+    "themes",
+}
+
+
+def test_upgrade_from_empty_reaches_head_with_every_table(database_url):
+    engine = database.make_engine(database_url)
+    assert database.current_revision(engine) is None
+    database.migrate(engine)
+    assert database.current_revision(engine) == database.head_revision()
+    assert set(database.table_names(engine)) == EXPECTED_TABLES
+
+
+def test_models_and_migrations_describe_the_same_schema(engine):
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_migrating_twice_changes_nothing(engine):
+    assert database.migrate(engine) == database.head_revision()
+    assert database.current_revision(engine) == database.head_revision()
+
+
+def test_database_from_a_newer_tracker_is_refused_and_left_alone(engine):
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    with pytest.raises(DatabaseUnavailable, match="newer version of the tracker"):
+        database.open_database(engine.url.render_as_string(hide_password=False))
+    assert database.current_revision(engine) == "9999_from_the_future"
