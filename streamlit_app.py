@@ -8,7 +8,7 @@ import streamlit as st
 
 from tracker.errors import TrackerError
 from tracker.i18n import _
-from tracker.ui import engine, show_problem
+from tracker.ui import engine, entered_through_app, show_problem
 
 st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")
 
@@ -17,4 +17,14 @@ try:
 except TrackerError as problem:
     show_problem(str(problem))
 else:
-    st.navigation([st.Page("pages/home.py", title=_("Home"), default=True)]).run()
+    navigation = st.navigation(
+        [
+            st.Page("pages/home.py", title=_("Home"), default=True),
+            st.Page("pages/overview.py", title=_("Overview"), url_path="overview"),
+            st.Page("pages/forums.py", title=_("Forums"), url_path="forums"),
+            st.Page("pages/themes.py", title=_("Themes"), url_path="themes"),
+            st.Page("pages/activity_log.py", title=_("Activity log"), url_path="log"),
+        ]
+    )
+    entered_through_app()
+    navigation.run()

@@ -3,7 +3,10 @@
 import streamlit as st
 
 from tracker.i18n import _
-from tracker.ui import cached_home_summary, format_days, format_share
+from tracker.permissions import anyone
+from tracker.ui import cached_home_summary, format_share, require
+
+require(anyone)
 
 st.title(_("KP Civil Society Coalition: campaign tracker"))
 st.write(
@@ -32,8 +35,8 @@ if summary.is_empty:
 totals = summary.totals
 cols = st.columns(4)
 cols[0].metric(_("Activities"), f"{totals.activities:,}")
-cols[1].metric(_("Effort"), format_days(totals.effort_days))
-cols[2].metric(_("Cost"), f"US$ {totals.cost_usd:,.0f}")
+cols[1].metric(_("Staff-days"), f"{totals.effort_days:,.1f}")
+cols[2].metric(_("Cost (US$)"), f"{totals.cost_usd:,.0f}")
 cols[3].metric(_("Forums engaged"), f"{totals.forums:,}")
 st.caption(_("Activities from {first} to {last}.").format(first=totals.first_date, last=totals.last_date))
 

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
 from collections.abc import Callable, Sequence
 
@@ -16,6 +18,7 @@ from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.models import Base
 from tracker.reference_data import load_reference_data
+from tracker.summary import summary
 
 
 def _init_db(args: argparse.Namespace) -> int:
@@ -79,12 +82,51 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“{text}” is not a date written YYYY-MM-DD").format(text=text)
+        ) from None
+
+
+def _summary(args: argparse.Namespace) -> int:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        print(_("Error: --from must not be after --to."), file=sys.stderr)
+        return 1
+    engine = database.open_database()
+    with database.session_factory(engine)() as session:
+        result = summary(session, args.date_from, args.date_to)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(
+            _("{n} activities, {days} staff-days, US$ {cost}").format(
+                n=result["activities"], days=result["effort_days"], cost=result["cost_usd"]
+            )
+        )
+        for row in result["kp_share"]:
+            share = "–" if row["by_count"] is None else f"{row['by_count']:.0%}"
+            effort = "–" if row["by_effort"] is None else f"{row['by_effort']:.0%}"
+            print(
+                _("{year}: KP share {share} of activities, {effort} of effort").format(
+                    year=row["year"], share=share, effort=effort
+                )
+            )
+    return 0
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "init-db": (
         _("Create or migrate the database and load the reference data (no activities)."),
         _init_db,
     ),
     "seed-demo": (_("Load the illustrative demo activities (never done by init-db)."), _seed_demo),
+    "summary": (
+        _("Print the funder summary (activities, effort, cost, by year, KP share, by theme)."),
+        _summary,
+    ),
     "check": (
         _("Print the database address (no password), schema revision and row counts."),
         _check,
@@ -108,6 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-empty",
         action="store_true",
         help=_("only load the demo data into a database with no activities"),
+    )
+    summary_parser = parsers["summary"]
+    summary_parser.add_argument(
+        "--json", action="store_true", help=_("machine-readable JSON (the brief's shape)")
+    )
+    summary_parser.add_argument(
+        "--from", dest="date_from", type=_iso_date, help=_("first day included, YYYY-MM-DD")
+    )
+    summary_parser.add_argument(
+        "--to", dest="date_to", type=_iso_date, help=_("last day included, YYYY-MM-DD")
     )
     return parser
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker import analytics
 from tracker.demo import has_demo_data
+from tracker.filters import Filters
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
 
@@ -28,7 +29,7 @@ def home_summary(session: Session) -> HomeSummary:
     shift = dt.date.fromisoformat(SHIFT_DECISION_DATE)
     return HomeSummary(
         totals=analytics.totals(session),
-        kp_share_before_shift=analytics.kp_share(session, date_to=shift - dt.timedelta(days=1)),
-        kp_share_since_shift=analytics.kp_share(session, date_from=shift),
+        kp_share_before_shift=analytics.kp_share(session, Filters(date_to=shift - dt.timedelta(days=1))),
+        kp_share_since_shift=analytics.kp_share(session, Filters(date_from=shift)),
         demo_data=has_demo_data(session),
     )

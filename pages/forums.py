@@ -1,0 +1,60 @@
+"""Forums: per category and forum, the real event calendar with the coalition's activities."""
+
+import streamlit as st
+
+from tracker import ui
+from tracker.i18n import _
+from tracker.permissions import can_see_dashboards
+
+ui.require(can_see_dashboards)
+st.title(_("Forums"))
+filters = ui.shared_filters()
+measure = (
+    st.segmented_control(
+        _("Measure"),
+        ("activities", "effort_days"),
+        default="activities",
+        key="forums_measure",
+        format_func=lambda m: _("Activities") if m == "activities" else _("Staff-days"),
+    )
+    or "activities"
+)
+forum = st.selectbox(
+    _("Show the event calendar of"),
+    ui.filter_options().forums,
+    index=None,
+    placeholder=_("Choose a forum"),
+    key="forums_forum",
+)
+
+view = ui.forums(filters, measure, forum)
+if view.is_empty:
+    ui.empty_state()
+else:
+    ui.chart(view.top_figure, view.top, "top_forums")
+
+if view.calendar is not None:
+    st.subheader(_("Calendar of {forum}").format(forum=view.forum))
+    if view.calendar.empty:
+        st.info(_("No dated events are recorded for this forum."))
+    else:
+        st.caption(
+            _(
+                "Real meeting dates from public sources; a date written YYYY-MM or YYYY is only "
+                "known to that month or year. Activities counts the coalition's activities "
+                "recorded at each event."
+            )
+        )
+        st.dataframe(
+            view.calendar,
+            hide_index=True,
+            column_config={
+                "source": st.column_config.TextColumn(_("Source")),
+                "verified": st.column_config.CheckboxColumn(_("Verified")),
+            },
+        )
+
+st.subheader(_("Forums by category"))
+for category, table in view.by_category.items():
+    with st.expander(f"{category} ({int(table.activities.sum())} {_('activities')})"):
+        st.dataframe(table, hide_index=True)

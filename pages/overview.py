@@ -1,0 +1,52 @@
+"""Overview: headline figures, the KP share over time and engagement by forum category."""
+
+import streamlit as st
+
+from tracker import ui
+from tracker.i18n import _
+from tracker.permissions import can_see_dashboards
+
+ui.require(can_see_dashboards)
+st.title(_("Overview"))
+filters = ui.shared_filters()
+period, measure = ui.period_and_measure("overview")
+
+view = ui.overview(filters, period, measure)
+if view.is_empty:
+    ui.empty_state()
+    st.stop()
+
+cols = st.columns(5)
+cols[0].metric(_("Activities"), f"{view.totals.activities:,}")
+cols[1].metric(_("Staff-days"), f"{view.totals.effort_days:,.1f}")
+cols[2].metric(_("Cost (US$)"), f"{view.totals.cost_usd:,.0f}")
+cols[3].metric(_("KP share by activities"), ui.format_share(view.kp_share.by_count))
+cols[4].metric(_("KP share by effort"), ui.format_share(view.kp_share.by_effort))
+
+if view.previous_period:
+    st.subheader(
+        _("{latest} against {previous}").format(latest=view.latest_period, previous=view.previous_period)
+    )
+    changes = view.changes
+    cols = st.columns(4)
+    cols[0].metric(
+        _("Activities in {p}").format(p=view.latest_period),
+        f"{changes['activities'].value:,.0f}",
+        delta=f"{changes['activities'].delta:+,.0f}",
+    )
+    cols[1].metric(
+        _("Staff-days in {p}").format(p=view.latest_period),
+        f"{changes['effort_days'].value:,.1f}",
+        delta=f"{changes['effort_days'].delta:+,.1f}",
+    )
+    for col, key, label in (
+        (cols[2], "by_count", _("KP share by activities")),
+        (cols[3], "by_effort", _("KP share by effort")),
+    ):
+        change = changes[key]
+        delta = None if change.delta is None else _("{points:+.0f} points").format(points=change.delta * 100)
+        # A falling KP share is the shift the coalition decided on, not a loss.
+        col.metric(label, ui.format_share(change.value), delta=delta, delta_color="off")
+
+ui.chart(view.share_figure, view.shares, "kp_share")
+ui.chart(view.engagement_figure, view.engagement, "engagement_by_category")

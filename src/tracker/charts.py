@@ -1,0 +1,184 @@
+"""Every chart of the tracker: pure functions, data in, Plotly figure out.
+
+One colour per forum category everywhere (Okabe-Ito, safe for colour-blind readers);
+titles and axis labels that explain themselves; hovers that show the numbers; the
+coalition's decision of March 2020 marked on every time chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker.i18n import _
+from tracker.vocabulary import FORUM_CATEGORIES, SHIFT_DECISION_DATE
+
+CATEGORY_COLOURS = {
+    "KP": "#D55E00",
+    "UN": "#0072B2",
+    "Other international": "#56B4E9",
+    "Regional": "#009E73",
+    "National": "#CC79A7",
+}
+THEME_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#999999"]
+SHARE_COLOURS = {"by_count": "#D55E00", "by_effort": "#000000"}
+PERIOD_MONTHS = {"year": "M12", "quarter": "M3", "month": "M1"}
+MULTI_THEME_NOTE = (
+    "An activity with several themes counts once under each of its themes, with its full effort, "
+    "so theme totals add up to more than the overall total."
+)
+
+
+def measure_label(measure: str) -> str:
+    return _("Staff-days") if measure == "effort_days" else _("Activities")
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+    fig.update_layout(
+        title={"text": title},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        hovermode="x unified",
+    )
+    return fig
+
+
+def _mark_decision(fig: go.Figure) -> go.Figure:
+    """A dashed line and label at the coalition's decision of 4 March 2020."""
+    when = dt.date.fromisoformat(SHIFT_DECISION_DATE)
+    fig.add_shape(
+        type="line",
+        x0=when,
+        x1=when,
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"dash": "dash", "color": "#444444", "width": 1},
+    )
+    fig.add_annotation(
+        x=when,
+        y=1,
+        yref="paper",
+        yanchor="top",
+        xanchor="left",
+        xshift=4,
+        showarrow=False,
+        text=_("Shift decision, March 2020"),
+        font={"size": 11},
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+    return fig
+
+
+def _period_x(frame: pd.DataFrame) -> list[dt.date]:
+    return list(frame["period_start"])
+
+
+def engagement_chart(engagement: pd.DataFrame, measure: str, period: str) -> go.Figure:
+    """Stacked bars: the measure per period, one colour per forum category."""
+    fig = go.Figure()
+    for category in FORUM_CATEGORIES:
+        rows = engagement[engagement.category == category]
+        fig.add_bar(
+            x=_period_x(rows),
+            y=list(rows[measure]),
+            name=category,
+            marker_color=CATEGORY_COLOURS[category],
+            customdata=list(rows["period"]),
+            hovertemplate="%{customdata} · " + category + ": %{y}<extra></extra>",
+            xperiod=PERIOD_MONTHS[period],
+            xperiodalignment="middle",
+        )
+    fig.update_layout(barmode="stack")
+    title = _("Engagement by forum category, per {period} ({measure})").format(
+        period=_(period), measure=measure_label(measure).lower()
+    )
+    return _mark_decision(_layout(fig, title, _("Date of activity"), measure_label(measure)))
+
+
+def kp_share_chart(shares: pd.DataFrame, period: str) -> go.Figure:
+    """KP share per period by count and by effort; empty periods are gaps, not 0 %."""
+    fig = go.Figure()
+    for column, label in (("by_count", _("by number of activities")), ("by_effort", _("by staff-days"))):
+        values = [None if pd.isna(v) else float(v) for v in shares[column]]
+        fig.add_scatter(
+            x=_period_x(shares),
+            y=values,
+            name=_("KP share {how}").format(how=label),
+            mode="lines+markers",
+            connectgaps=False,
+            line={"color": SHARE_COLOURS[column], "dash": "solid" if column == "by_count" else "dot"},
+            customdata=list(shares["period"]),
+            hovertemplate="%{customdata}: %{y:.1%}<extra>" + label + "</extra>",
+            xperiod=PERIOD_MONTHS[period],
+            xperiodalignment="middle",
+        )
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    title = _("Share of the coalition's engagement spent in KP forums, per {period}").format(period=_(period))
+    return _mark_decision(_layout(fig, title, _("Date of activity"), _("KP share")))
+
+
+def theme_trend_chart(trend: pd.DataFrame, measure: str, period: str) -> go.Figure:
+    fig = go.Figure()
+    for index, theme in enumerate(dict.fromkeys(trend["theme"])):
+        rows = trend[trend.theme == theme]
+        fig.add_scatter(
+            x=_period_x(rows),
+            y=list(rows[measure]),
+            name=theme,
+            mode="lines+markers",
+            line={"color": THEME_COLOURS[index % len(THEME_COLOURS)]},
+            customdata=list(rows["period"]),
+            hovertemplate="%{customdata} · " + theme + ": %{y}<extra></extra>",
+            xperiod=PERIOD_MONTHS[period],
+            xperiodalignment="middle",
+        )
+    title = _("Engagement per theme, per {period} ({measure})").format(
+        period=_(period), measure=measure_label(measure).lower()
+    )
+    return _mark_decision(_layout(fig, title, _("Date of activity"), measure_label(measure)))
+
+
+def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:
+    """Where each theme is pursued: horizontal bars per theme, stacked by forum category."""
+    fig = go.Figure()
+    for category in FORUM_CATEGORIES:
+        rows = matrix[matrix.category == category]
+        fig.add_bar(
+            y=list(rows["theme"]),
+            x=list(rows[measure]),
+            name=category,
+            orientation="h",
+            marker_color=CATEGORY_COLOURS[category],
+            hovertemplate="%{y} · " + category + ": %{x}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", hovermode="y unified")
+    fig.update_yaxes(autorange="reversed")
+    title = _("Where each theme is pursued ({measure})").format(measure=measure_label(measure).lower())
+    fig = _layout(fig, title, measure_label(measure), _("Theme"))
+    fig.update_layout(hovermode="y unified")
+    return fig
+
+
+def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            y=list(forums["forum"]),
+            x=list(forums[measure]),
+            orientation="h",
+            marker_color=[CATEGORY_COLOURS[c] for c in forums["category"]],
+            customdata=list(forums["category"]),
+            hovertemplate="%{y} (%{customdata}): %{x}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    title = _("Forums where the coalition engaged most ({measure})").format(
+        measure=measure_label(measure).lower()
+    )
+    fig = _layout(fig, title, measure_label(measure), _("Forum"))
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return fig

@@ -1,0 +1,80 @@
+"""Activities out of the tracker, in the import format of the brief.
+
+Spreadsheet programs run a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+return as a formula, so such cells get a leading apostrophe (``neutralise``);
+the importer removes it again (``restore``) so export -> import is exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from tracker.models import Activity
+
+IMPORT_COLUMNS = [
+    "date",
+    "forum",
+    "forum_category",
+    "themes",
+    "activity_type",
+    "title",
+    "description",
+    "organisations",
+    "country",
+    "effort_days",
+    "cost_usd",
+    "outcome",
+    "evidence_url",
+    "confidentiality",
+    "external_id",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    # A value already starting with an apostrophe gets one more, so restore() is exact.
+    if value.startswith(FORMULA_STARTS + ("'",)):
+        return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS + ("'",)):
+        return value[1:]
+    return value
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if value == int(value) else repr(value)
+
+
+def import_format_row(activity: Activity) -> dict[str, str]:
+    return {
+        "date": activity.activity_date.isoformat(),
+        "forum": activity.forum.name,
+        "forum_category": activity.forum.category,
+        "themes": ";".join(t.name for t in activity.themes),
+        "activity_type": activity.activity_type,
+        "title": activity.title,
+        "description": activity.description or "",
+        "organisations": ";".join(o.name for o in activity.organisations),
+        "country": activity.country or "",
+        "effort_days": _number(activity.effort_days),
+        "cost_usd": _number(activity.cost_usd),
+        "outcome": activity.outcome or "",
+        "evidence_url": " ".join((activity.evidence_urls or "").split()),
+        "confidentiality": activity.confidentiality,
+        "external_id": activity.external_id or "",
+    }
+
+
+def to_csv(activities: Iterable[Activity]) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads accents right), formula cells neutralised."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=IMPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for activity in activities:
+        writer.writerow({k: neutralise(v) for k, v in import_format_row(activity).items()})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

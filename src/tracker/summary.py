@@ -1,0 +1,55 @@
+"""The funder summary as data: the shape ``tracker summary --json`` prints (see the brief)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tracker import analytics
+from tracker.filters import Filters
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def summary(
+    session: Session, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> dict[str, Any]:
+    filters = Filters(date_from=date_from, date_to=date_to)
+    totals = analytics.totals(session, filters)
+    engagement = analytics.engagement_by_period(session, filters, "year")
+    shares = analytics.kp_share_by_period(engagement)
+    themes = analytics.theme_totals(session, filters)
+    return {
+        "activities": totals.activities,
+        "effort_days": round(totals.effort_days, 2),
+        "cost_usd": round(totals.cost_usd, 2),
+        "by_year": [
+            {
+                "year": row.period_start.year,
+                "category": row.category,
+                "activities": int(row.activities),
+                "effort_days": round(float(row.effort_days), 2),
+            }
+            for row in engagement.itertuples()
+        ],
+        "kp_share": [
+            {
+                "year": row.period_start.year,
+                "by_count": _round(row.by_count, 4),
+                "by_effort": _round(row.by_effort, 4),
+            }
+            for row in shares.itertuples()
+        ],
+        "by_theme": [
+            {
+                "theme": row.theme,
+                "activities": int(row.activities),
+                "effort_days": round(float(row.effort_days), 2),
+            }
+            for row in themes.sort_values("theme").itertuples()
+        ],
+    }

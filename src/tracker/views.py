@@ -1,0 +1,164 @@
+"""What each dashboard screen shows, assembled from analytics and charts.
+
+One function per screen, so a page makes one call and renders. No Streamlit here;
+``tracker.ui`` caches these by database, role and filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker import analytics, charts
+from tracker.activity_log import LogPage, log_page
+from tracker.countries import display_name
+from tracker.demo import has_demo_data
+from tracker.filters import Filters
+from tracker.models import Activity, Forum, Organisation
+from tracker.vocabulary import FORUM_CATEGORIES
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    themes: list[str]
+    forums: list[str]
+    organisations: list[str]
+    countries: dict[str, str]  # code -> name
+    first_date: dt.date | None
+    last_date: dt.date | None
+    demo_data: bool
+
+
+def filter_options(session: Session) -> FilterOptions:
+    totals = analytics.totals(session)
+    countries = session.scalars(
+        select(Activity.country).where(Activity.country.is_not(None)).distinct()
+    ).all()
+    return FilterOptions(
+        themes=analytics.theme_names(session),
+        forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
+        organisations=list(session.scalars(select(Organisation.name).order_by(Organisation.name))),
+        countries=dict(sorted(((c, display_name(c)) for c in countries), key=lambda item: item[1])),
+        first_date=totals.first_date,
+        last_date=totals.last_date,
+        demo_data=has_demo_data(session),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """A figure for the latest period beside the one before it."""
+
+    label: str
+    value: float | None
+    previous: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    totals: analytics.Totals
+    kp_share: analytics.KpShare
+    latest_period: str | None
+    previous_period: str | None
+    changes: dict[str, Change]
+    engagement: pd.DataFrame
+    shares: pd.DataFrame
+    share_figure: go.Figure | None
+    engagement_figure: go.Figure | None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.totals.activities == 0
+
+
+def overview(session: Session, filters: Filters, period: str, measure: str) -> OverviewView:
+    totals = analytics.totals(session, filters)
+    engagement = analytics.engagement_by_period(session, filters, period)
+    shares = analytics.kp_share_by_period(engagement)
+    latest = shares.iloc[-1] if len(shares) else None
+    previous = shares.iloc[-2] if len(shares) > 1 else None
+
+    def change(column: str) -> Change:
+        value = None if latest is None or pd.isna(latest[column]) else float(latest[column])
+        before = None if previous is None or pd.isna(previous[column]) else float(previous[column])
+        return Change(column, value, before)
+
+    empty = totals.activities == 0
+    return OverviewView(
+        totals=totals,
+        kp_share=analytics.kp_share(session, filters),
+        latest_period=None if latest is None else str(latest["period"]),
+        previous_period=None if previous is None else str(previous["period"]),
+        changes={c: change(c) for c in ("activities", "effort_days", "by_count", "by_effort")},
+        engagement=engagement,
+        shares=shares,
+        share_figure=None if empty else charts.kp_share_chart(shares, period),
+        engagement_figure=None if empty else charts.engagement_chart(engagement, measure, period),
+    )
+
+
+@dataclass(frozen=True)
+class ForumsView:
+    top: pd.DataFrame
+    top_figure: go.Figure | None
+    by_category: dict[str, pd.DataFrame]
+    calendar: pd.DataFrame | None
+    forum: str | None
+    is_empty: bool = field(default=False)
+
+
+def forums(session: Session, filters: Filters, measure: str, forum: str | None) -> ForumsView:
+    top = analytics.top_forums(session, filters, limit=15)
+    categories = filters.categories or FORUM_CATEGORIES
+    return ForumsView(
+        top=top,
+        top_figure=None if top.empty else charts.top_forums_chart(top, measure),
+        by_category={c: analytics.forums_in_category(session, filters, c) for c in categories},
+        calendar=analytics.forum_calendar(session, forum, filters) if forum else None,
+        forum=forum,
+        is_empty=top.empty,
+    )
+
+
+@dataclass(frozen=True)
+class ThemesView:
+    totals: pd.DataFrame
+    matrix: pd.DataFrame
+    trend: pd.DataFrame
+    matrix_figure: go.Figure | None
+    trend_figure: go.Figure | None
+    overall_activities: int
+    note: str = charts.MULTI_THEME_NOTE
+
+    @property
+    def is_empty(self) -> bool:
+        return self.overall_activities == 0
+
+
+def themes(session: Session, filters: Filters, period: str, measure: str) -> ThemesView:
+    matrix = analytics.theme_category_matrix(session, filters)
+    trend = analytics.theme_trend(session, filters, period)
+    overall = analytics.totals(session, filters).activities
+    return ThemesView(
+        totals=matrix.groupby("theme", as_index=False)[["activities", "effort_days"]].sum(),
+        matrix=matrix,
+        trend=trend,
+        matrix_figure=None if overall == 0 else charts.theme_category_chart(matrix, measure),
+        trend_figure=None if overall == 0 else charts.theme_trend_chart(trend, measure, period),
+        overall_activities=overall,
+    )
+
+
+def activity_log(session: Session, filters: Filters, role: str | None, page: int) -> LogPage:
+    return log_page(session, filters, role, page)
