@@ -18,7 +18,7 @@ if view.is_empty:
 
 st.caption(_(view.note))
 cols = st.columns(len(view.totals))
-for col, row in zip(cols, view.totals.itertuples()):
+for col, row in zip(cols, view.totals.itertuples(), strict=True):
     col.metric(row.theme, f"{row.activities:,}", help=ui.format_days(row.effort_days))
 
 ui.chart(view.trend_figure, view.trend, "theme_trend")

@@ -34,6 +34,7 @@ from tracker.models import (
 )
 from tracker.vocabulary import FORUM_CATEGORIES
 
+ALL_ACTIVITIES = Filters()
 ENGAGEMENT_COLUMNS = ["period", "period_start", "category", "activities", "effort_days"]
 
 
@@ -102,7 +103,7 @@ def _filtered(query: Select, filters: Filters) -> Select:
     return query.join(Forum, Activity.forum_id == Forum.id).where(*conditions(filters))
 
 
-def totals(session: Session, filters: Filters = Filters()) -> Totals:
+def totals(session: Session, filters: Filters = ALL_ACTIVITIES) -> Totals:
     query = select(
         func.count(Activity.id),
         func.coalesce(func.sum(Activity.effort_days), 0.0),
@@ -115,7 +116,7 @@ def totals(session: Session, filters: Filters = Filters()) -> Totals:
     return Totals(int(count), float(effort), float(cost), int(forums), first, last)
 
 
-def kp_share(session: Session, filters: Filters = Filters()) -> KpShare:
+def kp_share(session: Session, filters: Filters = ALL_ACTIVITIES) -> KpShare:
     is_kp = Forum.category == "KP"
     query = select(
         func.count(Activity.id),
@@ -192,7 +193,9 @@ def _to_periods(
     if monthly.empty:
         return pd.DataFrame(columns=["period", "period_start", *keys, "activities", "effort_days"])
     monthly = monthly.assign(
-        period_start=[period_start(int(y), int(m), period) for y, m in zip(monthly.year, monthly.month)]
+        period_start=[
+            period_start(int(y), int(m), period) for y, m in zip(monthly.year, monthly.month, strict=True)
+        ]
     )
     summed = monthly.groupby(["period_start", *keys], as_index=False)[["activities", "effort_days"]].sum()
     first, last = min(summed.period_start), max(summed.period_start)
