@@ -40,13 +40,15 @@ if view.previous_period:
         delta=f"{changes['effort_days'].delta:+,.1f}",
     )
     for col, key, label in (
-        (cols[2], "by_count", _("KP share by activities")),
-        (cols[3], "by_effort", _("KP share by effort")),
+        (cols[2], "by_count", _("KP share by activities in {p}")),
+        (cols[3], "by_effort", _("KP share by effort in {p}")),
     ):
         change = changes[key]
         delta = None if change.delta is None else _("{points:+.0f} points").format(points=change.delta * 100)
         # A falling KP share is the shift the coalition decided on, not a loss.
-        col.metric(label, ui.format_share(change.value), delta=delta, delta_color="off")
+        col.metric(
+            label.format(p=view.latest_period), ui.format_share(change.value), delta=delta, delta_color="off"
+        )
 
 ui.chart(view.share_figure, view.shares, "kp_share")
 ui.chart(view.engagement_figure, view.engagement, "engagement_by_category")

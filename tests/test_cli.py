@@ -58,3 +58,28 @@ def test_help_lists_every_command(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert all(name in out for name in ("init-db", "seed-demo", "check"))
+
+
+def test_summary_json_prints_the_service_result(use_database, capsys):
+    import json
+
+    from tracker.summary import summary
+
+    main(["init-db"])
+    main(["seed-demo"])
+    capsys.readouterr()
+    assert main(["summary", "--json", "--from", "2019-01-01", "--to", "2021-12-31"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    import datetime as dt
+
+    with database.session_factory(database.make_engine(use_database))() as session:
+        assert printed == summary(session, dt.date(2019, 1, 1), dt.date(2021, 12, 31))
+    assert [r["year"] for r in printed["kp_share"]] == [2019, 2020, 2021]
+    assert set(printed) == {"activities", "effort_days", "cost_usd", "by_year", "kp_share", "by_theme"}
+
+
+def test_summary_refuses_bad_dates(use_database, capsys):
+    with pytest.raises(SystemExit):
+        main(["summary", "--from", "2020-02-30"])
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert main(["summary", "--from", "2021-01-01", "--to", "2020-01-01"]) == 1

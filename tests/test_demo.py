@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from tracker import analytics
 from tracker.demo import DEMO_LABEL, demo_activities, has_demo_data, seed_demo
+from tracker.filters import Filters
 from tracker.models import Activity, AuditEntry
 
 
@@ -23,8 +24,8 @@ def test_seed_demo_tells_the_shift_and_is_labelled(session):
     assert all(a.description.startswith(DEMO_LABEL) for a in activities)
     assert {a.activity_date.year for a in activities} == set(range(2015, 2027))
     assert max(a.activity_date for a in activities) <= dt.date(2026, 11, 29)
-    before = analytics.kp_share(session, date_to=dt.date(2019, 12, 31))
-    after = analytics.kp_share(session, date_from=dt.date(2021, 1, 1))
+    before = analytics.kp_share(session, Filters(date_to=dt.date(2019, 12, 31)))
+    after = analytics.kp_share(session, Filters(date_from=dt.date(2021, 1, 1)))
     assert before.by_count > 0.6 and after.by_count < 0.3
     assert before.by_effort > after.by_effort
     assert session.scalar(select(func.count()).select_from(AuditEntry)) == added

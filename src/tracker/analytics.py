@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, exists, extract, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from tracker.countries import display_name
 from tracker.filters import Filters
@@ -71,20 +71,23 @@ def conditions(filters: Filters) -> list[ColumnElement[bool]]:
         where.append(Activity.country.in_(filters.countries))
     if filters.activity_types:
         where.append(Activity.activity_type.in_(filters.activity_types))
+    # Aliases keep these subqueries independent of views that join themes themselves.
     if filters.themes:
+        theme, link = aliased(Theme), activity_themes.alias()
         where.append(
             exists().where(
-                activity_themes.c.activity_id == Activity.id,
-                activity_themes.c.theme_id == Theme.id,
-                Theme.name.in_(filters.themes),
+                link.c.activity_id == Activity.id,
+                link.c.theme_id == theme.id,
+                theme.name.in_(filters.themes),
             )
         )
     if filters.organisations:
+        organisation, link = aliased(Organisation), activity_organisations.alias()
         where.append(
             exists().where(
-                activity_organisations.c.activity_id == Activity.id,
-                activity_organisations.c.organisation_id == Organisation.id,
-                Organisation.name.in_(filters.organisations),
+                link.c.activity_id == Activity.id,
+                link.c.organisation_id == organisation.id,
+                organisation.name.in_(filters.organisations),
             )
         )
     if filters.text.strip():
@@ -236,9 +239,13 @@ def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
                 "by_effort": share.by_effort,
             }
         )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         rows, columns=["period", "period_start", "activities", "effort_days", "by_count", "by_effort"]
     )
+    # Object columns keep None (a gap) rather than pandas' NaN, which JSON cannot carry.
+    for column in ("by_count", "by_effort"):
+        frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
+    return frame
 
 
 # ---- themes --------------------------------------------------------------------------

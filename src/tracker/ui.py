@@ -169,11 +169,12 @@ def shared_filters(with_log_filters: bool = False) -> Filters:
         st.header(_("Filters"))
         date_from, date_to = current.date_from, current.date_to
         if options.first_date and options.last_date:
-            low = min(options.first_date, current.date_from or options.first_date)
-            high = max(options.last_date, current.date_to or options.last_date)
+            start = current.date_from or min(options.first_date, current.date_to or options.first_date)
+            end = current.date_to or max(options.last_date, start)
+            low, high = min(options.first_date, start), max(options.last_date, end)
             picked = st.date_input(
                 _("Date range"),
-                value=(current.date_from or options.first_date, current.date_to or options.last_date),
+                value=(start, end),
                 min_value=dt.date(low.year - 5, 1, 1),
                 max_value=dt.date(high.year + 5, 12, 31),
                 key="filters_dates",

@@ -1,0 +1,172 @@
+"""AppTest of every dashboard page on an empty and on the demo database."""
+
+import datetime as dt
+
+import pytest
+
+from tests.apptest import clear_caches, figures, metrics, open_page
+from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
+from tracker import analytics, database
+from tracker.demo import seed_demo
+from tracker.filters import Filters
+from tracker.reference_data import load_reference_data
+from tracker.vocabulary import FORUM_CATEGORIES
+
+PAGES = ["pages/overview.py", "pages/forums.py", "pages/themes.py", "pages/activity_log.py"]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_url(request, tmp_path_factory):
+    """One demo database per backend for the whole module (these tests only read)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("TRACKER_TEST_POSTGRES_URL is not set")
+        reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    engine = database.open_database(url)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        seed_demo(session)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def demo(demo_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    clear_caches()
+    engine = database.make_engine(demo_url)
+    with database.session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def empty(use_database):
+    clear_caches()
+    engine = database.open_database(use_database)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+    return use_database
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_an_empty_state_on_an_empty_database(empty, page):
+    at = open_page(page)
+    assert any("No activities" in i.value for i in at.info)
+    assert figures(at) == []
+
+
+def test_overview_headline_and_figures_match_the_analytics(demo):
+    at = open_page("pages/overview.py")
+    totals = analytics.totals(demo)
+    share = analytics.kp_share(demo)
+    shown = metrics(at)
+    assert shown["Activities"] == f"{totals.activities:,}"
+    assert shown["Staff-days"] == f"{totals.effort_days:,.1f}"
+    assert shown["KP share by activities"] == f"{share.by_count:.0%}"
+    assert shown["KP share by effort"] == f"{share.by_effort:.0%}"
+    assert any(s.value == "2026 against 2025" for s in at.subheader)
+
+    share_figure, engagement_figure = figures(at)
+    shares = analytics.kp_share_by_period(analytics.engagement_by_period(demo, Filters(), "year"))
+    count_trace = share_figure["data"][0]
+    assert count_trace["y"] == pytest.approx(list(shares.by_count))
+    assert "Shift decision" in share_figure["layout"]["annotations"][0]["text"]
+    assert [t["name"] for t in engagement_figure["data"]] == list(FORUM_CATEGORIES)
+    assert sum(sum(t["y"]) for t in engagement_figure["data"]) == totals.activities
+    colours = {t["name"]: t["marker"]["color"] for t in engagement_figure["data"]}
+    assert len(set(colours.values())) == 5
+
+
+def test_overview_by_effort_and_by_quarter(demo):
+    at = open_page("pages/overview.py")
+    at.segmented_control(key="overview_measure").set_value("effort_days").run()
+    at.segmented_control(key="overview_period").set_value("quarter").run()
+    engagement_figure = figures(at)[1]
+    total = sum(sum(t["y"]) for t in engagement_figure["data"])
+    assert total == pytest.approx(analytics.totals(demo).effort_days)
+    assert "per quarter" in engagement_figure["layout"]["title"]["text"]
+
+
+def test_filters_come_from_the_url_and_go_back_into_it(demo):
+    at = open_page("pages/overview.py", query={"theme": "Land rights", "from": "2021-01-01"})
+    expected = analytics.totals(demo, Filters(themes=("Land rights",), date_from=dt.date(2021, 1, 1)))
+    assert metrics(at)["Activities"] == f"{expected.activities:,}"
+    assert at.query_params["theme"] == "Land rights"
+    assert at.query_params["from"] == "2021-01-01"
+    assert at.multiselect(key="filters_themes").value == ["Land rights"]
+    at.multiselect(key="filters_categories").set_value(["UN", "Regional"]).run()
+    assert at.query_params["category"] == "UN,Regional"
+    both = Filters(themes=("Land rights",), date_from=dt.date(2021, 1, 1), categories=("UN", "Regional"))
+    assert metrics(at)["Activities"] == f"{analytics.totals(demo, both).activities:,}"
+
+
+def test_a_malformed_link_is_ignored_with_a_notice(demo):
+    at = open_page("pages/overview.py", query={"from": "yesterday", "category": "Galactic"})
+    assert any("not understood" in w.value for w in at.warning)
+    assert metrics(at)["Activities"] == f"{analytics.totals(demo).activities:,}"
+
+
+def test_filters_that_select_nothing_give_a_hint(demo):
+    at = open_page("pages/overview.py", query={"from": "2015-01-01", "to": "2015-01-02"})
+    assert any("No activities match" in i.value for i in at.info)
+    assert figures(at) == []
+
+
+def test_themes_page_counts_each_theme_and_says_totals_overlap(demo):
+    at = open_page("pages/themes.py")
+    expected = {r.theme: f"{r.activities:,}" for r in analytics.theme_totals(demo, Filters()).itertuples()}
+    assert {k: v for k, v in metrics(at).items() if k in expected} == expected
+    assert any("counts once under each of its themes" in c.value for c in at.caption)
+    trend, matrix = figures(at)
+    assert {t["name"] for t in trend["data"]} == set(expected)
+    assert [t["name"] for t in matrix["data"]] == list(FORUM_CATEGORIES)
+
+
+def test_forums_page_shows_the_real_calendar_of_a_forum(demo):
+    at = open_page("pages/forums.py")
+    top = figures(at)[0]
+    assert top["data"][0]["y"][0] == analytics.top_forums(demo, Filters()).forum[0]
+    at.selectbox(key="forums_forum").select("KP Plenary").run()
+    calendar = at.dataframe[1].value
+    assert "KP Plenary 2019" in set(calendar.event)
+    assert calendar.activities.sum() > 0
+
+
+def test_activity_log_for_a_member_leaves_out_restricted_records(demo):
+    at = open_page("pages/activity_log.py", role="member")
+    visible = analytics.totals(demo).activities - _restricted(demo)
+    assert any(f"{visible:,} activities match" in c.value for c in at.caption)
+    assert "restricted" not in set(at.dataframe[0].value.confidentiality)
+
+
+def test_activity_log_for_staff_includes_restricted_records_and_searches(demo):
+    at = open_page("pages/activity_log.py", role="staff")
+    assert any(f"{analytics.totals(demo).activities:,} activities match" in c.value for c in at.caption)
+    at.text_input(key="log_text").input("side event")
+    at.button[0].click().run()
+    expected = analytics.totals(demo, Filters(text="side event")).activities
+    assert any(f"{expected:,} activities match" in c.value for c in at.caption)
+    assert all("side event" in t.lower() for t in at.dataframe[0].value.title)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_refuse_a_role_they_do_not_serve(demo, page):
+    at = open_page(page, role="funder")
+    assert any("not available" in e.value for e in at.error)
+    assert figures(at) == [] and len(at.dataframe) == 0
+
+
+def _restricted(session):
+    from sqlalchemy import func, select
+
+    from tracker.models import Activity
+
+    return session.scalar(
+        select(func.count())
+        .select_from(Activity)
+        .where(Activity.confidentiality == "restricted", Activity.deleted_at.is_(None))
+    )
