@@ -39,7 +39,10 @@ monthly_rows = st.lists(
 
 @given(monthly_rows, periods)
 def test_shares_are_fractions_or_gaps_and_counts_add_up(rows, period):
-    monthly = pd.DataFrame(rows, columns=["year", "month", "category", "activities", "effort_days"])
+    monthly = pd.DataFrame(
+        [(f"{y}-{m:02d}", c, a, e) for y, m, c, a, e in rows],
+        columns=["month", "category", "activities", "effort_days"],
+    )
     frame = analytics._to_periods(monthly, period, ["category"], [list(FORUM_CATEGORIES)])
     assert frame.activities.sum() == monthly.activities.sum()
     shares = analytics.kp_share_by_period(frame)

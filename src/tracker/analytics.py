@@ -18,8 +18,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, exists, extract, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, exists, func, or_, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.expression import FunctionElement
 
 from tracker.countries import display_name
 from tracker.filters import Filters
@@ -106,34 +108,119 @@ def _filtered(query: Select, filters: Filters) -> Select:
     return query.join(Forum, Activity.forum_id == Forum.id).where(*conditions(filters))
 
 
-def totals(session: Session, filters: Filters = ALL_ACTIVITIES) -> Totals:
+class month_key(FunctionElement):
+    """``YYYY-MM`` of a date, in one cheap expression per database."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(month_key, "sqlite")
+def _month_key_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(month_key)
+def _month_key_default(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+CUBE_MEASURES = ["activities", "effort_days", "cost_usd", "first_date", "last_date"]
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    # Plain tuples: pandas builds a frame from SQLAlchemy Row objects ten times slower.
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+
+
+def _forums_frame(session: Session) -> pd.DataFrame:
+    rows = session.execute(select(Forum.id, Forum.name, Forum.category)).all()
+    return _frame(rows, ["forum_id", "forum", "category"])
+
+
+def activity_cube(session: Session, filters: Filters = ALL_ACTIVITIES) -> pd.DataFrame:
+    """The filtered live activities summed per month x forum: one scan, from which the
+    totals, KP shares and engagement per period are all derived."""
+    month = month_key(Activity.activity_date).label("month")
+    query = (
+        select(
+            month,
+            Activity.forum_id,
+            func.count(Activity.id),
+            func.coalesce(func.sum(Activity.effort_days), 0.0),
+            func.coalesce(func.sum(Activity.cost_usd), 0.0),
+            func.min(Activity.activity_date),
+            func.max(Activity.activity_date),
+        )
+        .select_from(Activity)
+        .group_by(month, Activity.forum_id)
+    )
+    rows = session.execute(_filtered(query, filters)).all()
+    cube = _frame(rows, ["month", "forum_id", *CUBE_MEASURES])
+    return cube.merge(_forums_frame(session), on="forum_id", how="left")
+
+
+def theme_cube(session: Session, filters: Filters = ALL_ACTIVITIES) -> pd.DataFrame:
+    """Per month x forum category x theme: an activity counts under each of its themes."""
+    month = month_key(Activity.activity_date).label("month")
+    theme_id = activity_themes.c.theme_id
     query = select(
+        month,
+        Forum.category,
+        theme_id,
         func.count(Activity.id),
         func.coalesce(func.sum(Activity.effort_days), 0.0),
-        func.coalesce(func.sum(Activity.cost_usd), 0.0),
-        func.count(func.distinct(Activity.forum_id)),
-        func.min(Activity.activity_date),
-        func.max(Activity.activity_date),
     ).select_from(Activity)
-    count, effort, cost, forums, first, last = session.execute(_filtered(query, filters)).one()
-    return Totals(int(count), float(effort), float(cost), int(forums), first, last)
+    query = _filtered(query, filters).join(activity_themes, activity_themes.c.activity_id == Activity.id)
+    rows = session.execute(query.group_by(month, Forum.category, theme_id)).all()
+    cube = _frame(rows, ["month", "category", "theme_id", "activities", "effort_days"])
+    names = _frame(session.execute(select(Theme.id, Theme.name)).all(), ["theme_id", "theme"])
+    cube = cube.merge(names, on="theme_id").drop(columns="theme_id")
+    return cube[cube.theme.isin(filters.themes)] if filters.themes else cube
+
+
+def totals_from(cube: pd.DataFrame) -> Totals:
+    if cube.empty:
+        return Totals(0, 0.0, 0.0, 0, None, None)
+    return Totals(
+        activities=int(cube.activities.sum()),
+        effort_days=float(cube.effort_days.sum()),
+        cost_usd=float(cube.cost_usd.sum()),
+        forums=int(cube.forum_id.nunique()),
+        first_date=min(cube.first_date),
+        last_date=max(cube.last_date),
+    )
+
+
+def kp_share_from(cube: pd.DataFrame) -> KpShare:
+    kp = cube[cube.category == "KP"]
+    return _share(cube.activities.sum(), kp.activities.sum(), cube.effort_days.sum(), kp.effort_days.sum())
+
+
+def totals(session: Session, filters: Filters = ALL_ACTIVITIES) -> Totals:
+    return totals_from(activity_cube(session, filters))
 
 
 def kp_share(session: Session, filters: Filters = ALL_ACTIVITIES) -> KpShare:
-    is_kp = Forum.category == "KP"
-    query = select(
-        func.count(Activity.id),
-        func.count(Activity.id).filter(is_kp),
-        func.coalesce(func.sum(Activity.effort_days), 0.0),
-        func.coalesce(func.sum(Activity.effort_days).filter(is_kp), 0.0),
-    ).select_from(Activity)
-    count, kp_count, effort, kp_effort = session.execute(_filtered(query, filters)).one()
-    return _share(count, kp_count, effort, kp_effort)
+    return kp_share_from(activity_cube(session, filters))
+
+
+def date_bounds(session: Session) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last date of any live activity (an index seek, not a scan)."""
+    live = Activity.deleted_at.is_(None)
+    first = session.scalar(select(func.min(Activity.activity_date)).where(live))
+    last = session.scalar(select(func.max(Activity.activity_date)).where(live))
+    return first, last
+
+
+def has_activities(session: Session, filters: Filters = ALL_ACTIVITIES) -> bool:
+    query = select(Activity.id).select_from(Activity)
+    return session.execute(_filtered(query, filters).limit(1)).first() is not None
 
 
 def _share(count: float, kp_count: float, effort: float, kp_effort: float) -> KpShare:
     return KpShare(
-        by_count=kp_count / count if count else None,
+        by_count=float(kp_count) / float(count) if count else None,
         by_effort=float(kp_effort) / float(effort) if effort else None,
     )
 
@@ -170,35 +257,14 @@ def period_range(first: dt.date, last: dt.date, period: str) -> list[dt.date]:
     return starts
 
 
-def _monthly(session: Session, filters: Filters, *group: ColumnElement) -> pd.DataFrame:
-    year = extract("year", Activity.activity_date).label("year")
-    month = extract("month", Activity.activity_date).label("month")
-    query = (
-        select(
-            year,
-            month,
-            *group,
-            func.count(Activity.id).label("activities"),
-            func.coalesce(func.sum(Activity.effort_days), 0.0).label("effort_days"),
-        )
-        .select_from(Activity)
-        .group_by(year, month, *group)
-    )
-    rows = session.execute(_filtered(query, filters)).all()
-    columns = ["year", "month", *[g.key for g in group], "activities", "effort_days"]
-    return pd.DataFrame(rows, columns=columns)
-
-
 def _to_periods(
     monthly: pd.DataFrame, period: str, keys: list[str], key_values: list[list[str]]
 ) -> pd.DataFrame:
-    """Sum monthly rows into periods and fill every (period x key) with zeros."""
+    """Sum monthly rows (``month`` is ``YYYY-MM``) into periods; every (period x key) appears."""
     if monthly.empty:
         return pd.DataFrame(columns=["period", "period_start", *keys, "activities", "effort_days"])
     monthly = monthly.assign(
-        period_start=[
-            period_start(int(y), int(m), period) for y, m in zip(monthly.year, monthly.month, strict=True)
-        ]
+        period_start=[period_start(int(m[:4]), int(m[5:7]), period) for m in monthly.month]
     )
     summed = monthly.groupby(["period_start", *keys], as_index=False)[["activities", "effort_days"]].sum()
     first, last = min(summed.period_start), max(summed.period_start)
@@ -215,10 +281,13 @@ def _to_periods(
     return full
 
 
-def engagement_by_period(session: Session, filters: Filters, period: str = "year") -> pd.DataFrame:
+def engagement_from(cube: pd.DataFrame, period: str = "year") -> pd.DataFrame:
     """Activities and effort per period x forum category, zeros included, categories in brief order."""
-    monthly = _monthly(session, filters, Forum.category.label("category"))
-    return _to_periods(monthly, period, ["category"], [list(FORUM_CATEGORIES)])
+    return _to_periods(cube, period, ["category"], [list(FORUM_CATEGORIES)])
+
+
+def engagement_by_period(session: Session, filters: Filters, period: str = "year") -> pd.DataFrame:
+    return engagement_from(activity_cube(session, filters), period)
 
 
 def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
@@ -261,95 +330,75 @@ def _theme_join(query: Select) -> Select:
     )
 
 
-def theme_category_matrix(session: Session, filters: Filters) -> pd.DataFrame:
+def theme_matrix_from(cube: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
     """Per theme x category: activities and effort, each multi-theme activity under each theme."""
-    query = select(
-        Theme.name.label("theme"),
-        Forum.category.label("category"),
-        func.count(Activity.id),
-        func.coalesce(func.sum(Activity.effort_days), 0.0),
-    ).select_from(Activity)
-    query = _theme_join(_filtered(query, filters)).group_by(Theme.name, Forum.category)
-    found = pd.DataFrame(
-        session.execute(query).all(), columns=["theme", "category", "activities", "effort_days"]
-    )
-    themes = _selected_themes(session, filters)
+    summed = cube.groupby(["theme", "category"])[["activities", "effort_days"]].sum()
     grid = pd.MultiIndex.from_product([themes, list(FORUM_CATEGORIES)], names=["theme", "category"])
     return (
-        found.set_index(["theme", "category"])
-        .reindex(grid, fill_value=0)
+        summed.reindex(grid, fill_value=0)
         .reset_index()
         .astype({"activities": "int64", "effort_days": "float64"})
     )
 
 
-def _selected_themes(session: Session, filters: Filters) -> list[str]:
+def theme_trend_from(cube: pd.DataFrame, themes: list[str], period: str = "year") -> pd.DataFrame:
+    """Per period x theme: activities and effort, zeros included."""
+    return _to_periods(cube, period, ["theme"], [themes])
+
+
+def theme_totals_from(matrix: pd.DataFrame) -> pd.DataFrame:
+    return matrix.groupby("theme", as_index=False)[["activities", "effort_days"]].sum()
+
+
+def selected_themes(session: Session, filters: Filters) -> list[str]:
     names = theme_names(session)
     return [n for n in names if n in filters.themes] if filters.themes else names
 
 
+def theme_category_matrix(session: Session, filters: Filters) -> pd.DataFrame:
+    return theme_matrix_from(theme_cube(session, filters), selected_themes(session, filters))
+
+
 def theme_trend(session: Session, filters: Filters, period: str = "year") -> pd.DataFrame:
-    """Per period x theme: activities and effort, zeros included."""
-    year = extract("year", Activity.activity_date).label("year")
-    month = extract("month", Activity.activity_date).label("month")
-    query = select(
-        year,
-        month,
-        Theme.name.label("theme"),
-        func.count(Activity.id),
-        func.coalesce(func.sum(Activity.effort_days), 0.0),
-    ).select_from(Activity)
-    query = _theme_join(_filtered(query, filters)).group_by(year, month, Theme.name)
-    monthly = pd.DataFrame(
-        session.execute(query).all(), columns=["year", "month", "theme", "activities", "effort_days"]
-    )
-    if filters.themes:
-        monthly = monthly[monthly.theme.isin(filters.themes)]
-    return _to_periods(monthly, period, ["theme"], [_selected_themes(session, filters)])
+    return theme_trend_from(theme_cube(session, filters), selected_themes(session, filters), period)
 
 
 def theme_totals(session: Session, filters: Filters) -> pd.DataFrame:
-    matrix = theme_category_matrix(session, filters)
-    return matrix.groupby("theme", as_index=False)[["activities", "effort_days"]].sum()
+    return theme_totals_from(theme_category_matrix(session, filters))
 
 
 # ---- forums, organisations, countries -------------------------------------------------
 
 
+def forum_totals_from(cube: pd.DataFrame, forums: pd.DataFrame) -> pd.DataFrame:
+    """Every forum with the coalition's activities and effort there, zeros included, busiest first."""
+    summed = cube.groupby("forum_id")[["activities", "effort_days"]].sum()
+    table = forums.merge(summed, left_on="forum_id", right_index=True, how="left").fillna(
+        {"activities": 0, "effort_days": 0.0}
+    )
+    table = table.astype({"activities": "int64", "effort_days": "float64"})
+    return table.sort_values(["activities", "forum"], ascending=[False, True], ignore_index=True)[
+        ["forum", "category", "activities", "effort_days"]
+    ]
+
+
+def forum_totals(session: Session, filters: Filters) -> pd.DataFrame:
+    return forum_totals_from(activity_cube(session, filters), _forums_frame(session))
+
+
+def top_forums_from(table: pd.DataFrame, limit: int | None = 10) -> pd.DataFrame:
+    engaged = table[table.activities > 0]
+    return (engaged.head(limit) if limit else engaged).reset_index(drop=True)
+
+
 def top_forums(session: Session, filters: Filters, limit: int | None = 10) -> pd.DataFrame:
-    query = (
-        select(
-            Forum.name.label("forum"),
-            Forum.category.label("category"),
-            func.count(Activity.id).label("activities"),
-            func.coalesce(func.sum(Activity.effort_days), 0.0).label("effort_days"),
-        )
-        .select_from(Activity)
-        .group_by(Forum.name, Forum.category)
-    )
-    query = _filtered(query, filters).order_by(func.count(Activity.id).desc(), Forum.name)
-    if limit:
-        query = query.limit(limit)
-    return pd.DataFrame(
-        session.execute(query).all(), columns=["forum", "category", "activities", "effort_days"]
-    )
+    return top_forums_from(forum_totals(session, filters), limit)
 
 
 def forums_in_category(session: Session, filters: Filters, category: str) -> pd.DataFrame:
     """Every forum of a category with the coalition's activities there (zeros included)."""
-    query = (
-        select(
-            Forum.name,
-            func.count(Activity.id),
-            func.coalesce(func.sum(Activity.effort_days), 0.0),
-        )
-        .select_from(Forum)
-        .outerjoin(Activity, and_(Activity.forum_id == Forum.id, *conditions(filters)))
-        .where(Forum.category == category)
-        .group_by(Forum.name)
-        .order_by(func.count(Activity.id).desc(), Forum.name)
-    )
-    return pd.DataFrame(session.execute(query).all(), columns=["forum", "activities", "effort_days"])
+    table = forum_totals(session, filters)
+    return table[table.category == category].reset_index(drop=True)[["forum", "activities", "effort_days"]]
 
 
 def forum_calendar(session: Session, forum: str, filters: Filters) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from tracker.activities import create_activity
@@ -20,6 +20,7 @@ from tracker.models import Activity, Forum, ForumEvent, Organisation
 from tracker.validation import ActivityInput
 
 DEMO_PREFIX = "demo-"
+DEMO_PREFIX_END = "demo."  # sorts right after every "demo-..." id
 DEMO_ACTOR = "demo-data"
 DEMO_LABEL = "Illustrative demo data."
 SEED = 20200304
@@ -115,12 +116,9 @@ class _Context:
 
 
 def has_demo_data(session: Session) -> bool:
-    return (
-        session.scalar(
-            select(func.count()).select_from(Activity).where(Activity.external_id.like(f"{DEMO_PREFIX}%"))
-        )
-        > 0
-    )
+    # A range on the unique index instead of LIKE, which SQLite would answer by a full scan.
+    in_demo_range = and_(Activity.external_id >= DEMO_PREFIX, Activity.external_id < DEMO_PREFIX_END)
+    return session.scalar(select(Activity.id).where(in_demo_range).limit(1)) is not None
 
 
 def _ensure_national_forums(session: Session) -> None:

@@ -35,7 +35,7 @@ class FilterOptions:
 
 
 def filter_options(session: Session) -> FilterOptions:
-    totals = analytics.totals(session)
+    first_date, last_date = analytics.date_bounds(session)
     countries = session.scalars(
         select(Activity.country).where(Activity.country.is_not(None)).distinct()
     ).all()
@@ -44,8 +44,8 @@ def filter_options(session: Session) -> FilterOptions:
         forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
         organisations=list(session.scalars(select(Organisation.name).order_by(Organisation.name))),
         countries=dict(sorted(((c, display_name(c)) for c in countries), key=lambda item: item[1])),
-        first_date=totals.first_date,
-        last_date=totals.last_date,
+        first_date=first_date,
+        last_date=last_date,
         demo_data=has_demo_data(session),
     )
 
@@ -83,8 +83,9 @@ class OverviewView:
 
 
 def overview(session: Session, filters: Filters, period: str, measure: str) -> OverviewView:
-    totals = analytics.totals(session, filters)
-    engagement = analytics.engagement_by_period(session, filters, period)
+    cube = analytics.activity_cube(session, filters)
+    totals = analytics.totals_from(cube)
+    engagement = analytics.engagement_from(cube, period)
     shares = analytics.kp_share_by_period(engagement)
     latest = shares.iloc[-1] if len(shares) else None
     previous = shares.iloc[-2] if len(shares) > 1 else None
@@ -97,7 +98,7 @@ def overview(session: Session, filters: Filters, period: str, measure: str) -> O
     empty = totals.activities == 0
     return OverviewView(
         totals=totals,
-        kp_share=analytics.kp_share(session, filters),
+        kp_share=analytics.kp_share_from(cube),
         latest_period=None if latest is None else str(latest["period"]),
         previous_period=None if previous is None else str(previous["period"]),
         changes={c: change(c) for c in ("activities", "effort_days", "by_count", "by_effort")},
@@ -119,12 +120,15 @@ class ForumsView:
 
 
 def forums(session: Session, filters: Filters, measure: str, forum: str | None) -> ForumsView:
-    top = analytics.top_forums(session, filters, limit=15)
+    table = analytics.forum_totals(session, filters)
+    top = analytics.top_forums_from(table, limit=15)
     categories = filters.categories or FORUM_CATEGORIES
     return ForumsView(
         top=top,
         top_figure=None if top.empty else charts.top_forums_chart(top, measure),
-        by_category={c: analytics.forums_in_category(session, filters, c) for c in categories},
+        by_category={
+            c: table[table.category == c].drop(columns="category").reset_index(drop=True) for c in categories
+        },
         calendar=analytics.forum_calendar(session, forum, filters) if forum else None,
         forum=forum,
         is_empty=top.empty,
@@ -138,25 +142,24 @@ class ThemesView:
     trend: pd.DataFrame
     matrix_figure: go.Figure | None
     trend_figure: go.Figure | None
-    overall_activities: int
+    is_empty: bool
     note: str = charts.MULTI_THEME_NOTE
-
-    @property
-    def is_empty(self) -> bool:
-        return self.overall_activities == 0
 
 
 def themes(session: Session, filters: Filters, period: str, measure: str) -> ThemesView:
-    matrix = analytics.theme_category_matrix(session, filters)
-    trend = analytics.theme_trend(session, filters, period)
-    overall = analytics.totals(session, filters).activities
+    cube = analytics.theme_cube(session, filters)
+    names = analytics.selected_themes(session, filters)
+    matrix = analytics.theme_matrix_from(cube, names)
+    trend = analytics.theme_trend_from(cube, names, period)
+    # Every activity has at least one theme, so no theme rows means no activities.
+    empty = cube.empty
     return ThemesView(
-        totals=matrix.groupby("theme", as_index=False)[["activities", "effort_days"]].sum(),
+        totals=analytics.theme_totals_from(matrix),
         matrix=matrix,
         trend=trend,
-        matrix_figure=None if overall == 0 else charts.theme_category_chart(matrix, measure),
-        trend_figure=None if overall == 0 else charts.theme_trend_chart(trend, measure, period),
-        overall_activities=overall,
+        matrix_figure=None if empty else charts.theme_category_chart(matrix, measure),
+        trend_figure=None if empty else charts.theme_trend_chart(trend, measure, period),
+        is_empty=empty,
     )
 
 
