@@ -23,6 +23,7 @@ else:
             st.Page("pages/overview.py", title=_("Overview"), url_path="overview"),
             st.Page("pages/forums.py", title=_("Forums"), url_path="forums"),
             st.Page("pages/themes.py", title=_("Themes"), url_path="themes"),
+            st.Page("pages/participation.py", title=_("Participation"), url_path="participation"),
             st.Page("pages/activity_log.py", title=_("Activity log"), url_path="log"),
         ]
     )

@@ -24,7 +24,13 @@ from streamlit.testing.v1 import AppTest
 from benchmarks.synthetic import build_database
 from tracker.config import PROJECT_ROOT
 
-PAGES = ["pages/overview.py", "pages/forums.py", "pages/themes.py", "pages/activity_log.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/forums.py",
+    "pages/themes.py",
+    "pages/participation.py",
+    "pages/activity_log.py",
+]
 APP = str(PROJECT_ROOT / "streamlit_app.py")
 ONE_LINE = str(Path(__file__).parent / "one_line_page.py")
 REPORT = PROJECT_ROOT / "docs" / "performance.md"

@@ -9,16 +9,7 @@ from tracker.permissions import can_see_dashboards
 ui.require(can_see_dashboards)
 st.title(_("Forums"))
 filters = ui.shared_filters()
-measure = (
-    st.segmented_control(
-        _("Measure"),
-        ("activities", "effort_days"),
-        default="activities",
-        key="forums_measure",
-        format_func=lambda m: _("Activities") if m == "activities" else _("Staff-days"),
-    )
-    or "activities"
-)
+measure = ui.measure_control("forums")
 forum = st.selectbox(
     _("Show the event calendar of"),
     ui.filter_options().forums,

@@ -12,7 +12,13 @@ from tracker.filters import Filters
 from tracker.reference_data import load_reference_data
 from tracker.vocabulary import FORUM_CATEGORIES
 
-PAGES = ["pages/overview.py", "pages/forums.py", "pages/themes.py", "pages/activity_log.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/forums.py",
+    "pages/themes.py",
+    "pages/participation.py",
+    "pages/activity_log.py",
+]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -134,6 +140,16 @@ def test_forums_page_shows_the_real_calendar_of_a_forum(demo):
     calendar = at.dataframe[1].value
     assert "KP Plenary 2019" in set(calendar.event)
     assert calendar.activities.sum() > 0
+
+
+def test_participation_page_ranks_organisations_and_countries(demo):
+    at = open_page("pages/participation.py")
+    organisations, countries = figures(at)
+    expected = analytics.participation_by_organisation(demo, Filters())
+    assert organisations["data"][0]["y"] == list(expected.organisation)
+    assert organisations["data"][0]["x"] == list(expected.activities)
+    by_country = analytics.activities_by_country(demo, Filters())
+    assert countries["data"][0]["y"] == list(by_country.country)
 
 
 def test_activity_log_for_a_member_leaves_out_restricted_records(demo):

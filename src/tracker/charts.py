@@ -182,3 +182,30 @@ def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
     fig = _layout(fig, title, measure_label(measure), _("Forum"))
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig
+
+
+def organisations_title(measure: str) -> str:
+    return _("Participation of member organisations ({measure})").format(
+        measure=measure_label(measure).lower()
+    )
+
+
+def countries_title(measure: str) -> str:
+    return _("Activities per country ({measure})").format(measure=measure_label(measure).lower())
+
+
+def ranking_chart(table: pd.DataFrame, label_column: str, measure: str, title: str) -> go.Figure:
+    """Horizontal bars, largest first: one bar per organisation or country."""
+    fig = go.Figure(
+        go.Bar(
+            y=list(table[label_column]),
+            x=list(table[measure]),
+            orientation="h",
+            marker_color="#0072B2",
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig = _layout(fig, title, measure_label(measure), "")
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return fig

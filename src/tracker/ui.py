@@ -124,6 +124,15 @@ def themes(filters: Filters, period: str, measure: str) -> views.ThemesView:
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def _participation(url: str, filters: Filters, measure: str) -> views.ParticipationView:
+    return _read(views.participation, filters, measure)
+
+
+def participation(filters: Filters, measure: str) -> views.ParticipationView:
+    return _participation(config.database_url(), filters, measure)
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def _activity_log(url: str, role: str, filters: Filters, page: int) -> LogPage:
     return _read(views.activity_log, filters, role, page)
 
@@ -207,29 +216,28 @@ def shared_filters(with_log_filters: bool = False) -> Filters:
     return chosen
 
 
+def measure_control(prefix: str, container=st) -> str:
+    """Activities or staff-days: every view offers both measures."""
+    chosen = container.segmented_control(
+        _("Measure"),
+        MEASURES,
+        default="activities",
+        format_func=lambda m: _("Activities") if m == "activities" else _("Staff-days"),
+        key=f"{prefix}_measure",
+    )
+    return chosen or "activities"
+
+
 def period_and_measure(prefix: str) -> tuple[str, str]:
     left, right = st.columns(2)
-    period = (
-        left.segmented_control(
-            _("Period"),
-            PERIODS,
-            default="year",
-            format_func=lambda p: _(p).capitalize(),
-            key=f"{prefix}_period",
-        )
-        or "year"
+    period = left.segmented_control(
+        _("Period"),
+        PERIODS,
+        default="year",
+        format_func=lambda p: _(p).capitalize(),
+        key=f"{prefix}_period",
     )
-    measure = (
-        right.segmented_control(
-            _("Measure"),
-            MEASURES,
-            default="activities",
-            format_func=lambda m: _("Activities") if m == "activities" else _("Staff-days"),
-            key=f"{prefix}_measure",
-        )
-        or "activities"
-    )
-    return period, measure
+    return period or "year", measure_control(prefix, right)
 
 
 # ---- rendering helpers ---------------------------------------------------------------

@@ -163,5 +163,34 @@ def themes(session: Session, filters: Filters, period: str, measure: str) -> The
     )
 
 
+@dataclass(frozen=True)
+class ParticipationView:
+    organisations: pd.DataFrame
+    countries: pd.DataFrame
+    organisations_figure: go.Figure | None
+    countries_figure: go.Figure | None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.organisations.empty and self.countries.empty
+
+
+def participation(session: Session, filters: Filters, measure: str) -> ParticipationView:
+    organisations = analytics.participation_by_organisation(session, filters)
+    countries = analytics.activities_by_country(session, filters)
+    return ParticipationView(
+        organisations=organisations,
+        countries=countries,
+        organisations_figure=None
+        if organisations.empty
+        else charts.ranking_chart(
+            organisations, "organisation", measure, charts.organisations_title(measure)
+        ),
+        countries_figure=None
+        if countries.empty
+        else charts.ranking_chart(countries, "country", measure, charts.countries_title(measure)),
+    )
+
+
 def activity_log(session: Session, filters: Filters, role: str | None, page: int) -> LogPage:
     return log_page(session, filters, role, page)
