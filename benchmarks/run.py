@@ -21,14 +21,16 @@ import streamlit as st
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.synthetic import build_database
+from benchmarks.synthetic import BENCH_USER, build_database
+from tracker import sessions, ui
 from tracker.config import PROJECT_ROOT
+from tracker.models import utcnow
 
 PAGES = [
-    "pages/overview.py",
-    "pages/forums.py",
-    "pages/themes.py",
-    "pages/participation.py",
+    "pages/overview_dashboard.py",
+    "pages/forum_calendar.py",
+    "pages/theme_dashboard.py",
+    "pages/participation_dashboard.py",
     "pages/activity_log.py",
 ]
 APP = str(PROJECT_ROOT / "streamlit_app.py")
@@ -53,7 +55,8 @@ def page_times(page: str, repeat: int) -> tuple[float, float]:
     cold, warm = [], []
     for _ in range(repeat):
         at = AppTest.from_file(APP, default_timeout=120)
-        at.session_state["role"] = "staff"
+        at.session_state[ui.TICKET_KEY] = sessions.issue(BENCH_USER, utcnow())
+        at.session_state[ui.SEEN_KEY] = utcnow()
         at.run()
         st.cache_data.clear()
         started = time.perf_counter()

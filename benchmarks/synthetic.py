@@ -7,10 +7,12 @@ import random
 
 from sqlalchemy import Engine, insert, select
 
-from tracker import database
+from tracker import accounts, database
 from tracker.models import Activity, Forum, Organisation, Theme, activity_organisations, activity_themes
 from tracker.reference_data import load_reference_data
 from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS
+
+BENCH_USER = "bench-staff"
 
 
 def build_database(url: str, count: int, seed: int = 7) -> Engine:
@@ -18,6 +20,8 @@ def build_database(url: str, count: int, seed: int = 7) -> Engine:
     engine = database.open_database(url)
     with database.session_factory(engine).begin() as session:
         load_reference_data(session)
+        if accounts.find_user(session, BENCH_USER) is None:
+            accounts.create_user(session, BENCH_USER, "benchmark staff password", "staff", "bench")
     with engine.begin() as connection:
         forums = connection.execute(select(Forum.id)).scalars().all()
         themes = connection.execute(select(Theme.id)).scalars().all()

@@ -4,10 +4,9 @@ import streamlit as st
 
 from tracker import ui
 from tracker.i18n import _
-from tracker.permissions import can_read_activity_log
 from tracker.vocabulary import ACTIVITY_TYPES
 
-ui.require(can_read_activity_log)
+ui.require("activity_log")
 st.title(_("Activity log"))
 filters = ui.shared_filters()
 options = ui.filter_options()

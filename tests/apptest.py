@@ -1,4 +1,4 @@
-"""Running the real app in Streamlit's AppTest, and reading what it shows."""
+"""Running the real app in Streamlit's AppTest, signed in as a role, and reading what it shows."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import json
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tracker import sessions, ui
 from tracker.config import PROJECT_ROOT
+from tracker.models import utcnow
 
 APP = str(PROJECT_ROOT / "streamlit_app.py")
 
@@ -17,17 +19,37 @@ def clear_caches() -> None:
     st.cache_resource.clear()
 
 
+def sign_in_state(at: AppTest, username: str) -> None:
+    """What a successful log-in leaves in the session (the account must exist)."""
+    at.session_state[ui.TICKET_KEY] = sessions.issue(username, utcnow())
+    at.session_state[ui.SEEN_KEY] = utcnow()
+
+
 def open_page(
-    page: str | None = None, role: str | None = None, query: dict[str, str] | None = None
+    page: str | None = None,
+    role: str | None = None,
+    query: dict[str, str] | None = None,
+    username: str | None = None,
 ) -> AppTest:
+    """Open the app (signed in as ``demo-<role>`` when a role is given), then switch to ``page``."""
     at = AppTest.from_file(APP, default_timeout=60)
-    if role is not None:
-        at.session_state["role"] = role
+    if role is not None or username is not None:
+        sign_in_state(at, username or f"demo-{role}")
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
     if page is not None:
         at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_page_file(page: str, role: str | None) -> AppTest:
+    """Run one page file as the whole app, bypassing navigation, to test its own check."""
+    at = AppTest.from_file(str(PROJECT_ROOT / page), default_timeout=60)
+    if role is not None:
+        sign_in_state(at, f"demo-{role}")
+    at.run()
     assert not at.exception, at.exception
     return at
 

@@ -1,55 +1,60 @@
 """AppTest of the home page on an empty and on the demo database."""
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tracker import database
-from tracker.config import PROJECT_ROOT
+from tests.apptest import clear_caches, metrics, open_page
+from tracker import accounts, database
 from tracker.demo import seed_demo
 from tracker.reference_data import load_reference_data
 
 
 @pytest.fixture
 def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
     yield
-    st.cache_resource.clear()
+    clear_caches()
 
 
-def _app():
-    return AppTest.from_file(str(PROJECT_ROOT / "streamlit_app.py"), default_timeout=30).run()
-
-
-def _metrics(at):
-    return {m.label: m.value for m in at.metric}
+def _prepare(url: str, demo: bool) -> None:
+    engine = database.open_database(url)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        if demo:
+            seed_demo(session)
+        else:
+            accounts.create_user(session, "reader", "a long enough password", "member", "test")
+    engine.dispose()
 
 
 def test_empty_database_shows_a_friendly_empty_state(use_database, fresh_caches):
-    at = _app()
-    assert not at.exception
+    _prepare(use_database, demo=False)
+    at = open_page(username="reader")
     assert at.title[0].value.startswith("KP Civil Society Coalition")
     assert any("No activities recorded yet" in s.value for s in at.subheader)
-    assert _metrics(at) == {}
+    assert metrics(at) == {}
 
 
 def test_demo_database_shows_headline_totals_and_the_demo_banner(use_database, fresh_caches):
-    engine = database.open_database(use_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        added = seed_demo(session)
-    at = _app()
-    assert not at.exception
-    metrics = _metrics(at)
-    assert metrics["Activities"] == f"{added:,}"
-    assert metrics["KP share by activities, before"].endswith("%")
+    _prepare(use_database, demo=True)
+    at = open_page(role="member")
+    with database.session_factory(database.make_engine(use_database))() as session:
+        expected = database.count_activities(session)
+    shown = metrics(at)
+    assert shown["Activities"] == f"{expected:,}"
+    assert shown["KP share by activities, before"].endswith("%")
     assert any("illustrative demo data" in i.value for i in at.info)
+
+
+def test_a_visitor_who_is_not_signed_in_sees_only_the_log_in_form(use_database, fresh_caches):
+    _prepare(use_database, demo=False)
+    at = open_page()
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert [b.label for b in at.button] == ["Log in"]
+    assert metrics(at) == {}
 
 
 def test_unreachable_database_shows_one_sentence_not_a_traceback(monkeypatch, fresh_caches):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:pw@127.0.0.1:1/x")
-    at = _app()
-    assert not at.exception
+    at = open_page()
     assert "could not connect" in at.error[0].value
     assert at.title[0].value == "The tracker cannot start"

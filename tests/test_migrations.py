@@ -12,6 +12,8 @@ EXPECTED_TABLES = {
     "activity_organisations",
     "activity_themes",
     "alembic_version",
+    "login_throttle",
+    "users",
     "audit_log",
     "forum_events",
     "forums",

@@ -4,19 +4,19 @@ import datetime as dt
 
 import pytest
 
-from tests.apptest import clear_caches, figures, metrics, open_page
+from tests.apptest import clear_caches, figures, metrics, open_page, open_page_file
 from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
 from tracker import analytics, database
-from tracker.demo import seed_demo
+from tracker.demo import seed_demo, seed_demo_accounts
 from tracker.filters import Filters
 from tracker.reference_data import load_reference_data
 from tracker.vocabulary import FORUM_CATEGORIES
 
 PAGES = [
-    "pages/overview.py",
-    "pages/forums.py",
-    "pages/themes.py",
-    "pages/participation.py",
+    "pages/overview_dashboard.py",
+    "pages/forum_calendar.py",
+    "pages/theme_dashboard.py",
+    "pages/participation_dashboard.py",
     "pages/activity_log.py",
 ]
 
@@ -55,18 +55,19 @@ def empty(use_database):
     engine = database.open_database(use_database)
     with database.session_factory(engine).begin() as session:
         load_reference_data(session)
+        seed_demo_accounts(session)
     return use_database
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_shows_an_empty_state_on_an_empty_database(empty, page):
-    at = open_page(page)
+    at = open_page(page, role="member")
     assert any("No activities" in i.value for i in at.info)
     assert figures(at) == []
 
 
 def test_overview_headline_and_figures_match_the_analytics(demo):
-    at = open_page("pages/overview.py")
+    at = open_page("pages/overview_dashboard.py", role="member")
     totals = analytics.totals(demo)
     share = analytics.kp_share(demo)
     shown = metrics(at)
@@ -88,7 +89,7 @@ def test_overview_headline_and_figures_match_the_analytics(demo):
 
 
 def test_overview_by_effort_and_by_quarter(demo):
-    at = open_page("pages/overview.py")
+    at = open_page("pages/overview_dashboard.py", role="member")
     at.segmented_control(key="overview_measure").set_value("effort_days").run()
     at.segmented_control(key="overview_period").set_value("quarter").run()
     engagement_figure = figures(at)[1]
@@ -98,7 +99,9 @@ def test_overview_by_effort_and_by_quarter(demo):
 
 
 def test_filters_come_from_the_url_and_go_back_into_it(demo):
-    at = open_page("pages/overview.py", query={"theme": "Land rights", "from": "2021-01-01"})
+    at = open_page(
+        "pages/overview_dashboard.py", role="member", query={"theme": "Land rights", "from": "2021-01-01"}
+    )
     expected = analytics.totals(demo, Filters(themes=("Land rights",), date_from=dt.date(2021, 1, 1)))
     assert metrics(at)["Activities"] == f"{expected.activities:,}"
     assert at.query_params["theme"] == "Land rights"
@@ -111,19 +114,23 @@ def test_filters_come_from_the_url_and_go_back_into_it(demo):
 
 
 def test_a_malformed_link_is_ignored_with_a_notice(demo):
-    at = open_page("pages/overview.py", query={"from": "yesterday", "category": "Galactic"})
+    at = open_page(
+        "pages/overview_dashboard.py", role="member", query={"from": "yesterday", "category": "Galactic"}
+    )
     assert any("not understood" in w.value for w in at.warning)
     assert metrics(at)["Activities"] == f"{analytics.totals(demo).activities:,}"
 
 
 def test_filters_that_select_nothing_give_a_hint(demo):
-    at = open_page("pages/overview.py", query={"from": "2015-01-01", "to": "2015-01-02"})
+    at = open_page(
+        "pages/overview_dashboard.py", role="member", query={"from": "2015-01-01", "to": "2015-01-02"}
+    )
     assert any("No activities match" in i.value for i in at.info)
     assert figures(at) == []
 
 
 def test_themes_page_counts_each_theme_and_says_totals_overlap(demo):
-    at = open_page("pages/themes.py")
+    at = open_page("pages/theme_dashboard.py", role="member")
     expected = {r.theme: f"{r.activities:,}" for r in analytics.theme_totals(demo, Filters()).itertuples()}
     assert {k: v for k, v in metrics(at).items() if k in expected} == expected
     assert any("counts once under each of its themes" in c.value for c in at.caption)
@@ -133,7 +140,7 @@ def test_themes_page_counts_each_theme_and_says_totals_overlap(demo):
 
 
 def test_forums_page_shows_the_real_calendar_of_a_forum(demo):
-    at = open_page("pages/forums.py")
+    at = open_page("pages/forum_calendar.py", role="member")
     top = figures(at)[0]
     assert top["data"][0]["y"][0] == analytics.top_forums(demo, Filters()).forum[0]
     at.selectbox(key="forums_forum").select("KP Plenary").run()
@@ -143,7 +150,7 @@ def test_forums_page_shows_the_real_calendar_of_a_forum(demo):
 
 
 def test_participation_page_ranks_organisations_and_countries(demo):
-    at = open_page("pages/participation.py")
+    at = open_page("pages/participation_dashboard.py", role="member")
     organisations, countries = figures(at)
     expected = analytics.participation_by_organisation(demo, Filters())
     assert organisations["data"][0]["y"] == list(expected.organisation)
@@ -171,7 +178,7 @@ def test_activity_log_for_staff_includes_restricted_records_and_searches(demo):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_refuse_a_role_they_do_not_serve(demo, page):
-    at = open_page(page, role="funder")
+    at = open_page_file(page, role="funder")
     assert any("not available" in e.value for e in at.error)
     assert figures(at) == [] and len(at.dataframe) == 0
 

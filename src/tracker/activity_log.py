@@ -116,3 +116,21 @@ def iter_visible_activities(
     for start in range(0, len(ids), batch):
         yield from _load(session, ids[start : start + batch])
         session.expunge_all()
+
+
+def public_outcomes(session: Session, filters: Filters, limit: int = 50) -> pd.DataFrame:
+    """Outcomes of public records only: what a funder may read, newest first."""
+    query = (
+        select(Activity.activity_date, Forum.name, Forum.category, Activity.title, Activity.outcome)
+        .join(Forum, Activity.forum_id == Forum.id)
+        .where(
+            *conditions(filters),
+            Activity.confidentiality == "public",
+            Activity.outcome.is_not(None),
+            Activity.outcome != "",
+        )
+        .order_by(Activity.activity_date.desc(), Activity.id.desc())
+        .limit(limit)
+    )
+    rows = [tuple(row) for row in session.execute(query)]
+    return pd.DataFrame(rows, columns=["date", "forum", "category", "title", "outcome"])

@@ -71,3 +71,43 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, t
         for key in sorted(set(before) | set(after))
         if key not in ignored and before.get(key) != after.get(key)
     }
+
+
+def audit_page(
+    session: Session,
+    entity: str | None = None,
+    actor: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+):
+    """One page of the audit log, newest first, and how many entries match."""
+    import pandas as pd
+    from sqlalchemy import func
+
+    query = select(AuditEntry)
+    if entity:
+        query = query.where(AuditEntry.entity == entity)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = min(max(1, page), max(1, -(-total // page_size)))
+    entries = session.scalars(
+        query.order_by(AuditEntry.id.desc()).limit(page_size).offset((page - 1) * page_size)
+    ).all()
+    rows = [
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "entity": e.entity,
+            "entity_id": e.entity_id,
+            "changes": ", ".join(
+                f"{k}: {b!r} → {a!r}" for k, (b, a) in changed_fields(e.before or {}, e.after or {}).items()
+            )
+            if e.before
+            else "",
+        }
+        for e in entries
+    ]
+    columns = ["at", "actor", "action", "entity", "entity_id", "changes"]
+    return pd.DataFrame(rows, columns=columns), total, page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -12,13 +13,16 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import config, database
+from tracker import accounts, config, database
 from tracker.demo import seed_demo
-from tracker.errors import TrackerError
+from tracker.errors import TrackerError, ValidationFailed
 from tracker.i18n import _
 from tracker.models import Base
+from tracker.permissions import ROLES
 from tracker.reference_data import load_reference_data
 from tracker.summary import summary
+
+CLI_ACTOR = "cli"
 
 
 def _init_db(args: argparse.Namespace) -> int:
@@ -117,6 +121,64 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(confirm: bool = True) -> str:
+    """From a prompt (asked twice), or the first line of standard input when it is not a terminal."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(_("Password: "))
+    if confirm and getpass.getpass(_("Password again: ")) != first:
+        raise ValidationFailed(_("The two passwords differ; nothing was changed."))
+    return first
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    password = _read_password()
+    with database.session_factory(engine).begin() as session:
+        account = accounts.create_user(
+            session,
+            args.username,
+            password,
+            args.role,
+            CLI_ACTOR,
+            display_name=args.display_name,
+            organisation=args.organisation,
+            email=args.email,
+        )
+    print(_("Created {username} ({role}).").format(username=account.username, role=account.role))
+    return 0
+
+
+def _set_password(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    password = _read_password()
+    with database.session_factory(engine).begin() as session:
+        accounts.set_password(session, args.username, password, CLI_ACTOR)
+    print(_("Password changed for {username}.").format(username=args.username))
+    return 0
+
+
+def _set_active(active: bool):
+    def command(args: argparse.Namespace) -> int:
+        engine = database.open_database()
+        with database.session_factory(engine).begin() as session:
+            accounts.set_active(session, args.username, active, CLI_ACTOR)
+        message = _("{username} can log in again.") if active else _("{username} can no longer log in.")
+        print(message.format(username=args.username))
+        return 0
+
+    return command
+
+
+def _list_users(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    with database.session_factory(engine)() as session:
+        for account in accounts.list_accounts(session):
+            state = _("active") if account.active else _("disabled")
+            print(f"{account.username}\t{account.role}\t{state}\t{account.display_name}")
+    return 0
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "init-db": (
         _("Create or migrate the database and load the reference data (no activities)."),
@@ -127,6 +189,14 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _("Print the funder summary (activities, effort, cost, by year, KP share, by theme)."),
         _summary,
     ),
+    "create-user": (
+        _("Create an account; the password is asked for, or read from standard input."),
+        _create_user,
+    ),
+    "set-password": (_("Set a new password for an account."), _set_password),
+    "disable-user": (_("Stop an account from logging in (its history stays)."), _set_active(False)),
+    "enable-user": (_("Let a disabled account log in again."), _set_active(True)),
+    "list-users": (_("List the accounts with their roles."), _list_users),
     "check": (
         _("Print the database address (no password), schema revision and row counts."),
         _check,
@@ -151,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("only load the demo data into a database with no activities"),
     )
+    for name in ("create-user", "set-password", "disable-user", "enable-user"):
+        parsers[name].add_argument("username")
+    create = parsers["create-user"]
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--display-name", help=_("the name shown in the app (default: the username)"))
+    create.add_argument("--organisation", help=_("the member organisation of the account"))
+    create.add_argument("--email", help=_("e-mail for single sign-on, if configured"))
     summary_parser = parsers["summary"]
     summary_parser.add_argument(
         "--json", action="store_true", help=_("machine-readable JSON (the brief's shape)")

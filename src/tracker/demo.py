@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from tracker.accounts import create_user, find_user
 from tracker.activities import create_activity
 from tracker.models import Activity, Forum, ForumEvent, Organisation
 from tracker.validation import ActivityInput
@@ -217,8 +218,37 @@ def demo_activities(session: Session) -> list[ActivityInput]:
     return records
 
 
+# Published in the README: these accounts exist only where the demo data was loaded.
+DEMO_ACCOUNTS = (
+    ("demo-admin", "admin", "Demo administrator", "demo-admin-password"),
+    ("demo-staff", "staff", "Demo staff member", "demo-staff-password"),
+    ("demo-member", "member", "Demo member organisation", "demo-member-password"),
+    ("demo-funder", "funder", "Demo funder", "demo-funder-password"),
+)
+
+
+def seed_demo_accounts(session: Session) -> int:
+    """One demo account per role, marked as demo (the app shows a banner while any exists)."""
+    added = 0
+    for username, role, display_name, password in DEMO_ACCOUNTS:
+        if find_user(session, username) is None:
+            create_user(
+                session,
+                username,
+                password,
+                role,
+                DEMO_ACTOR,
+                display_name=display_name,
+                organisation="ZELA" if role in ("staff", "member") else None,
+                is_demo=True,
+            )
+            added += 1
+    return added
+
+
 def seed_demo(session: Session) -> int:
-    """Add the demo activities unless they are already there; returns how many were added."""
+    """Add the demo activities and accounts unless already there; returns activities added."""
+    seed_demo_accounts(session)
     if has_demo_data(session):
         return 0
     _ensure_national_forums(session)

@@ -16,18 +16,26 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.pages_manager import PagesManager
 
-from tracker import config, database, views
+from tracker import accounts, audit, config, database, reports, sessions, views
+from tracker.accounts import Account
 from tracker.activity_log import LogPage, iter_visible_activities
+from tracker.errors import TrackerError
 from tracker.exports import to_csv
 from tracker.filters import MEASURES, PERIODS, Filters, from_query, to_query
 from tracker.home import HomeSummary, home_summary
 from tracker.i18n import _
-from tracker.permissions import MEMBER
+from tracker.models import utcnow
+from tracker.permissions import may_open, pages_for
 from tracker.vocabulary import FORUM_CATEGORIES
 
 READ_TTL_SECONDS = 300
 FILTERS_KEY = "shared_filters"
 ENTRY_KEY = "_entered_through_app"
+REROUTED_KEY = "_rerouted_to_app"
+TICKET_KEY = "auth_ticket"
+SEEN_KEY = "auth_last_seen"
+ACCOUNT_KEY = "auth_account"
+NOTICE_KEY = "auth_notice"
 PLOTLY_CONFIG = {"displaylogo": False}
 
 
@@ -46,18 +54,39 @@ def _read(build: Callable, *args):
         return build(session, *args)
 
 
-def current_role() -> str:
-    """The signed-in user's role. Until accounts exist every visitor is a member, who
-    sees no restricted record."""
-    return st.session_state.get("role", MEMBER)
-
-
 def entered_through_app() -> None:
     """Called by ``streamlit_app.py`` on every run, just before the page runs."""
     st.session_state[ENTRY_KEY] = True
 
 
-def require(allowed: Callable[[str | None], bool]) -> str:
+def navigation(role: str | None):
+    """The pages this role may open, built on every run (visitors: the log-in page only)."""
+    from tracker.config import PROJECT_ROOT
+
+    pages = [
+        st.Page(
+            str(PROJECT_ROOT / "pages" / f"{rule.name}.py"),
+            title=_(rule.title),
+            url_path=rule.url_path,
+            default=index == 0,
+        )
+        for index, rule in enumerate(pages_for(role))
+    ]
+    return st.navigation(pages)
+
+
+def current_account() -> Account | None:
+    """The account checked by ``streamlit_app.py`` at the start of this run."""
+    account = st.session_state.get(ACCOUNT_KEY)
+    return account if isinstance(account, Account) else None
+
+
+def current_role() -> str | None:
+    account = current_account()
+    return account.role if account else None
+
+
+def require(page: str) -> str | None:
     """First statement of every page: refuse a role the page does not serve.
 
     Until some session has run ``st.navigation``, Streamlit 1.67 serves files in
@@ -66,13 +95,81 @@ def require(allowed: Callable[[str | None], bool]) -> str:
     run again through the entry script, so no page ever runs without it.
     """
     if not st.session_state.pop(ENTRY_KEY, False):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not st.session_state.pop(REROUTED_KEY, False):
+            PagesManager.uses_pages_directory = False
+            st.session_state[REROUTED_KEY] = True
+            st.rerun()
+        # Still run on its own (e.g. a test opening the file as the app): check here.
+        check_signed_in()
     role = current_role()
-    if not allowed(role):
-        st.error(_("This page is not available to your account."))
+    if not may_open(role, page):
+        if role is None:
+            st.error(_("Log in to see this page."))
+        else:
+            st.error(_("This page is not available to your account."))
         st.stop()
     return role
+
+
+# ---- signing in and out --------------------------------------------------------------
+
+
+def check_signed_in() -> Account | None:
+    """Called by the entry script on every run: the signed-in account, re-read from the
+    database, or None (with a notice) if the session was altered, idle or disabled."""
+    st.session_state[ACCOUNT_KEY] = None
+    ticket = st.session_state.get(TICKET_KEY)
+    if ticket is None:
+        return None
+    now = utcnow()
+    username = sessions.verified_username(ticket)
+    if username is None:
+        return sign_out(_("Your session could not be verified: log in again."))
+    if sessions.is_idle(st.session_state.get(SEEN_KEY), now):
+        return sign_out(_("You were logged out after a period without activity: log in again."))
+    account = _read(accounts.active_account, username)
+    if account is None:
+        return sign_out(_("This account is disabled or no longer exists: ask an administrator."))
+    st.session_state[SEEN_KEY] = now
+    st.session_state[ACCOUNT_KEY] = account
+    return account
+
+
+def sign_in(account: Account) -> None:
+    st.session_state[TICKET_KEY] = sessions.issue(account.username, utcnow())
+    st.session_state[SEEN_KEY] = utcnow()
+    st.session_state[ACCOUNT_KEY] = account
+
+
+def sign_out(notice: str | None = None) -> None:
+    for key in (TICKET_KEY, SEEN_KEY, ACCOUNT_KEY, FILTERS_KEY):
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state[NOTICE_KEY] = notice
+    return None
+
+
+def pop_notice() -> str | None:
+    return st.session_state.pop(NOTICE_KEY, None)
+
+
+def log_in(username: str, password: str) -> str | None:
+    """Try a log-in; on success sign the session in and return None, else the message."""
+    with database.session_factory(engine()).begin() as session:
+        result = accounts.authenticate(session, username, password)
+    if result.account is None:
+        return result.message
+    sign_in(result.account)
+    return None
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def _demo_accounts(url: str) -> bool:
+    return _read(accounts.has_demo_accounts)
+
+
+def demo_accounts_exist() -> bool:
+    return _demo_accounts(config.database_url())
 
 
 # ---- cached reads --------------------------------------------------------------------
@@ -133,6 +230,23 @@ def participation(filters: Filters, measure: str) -> views.ParticipationView:
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def _funder_summary(url: str, date_from: dt.date, date_to: dt.date) -> views.FunderSummaryView:
+    return _read(views.funder_summary, date_from, date_to)
+
+
+def funder_summary(date_from: dt.date, date_to: dt.date) -> views.FunderSummaryView:
+    return _funder_summary(config.database_url(), date_from, date_to)
+
+
+def funder_report_html(view: views.FunderSummaryView) -> Callable[[], bytes]:
+    return lambda: reports.html_report(view, utcnow()).encode("utf-8")
+
+
+def funder_report_xlsx(view: views.FunderSummaryView) -> Callable[[], bytes]:
+    return lambda: reports.xlsx_report(view)
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
 def _activity_log(url: str, role: str, filters: Filters, page: int) -> LogPage:
     return _read(views.activity_log, filters, role, page)
 
@@ -150,6 +264,34 @@ def activity_log_csv(filters: Filters) -> Callable[[], bytes]:
             return to_csv(iter_visible_activities(session, filters, role))
 
     return build
+
+
+def write(action: Callable, *args, **kwargs):
+    """Run one write in one transaction: on a rule broken, show its sentence and write
+    nothing; on success clear every cached read. Returns (ok, result)."""
+    try:
+        with database.session_factory(engine()).begin() as session:
+            result = action(session, *args, **kwargs)
+    except TrackerError as problem:
+        st.error(str(problem))
+        return False, None
+    clear_read_caches()
+    return True, result
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def _accounts(url: str) -> list[Account]:
+    return _read(accounts.list_accounts)
+
+
+def account_list() -> pd.DataFrame:
+    return pd.DataFrame([a.__dict__ for a in _accounts(config.database_url())]).drop(
+        columns="id", errors="ignore"
+    )
+
+
+def audit_log(entity: str | None, actor: str | None, page: int):
+    return _read(audit.audit_page, entity, actor, page)
 
 
 def clear_read_caches() -> None:

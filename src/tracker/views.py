@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import analytics, charts
-from tracker.activity_log import LogPage, log_page
+from tracker.activity_log import LogPage, log_page, public_outcomes
 from tracker.countries import display_name
 from tracker.demo import has_demo_data
 from tracker.filters import Filters
@@ -194,3 +194,60 @@ def participation(session: Session, filters: Filters, measure: str) -> Participa
 
 def activity_log(session: Session, filters: Filters, role: str | None, page: int) -> LogPage:
     return log_page(session, filters, role, page)
+
+
+@dataclass(frozen=True)
+class FunderSummaryView:
+    """The funder summary for a period: aggregates, and public records' outcomes only."""
+
+    date_from: dt.date
+    date_to: dt.date
+    period: str
+    totals: analytics.Totals
+    kp_share: analytics.KpShare
+    shares: pd.DataFrame
+    engagement: pd.DataFrame
+    themes: pd.DataFrame
+    theme_matrix: pd.DataFrame
+    outcomes: pd.DataFrame
+    share_figure: go.Figure | None
+    engagement_figure: go.Figure | None
+    themes_figure: go.Figure | None
+    demo_data: bool
+
+    @property
+    def is_empty(self) -> bool:
+        return self.totals.activities == 0
+
+
+def summary_period(date_from: dt.date, date_to: dt.date) -> str:
+    """Quarters for a grant-sized range (up to three years), years beyond."""
+    return "quarter" if (date_to - date_from).days <= 3 * 366 else "year"
+
+
+def funder_summary(session: Session, date_from: dt.date, date_to: dt.date) -> FunderSummaryView:
+    filters = Filters(date_from=date_from, date_to=date_to)
+    period = summary_period(date_from, date_to)
+    cube = analytics.activity_cube(session, filters)
+    engagement = analytics.engagement_from(cube, period)
+    shares = analytics.kp_share_by_period(engagement)
+    theme_cube = analytics.theme_cube(session, filters)
+    matrix = analytics.theme_matrix_from(theme_cube, analytics.theme_names(session))
+    totals = analytics.totals_from(cube)
+    empty = totals.activities == 0
+    return FunderSummaryView(
+        date_from=date_from,
+        date_to=date_to,
+        period=period,
+        totals=totals,
+        kp_share=analytics.kp_share_from(cube),
+        shares=shares,
+        engagement=engagement,
+        themes=analytics.theme_totals_from(matrix),
+        theme_matrix=matrix,
+        outcomes=public_outcomes(session, filters),
+        share_figure=None if empty else charts.kp_share_chart(shares, period),
+        engagement_figure=None if empty else charts.engagement_chart(engagement, "effort_days", period),
+        themes_figure=None if empty else charts.theme_category_chart(matrix, "effort_days"),
+        demo_data=has_demo_data(session),
+    )

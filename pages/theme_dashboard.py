@@ -4,9 +4,8 @@ import streamlit as st
 
 from tracker import ui
 from tracker.i18n import _
-from tracker.permissions import can_see_dashboards
 
-ui.require(can_see_dashboards)
+ui.require("theme_dashboard")
 st.title(_("Themes"))
 filters = ui.shared_filters()
 period, measure = ui.period_and_measure("themes")

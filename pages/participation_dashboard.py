@@ -4,9 +4,8 @@ import streamlit as st
 
 from tracker import ui
 from tracker.i18n import _
-from tracker.permissions import can_see_dashboards
 
-ui.require(can_see_dashboards)
+ui.require("participation_dashboard")
 st.title(_("Participation"))
 filters = ui.shared_filters()
 measure = ui.measure_control("participation")

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from tracker.i18n import _
-from tracker.permissions import anyone
 from tracker.ui import cached_home_summary, format_share, require
 
-require(anyone)
+require("home_page")
 
 st.title(_("KP Civil Society Coalition: campaign tracker"))
 st.write(

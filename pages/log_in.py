@@ -1,0 +1,35 @@
+"""Log in: the only page a visitor who is not signed in can open."""
+
+import streamlit as st
+
+from tracker import ui
+from tracker.i18n import _
+
+ui.require("log_in")
+st.title(_("KP Civil Society Coalition: campaign tracker"))
+
+notice = ui.pop_notice()
+if notice:
+    st.info(notice)
+
+with st.form("login_form"):
+    username = st.text_input(_("Username"), key="login_username", autocomplete="username")
+    password = st.text_input(
+        _("Password"), type="password", key="login_password", autocomplete="current-password"
+    )
+    submitted = st.form_submit_button(_("Log in"))
+
+if submitted:
+    problem = ui.log_in(username, password)
+    if problem:
+        st.error(problem)
+    else:
+        st.rerun()
+
+if ui.demo_accounts_exist():
+    st.warning(
+        _(
+            "This installation has demo accounts with published passwords (see the README): "
+            "demo-admin, demo-staff, demo-member and demo-funder. Do not store real records here."
+        )
+    )
