@@ -26,6 +26,11 @@ if submitted:
     else:
         st.rerun()
 
+if ui.single_sign_on_configured():
+    st.divider()
+    if st.button(_("Log in with single sign-on"), key="login_sso"):
+        st.login()
+
 if ui.demo_accounts_exist():
     st.warning(
         _(

@@ -9,7 +9,6 @@ from tracker.permissions import ROLES
 ui.require("user_accounts")
 admin = ui.current_account()
 st.title(_("Users"))
-st.dataframe(ui.account_list(), hide_index=True)
 
 st.subheader(_("Create an account"))
 with st.form("users_create", clear_on_submit=True):
@@ -61,3 +60,6 @@ with st.form("users_change"):
             ok, _r = ui.write(accounts.set_active, target, change == "enable", admin.username)
         if ok:
             st.success(_("Saved."))
+
+st.subheader(_("Accounts"))
+st.dataframe(ui.account_list(), hide_index=True)

@@ -56,3 +56,11 @@ def use_database(monkeypatch, database_url) -> str:
     """Points DATABASE_URL (as the app and the CLI read it) at the test database."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     return database_url
+
+
+@pytest.fixture
+def use_sqlite_database(monkeypatch, tmp_path) -> str:
+    """DATABASE_URL on SQLite only: for tests of the interface, not of the database."""
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url

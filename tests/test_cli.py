@@ -83,3 +83,36 @@ def test_summary_refuses_bad_dates(use_database, capsys):
         main(["summary", "--from", "2020-02-30"])
     assert "YYYY-MM-DD" in capsys.readouterr().err
     assert main(["summary", "--from", "2021-01-01", "--to", "2020-01-01"]) == 1
+
+
+def test_user_commands_read_the_password_from_stdin_and_never_print_it(use_database, capsys, monkeypatch):
+    import io
+
+    from tracker import accounts
+
+    main(["init-db"])
+    monkeypatch.setattr("sys.stdin", io.StringIO("first long password\n"))
+    assert main(["create-user", "Dora", "--role", "admin", "--display-name", "Dora D"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("second long password\n"))
+    assert main(["set-password", "dora"]) == 0
+    assert main(["disable-user", "dora"]) == 0
+    assert main(["list-users"]) == 0
+    out = capsys.readouterr().out
+    assert "dora\tadmin\tdisabled\tDora D" in out
+    assert "long password" not in out and "$argon2" not in out
+    with database.session_factory(database.make_engine(use_database)).begin() as session:
+        assert accounts.authenticate(session, "dora", "second long password").account is None
+        accounts.set_active(session, "dora", True, "test")
+    with database.session_factory(database.make_engine(use_database)).begin() as session:
+        assert accounts.authenticate(session, "dora", "second long password").account.role == "admin"
+
+
+def test_user_commands_explain_bad_input(use_database, capsys, monkeypatch):
+    import io
+
+    main(["init-db"])
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["create-user", "erin", "--role", "staff"]) == 1
+    assert main(["set-password", "nobody"]) == 1
+    err = capsys.readouterr().err
+    assert "10 to 128" in err and "There is no account" in err and "Traceback" not in err

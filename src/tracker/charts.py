@@ -47,9 +47,12 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure
     return fig
 
 
-def _mark_decision(fig: go.Figure) -> go.Figure:
-    """A dashed line and label at the coalition's decision of 4 March 2020."""
+def _mark_decision(fig: go.Figure, starts: list[dt.date]) -> go.Figure:
+    """A dashed line and label at the coalition's decision of 4 March 2020, when the
+    chart's periods include it (drawing it elsewhere would stretch the time axis)."""
     when = dt.date.fromisoformat(SHIFT_DECISION_DATE)
+    if not starts or not min(starts) <= when <= max(starts) + dt.timedelta(days=366):
+        return fig
     fig.add_shape(
         type="line",
         x0=when,
@@ -97,7 +100,9 @@ def engagement_chart(engagement: pd.DataFrame, measure: str, period: str) -> go.
     title = _("Engagement by forum category, per {period} ({measure})").format(
         period=_(period), measure=measure_label(measure).lower()
     )
-    return _mark_decision(_layout(fig, title, _("Date of activity"), measure_label(measure)))
+    return _mark_decision(
+        _layout(fig, title, _("Date of activity"), measure_label(measure)), list(engagement["period_start"])
+    )
 
 
 def kp_share_chart(shares: pd.DataFrame, period: str) -> go.Figure:
@@ -119,7 +124,9 @@ def kp_share_chart(shares: pd.DataFrame, period: str) -> go.Figure:
         )
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
     title = _("Share of the coalition's engagement spent in KP forums, per {period}").format(period=_(period))
-    return _mark_decision(_layout(fig, title, _("Date of activity"), _("KP share")))
+    return _mark_decision(
+        _layout(fig, title, _("Date of activity"), _("KP share")), list(shares["period_start"])
+    )
 
 
 def theme_trend_chart(trend: pd.DataFrame, measure: str, period: str) -> go.Figure:
@@ -140,7 +147,9 @@ def theme_trend_chart(trend: pd.DataFrame, measure: str, period: str) -> go.Figu
     title = _("Engagement per theme, per {period} ({measure})").format(
         period=_(period), measure=measure_label(measure).lower()
     )
-    return _mark_decision(_layout(fig, title, _("Date of activity"), measure_label(measure)))
+    return _mark_decision(
+        _layout(fig, title, _("Date of activity"), measure_label(measure)), list(trend["period_start"])
+    )
 
 
 def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:

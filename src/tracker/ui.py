@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
 from tracker import accounts, audit, config, database, reports, sessions, views
@@ -120,7 +121,10 @@ def check_signed_in() -> Account | None:
     st.session_state[ACCOUNT_KEY] = None
     ticket = st.session_state.get(TICKET_KEY)
     if ticket is None:
-        return None
+        account = _single_sign_on_account()
+        if account is not None:
+            sign_in(account)
+        return account
     now = utcnow()
     username = sessions.verified_username(ticket)
     if username is None:
@@ -135,6 +139,26 @@ def check_signed_in() -> Account | None:
     return account
 
 
+def single_sign_on_configured() -> bool:
+    """True when ``.streamlit/secrets.toml`` has an ``[auth]`` section for ``st.login``."""
+    try:
+        return "auth" in st.secrets
+    except (StreamlitSecretNotFoundError, FileNotFoundError):
+        return False
+
+
+def _single_sign_on_account() -> Account | None:
+    """The account mapped to the e-mail of a completed single sign-on, if any."""
+    if not single_sign_on_configured() or not st.user.is_logged_in:
+        return None
+    email = str(st.user.get("email") or "")
+    account = _read(accounts.account_for_email, email) if email else None
+    if account is None:
+        st.session_state[NOTICE_KEY] = _("No active account uses this e-mail address: ask an administrator.")
+        st.logout()
+    return account
+
+
 def sign_in(account: Account) -> None:
     st.session_state[TICKET_KEY] = sessions.issue(account.username, utcnow())
     st.session_state[SEEN_KEY] = utcnow()
@@ -144,6 +168,8 @@ def sign_in(account: Account) -> None:
 def sign_out(notice: str | None = None) -> None:
     for key in (TICKET_KEY, SEEN_KEY, ACCOUNT_KEY, FILTERS_KEY):
         st.session_state.pop(key, None)
+    if single_sign_on_configured() and st.user.is_logged_in:
+        st.logout()
     if notice:
         st.session_state[NOTICE_KEY] = notice
     return None

@@ -1,0 +1,169 @@
+"""Every page x every role: what navigation offers, and what each page itself refuses."""
+
+import pytest
+
+from tests.apptest import clear_caches, open_page, open_page_file, sign_in_state
+from tracker import accounts, database, sessions, ui
+from tracker.demo import seed_demo_accounts
+from tracker.models import utcnow
+from tracker.permissions import PAGES, ROLES, may_open
+from tracker.reference_data import load_reference_data
+
+EXPECTED = {
+    None: {"log_in"},
+    "funder": {"funder_summary", "about_tracker"},
+    "member": {
+        "home_page",
+        "funder_summary",
+        "overview_dashboard",
+        "forum_calendar",
+        "theme_dashboard",
+        "participation_dashboard",
+        "activity_log",
+        "about_tracker",
+    },
+    "staff": {
+        "home_page",
+        "funder_summary",
+        "overview_dashboard",
+        "forum_calendar",
+        "theme_dashboard",
+        "participation_dashboard",
+        "activity_log",
+        "about_tracker",
+    },
+    "admin": {
+        "home_page",
+        "funder_summary",
+        "overview_dashboard",
+        "forum_calendar",
+        "theme_dashboard",
+        "participation_dashboard",
+        "activity_log",
+        "about_tracker",
+        "user_accounts",
+        "audit_log",
+    },
+}
+
+
+@pytest.fixture
+def accounts_db(use_sqlite_database):
+    clear_caches()
+    engine = database.open_database(use_sqlite_database)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        seed_demo_accounts(session)
+    engine.dispose()
+    return use_sqlite_database
+
+
+def test_the_rules_say_what_the_brief_says():
+    for role, pages in EXPECTED.items():
+        assert {rule.name for rule in PAGES if may_open(role, rule.name)} == pages
+
+
+def test_no_url_path_equals_its_file_name():
+    assert all(rule.url_path != rule.name for rule in PAGES)
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_navigation_offers_exactly_the_pages_of_the_role(accounts_db, role):
+    at = open_page(role=role)
+    for rule in PAGES:
+        path = f"pages/{rule.name}.py"
+        if rule.name in EXPECTED[role]:
+            at.switch_page(path).run()
+            assert not at.exception
+            assert not any("not available" in e.value or "Log in to see" in e.value for e in at.error), (
+                rule.name
+            )
+        else:
+            with pytest.raises(ValueError):
+                at.switch_page(path)
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+@pytest.mark.parametrize("page", [rule.name for rule in PAGES])
+def test_every_page_refuses_a_role_it_does_not_serve(accounts_db, role, page):
+    at = open_page_file(f"pages/{page}.py", role)
+    refused = any("not available" in e.value or "Log in to see" in e.value for e in at.error)
+    assert refused == (page not in EXPECTED[role])
+
+
+def test_a_forged_role_in_session_state_is_ignored(accounts_db):
+    at = open_page(role="member")
+    at.session_state[ui.ACCOUNT_KEY] = accounts.Account(
+        1, "demo-member", "x", "admin", None, None, True, True, None
+    )
+    at.run()
+    with pytest.raises(ValueError):
+        at.switch_page("pages/user_accounts.py")
+
+
+def test_a_tampered_ticket_logs_the_session_out(accounts_db):
+    at = open_page(role="member")
+    ticket = at.session_state[ui.TICKET_KEY]
+    at.session_state[ui.TICKET_KEY] = sessions.SessionTicket("demo-admin", ticket.issued_at, ticket.signature)
+    at.run()
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert any("could not be verified" in i.value for i in at.info)
+
+
+def test_an_idle_session_expires(accounts_db):
+    at = open_page(role="member")
+    at.session_state[ui.SEEN_KEY] = utcnow() - sessions.idle_limit() - sessions.idle_limit()
+    at.run()
+    assert any("period without activity" in i.value for i in at.info)
+    assert [b.label for b in at.button] == ["Log in"]
+
+
+def test_a_disabled_account_is_logged_out_at_its_next_click(accounts_db):
+    at = open_page(role="staff")
+    with database.session_factory(database.make_engine(accounts_db)).begin() as session:
+        accounts.set_active(session, "demo-staff", False, "test")
+    at.run()
+    assert any("disabled" in i.value for i in at.info)
+
+
+def test_log_in_and_log_out_through_the_form(accounts_db):
+    at = open_page()
+    at.text_input(key="login_username").input("demo-funder")
+    at.text_input(key="login_password").input("demo-funder-password")
+    at.button[0].click().run()
+    assert at.title[0].value == "Funder summary"
+    at.button(key="logout").click().run()
+    assert any("logged out" in i.value for i in at.info)
+    assert [b.label for b in at.button] == ["Log in"]
+
+
+def test_a_wrong_password_shows_one_sentence(accounts_db):
+    at = open_page()
+    at.text_input(key="login_username").input("demo-funder")
+    at.text_input(key="login_password").input("wrong password!")
+    at.button[0].click().run()
+    assert at.error[0].value == accounts.LOGIN_FAILED
+    assert ui.TICKET_KEY not in at.session_state
+
+
+def test_the_admin_creates_an_account_on_the_users_page(accounts_db):
+    at = open_page("pages/user_accounts.py", role="admin")
+    at.text_input(key="users_new_username").input("new.member")
+    at.text_input(key="users_new_password").input("a fine long password")
+    at.button[0].click().run()
+    assert any("Account created" in s.value for s in at.success)
+    assert "new.member" in set(at.dataframe[0].value.username)
+
+
+def test_the_audit_log_page_lists_account_changes(accounts_db):
+    at = open_page("pages/audit_log.py", role="admin")
+    table = at.dataframe[0].value
+    assert "create" in set(table.action) and "user" in set(table.entity)
+    assert not any("$argon2" in str(v) for v in table.to_numpy().ravel())
+
+
+def test_sign_in_state_helper_matches_a_real_log_in(accounts_db):
+    at = open_page()
+    sign_in_state(at, "demo-admin")
+    at.run()
+    assert any("Signed in as Demo administrator" in c.value for c in at.sidebar.caption)

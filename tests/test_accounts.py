@@ -1,0 +1,109 @@
+import datetime as dt
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from tracker import accounts, sessions
+from tracker.errors import ValidationFailed
+from tracker.models import AuditEntry, User
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def alice(session):
+    accounts.create_user(session, "Alice", PASSWORD, "staff", "admin", display_name="Alice A.")
+    session.commit()
+    return session
+
+
+def test_passwords_are_stored_only_as_argon2_hashes(alice):
+    user = alice.scalar(select(User).where(User.username == "alice"))
+    assert user.password_hash.startswith("$argon2")
+    assert PASSWORD not in user.password_hash
+    for entry in alice.scalars(select(AuditEntry)):
+        assert "password_hash" not in (entry.after or {}) and user.password_hash not in str(entry.after)
+
+
+def test_right_password_logs_in_and_wrong_or_unknown_get_the_same_answer(alice):
+    assert accounts.authenticate(alice, "ALICE", PASSWORD).account.role == "staff"
+    wrong = accounts.authenticate(alice, "alice", "not the password")
+    unknown = accounts.authenticate(alice, "nobody", PASSWORD)
+    assert wrong.account is None and unknown.account is None
+    assert wrong.message == unknown.message == accounts.LOGIN_FAILED
+
+
+def test_five_failures_throttle_further_attempts_and_are_logged(alice, caplog):
+    now = dt.datetime(2026, 1, 1, 12, 0, 0)
+    caplog.set_level(logging.WARNING)
+    for attempt in range(5):
+        assert accounts.authenticate(alice, "alice", f"guess {attempt}", now).account is None
+    throttled = accounts.authenticate(alice, "alice", PASSWORD, now + dt.timedelta(seconds=5))
+    assert throttled.account is None and "wait" in throttled.message and throttled.wait_seconds > 0
+    assert accounts.authenticate(alice, "alice", PASSWORD, now + dt.timedelta(seconds=31)).account is not None
+    actions = [e.action for e in alice.scalars(select(AuditEntry).where(AuditEntry.entity == "login"))]
+    assert "login_failures" in actions and "login_throttled" in actions
+    assert "throttl" in caplog.text and PASSWORD not in caplog.text and "guess" not in caplog.text
+
+
+def test_unknown_usernames_are_throttled_too(alice):
+    now = dt.datetime(2026, 1, 1)
+    for _ in range(5):
+        accounts.authenticate(alice, "mallory", "x" * 12, now)
+    assert accounts.authenticate(alice, "mallory", "x" * 12, now).wait_seconds > 0
+
+
+def test_disabled_accounts_cannot_log_in(alice):
+    accounts.set_active(alice, "alice", False, "admin")
+    result = accounts.authenticate(alice, "alice", PASSWORD)
+    assert result.account is None and result.message == accounts.LOGIN_FAILED
+    assert accounts.active_account(alice, "alice") is None
+
+
+@pytest.mark.parametrize(
+    "username", ["<script>alert(1)</script>", "x'; DROP TABLE users; --", "a", "A" * 65, "bad name"]
+)
+def test_usernames_with_markup_sql_or_bad_length_are_refused(session, username):
+    with pytest.raises(ValidationFailed, match="A username is"):
+        accounts.create_user(session, username, PASSWORD, "member", "admin")
+    result = accounts.authenticate(session, username, PASSWORD)
+    assert result.account is None and result.message == accounts.LOGIN_FAILED
+    actors = {e.actor for e in session.scalars(select(AuditEntry))}
+    assert username.lower() not in actors
+
+
+def test_very_long_passwords_are_refused_cleanly(alice):
+    with pytest.raises(ValidationFailed, match="10 to 128"):
+        accounts.set_password(alice, "alice", "p" * 1000, "admin")
+    assert accounts.authenticate(alice, "alice", "p" * 5000).message == accounts.LOGIN_FAILED
+
+
+def test_roles_are_checked_and_changes_are_audited(alice):
+    with pytest.raises(ValidationFailed, match="role must be one of"):
+        accounts.create_user(alice, "bob", PASSWORD, "superuser", "admin")
+    accounts.set_role(alice, "alice", "member", "admin")
+    entry = alice.scalars(select(AuditEntry).where(AuditEntry.action == "set_role")).one()
+    assert (entry.before["role"], entry.after["role"], entry.actor) == ("staff", "member", "admin")
+
+
+def test_duplicate_username_is_refused(alice):
+    with pytest.raises(ValidationFailed, match="taken"):
+        accounts.create_user(alice, "alice", PASSWORD, "member", "admin")
+
+
+def test_single_sign_on_email_maps_to_an_active_account(session):
+    accounts.create_user(session, "carol", PASSWORD, "funder", "admin", email="Carol@Example.org")
+    assert accounts.account_for_email(session, "carol@example.ORG").role == "funder"
+    assert accounts.account_for_email(session, "nobody@example.org") is None
+
+
+def test_session_tickets_detect_tampering_and_idleness():
+    now = dt.datetime(2026, 1, 1)
+    ticket = sessions.issue("alice", now)
+    assert sessions.verified_username(ticket) == "alice"
+    forged = sessions.SessionTicket("admin", ticket.issued_at, ticket.signature)
+    assert sessions.verified_username(forged) is None
+    assert sessions.verified_username({"username": "admin"}) is None
+    assert not sessions.is_idle(now, now + dt.timedelta(minutes=29))
+    assert sessions.is_idle(now, now + dt.timedelta(minutes=31))
