@@ -64,7 +64,10 @@ def _load(session: Session, ids: list[int]) -> list[Activity]:
         select(Activity)
         .where(Activity.id.in_(ids))
         .options(
-            joinedload(Activity.forum), selectinload(Activity.themes), selectinload(Activity.organisations)
+            joinedload(Activity.forum),
+            joinedload(Activity.event),
+            selectinload(Activity.themes),
+            selectinload(Activity.organisations),
         )
     ).all()
     by_id = {a.id: a for a in found}

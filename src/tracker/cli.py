@@ -9,16 +9,19 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import accounts, config, database
+from tracker import accounts, config, database, exports, importer
+from tracker.activity_log import iter_visible_activities
 from tracker.demo import seed_demo
 from tracker.errors import TrackerError, ValidationFailed
+from tracker.filters import Filters
 from tracker.i18n import _
 from tracker.models import Base
-from tracker.permissions import ROLES
+from tracker.permissions import ADMIN, ROLES
 from tracker.reference_data import load_reference_data
 from tracker.summary import summary
 
@@ -179,6 +182,51 @@ def _list_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(
+            _("Error: cannot read {file} ({reason}).").format(file=args.file, reason=error.strerror),
+            file=sys.stderr,
+        )
+        return 1
+    engine = database.open_database()
+    with database.session_factory(engine).begin() as session:
+        plan, result = importer.import_file(session, data, args.file, CLI_ACTOR, dry_run=args.dry_run)
+    if not plan.ok:
+        for problem in plan.problems or [importer.Problem(None, None, _("there is nothing to import."))]:
+            print(problem, file=sys.stderr)
+        print(_("Nothing was imported."), file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(
+            _("Dry run: {c} would be created, {u} updated; nothing was written.").format(
+                c=plan.creates, u=plan.updates
+            )
+        )
+    else:
+        print(_("Imported: {c} created, {u} updated.").format(c=result.created, u=result.updated))
+    if plan.new_forums:
+        print(_("New forums: {names}").format(names=", ".join(plan.new_forums)))
+    if plan.new_organisations:
+        print(_("New organisations: {names}").format(names=", ".join(plan.new_organisations)))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    with database.session_factory(engine)() as session:
+        data = exports.FORMATS[args.format](iter_visible_activities(session, Filters(), ADMIN))
+    if args.out:
+        Path(args.out).write_bytes(data)
+        print(_("Wrote {file}.").format(file=args.out), file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "init-db": (
         _("Create or migrate the database and load the reference data (no activities)."),
@@ -197,6 +245,11 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "disable-user": (_("Stop an account from logging in (its history stays)."), _set_active(False)),
     "enable-user": (_("Let a disabled account log in again."), _set_active(True)),
     "list-users": (_("List the accounts with their roles."), _list_users),
+    "import": (
+        _("Import activities from a CSV or XLSX file in the import format (all or nothing)."),
+        _import,
+    ),
+    "export": (_("Export every activity in the import format (CSV, XLSX or JSON)."), _export),
     "check": (
         _("Print the database address (no password), schema revision and row counts."),
         _check,
@@ -228,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--display-name", help=_("the name shown in the app (default: the username)"))
     create.add_argument("--organisation", help=_("the member organisation of the account"))
     create.add_argument("--email", help=_("e-mail for single sign-on, if configured"))
+    parsers["import"].add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
+    parsers["import"].add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
+    parsers["export"].add_argument("--format", choices=sorted(exports.FORMATS), default="csv")
+    parsers["export"].add_argument("--out", help=_("file to write (default: standard output)"))
     summary_parser = parsers["summary"]
     summary_parser.add_argument(
         "--json", action="store_true", help=_("machine-readable JSON (the brief's shape)")

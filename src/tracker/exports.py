@@ -30,6 +30,9 @@ IMPORT_COLUMNS = [
     "confidentiality",
     "external_id",
 ]
+# The brief's import columns, plus ``event`` (the forum event's name), so that an
+# export imported into an empty database keeps each activity's event.
+EXPORT_COLUMNS = [*IMPORT_COLUMNS, "event"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -67,14 +70,49 @@ def import_format_row(activity: Activity) -> dict[str, str]:
         "evidence_url": " ".join((activity.evidence_urls or "").split()),
         "confidentiality": activity.confidentiality,
         "external_id": activity.external_id or "",
+        "event": activity.event.name if activity.event else "",
     }
 
 
 def to_csv(activities: Iterable[Activity]) -> bytes:
     """UTF-8 CSV with a BOM (so Excel reads accents right), formula cells neutralised."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=IMPORT_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for activity in activities:
         writer.writerow({k: neutralise(v) for k, v in import_format_row(activity).items()})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(activities: Iterable[Activity]) -> bytes:
+    """The first sheet in the import format, every cell text, formula cells neutralised."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("activities")
+    sheet.append(EXPORT_COLUMNS)
+    for activity in activities:
+        row = import_format_row(activity)
+        sheet.append([neutralise(row[c]) for c in EXPORT_COLUMNS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_json(activities: Iterable[Activity]) -> bytes:
+    """A JSON list of objects with the import columns (numbers as numbers, lists as lists)."""
+    import json
+
+    records = []
+    for activity in activities:
+        row: dict[str, object] = dict(import_format_row(activity))
+        row["effort_days"] = activity.effort_days
+        row["cost_usd"] = activity.cost_usd
+        row["themes"] = [t.name for t in activity.themes]
+        row["organisations"] = [o.name for o in activity.organisations]
+        row["evidence_url"] = (activity.evidence_urls or "").split()
+        records.append(row)
+    return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}

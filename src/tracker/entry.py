@@ -1,0 +1,141 @@
+"""What the staff entry screens need: choices for the form, an activity as form values,
+the deleted list and an activity's history. Writes go through ``activities``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker import audit
+from tracker.activities import get_live_activity
+from tracker.models import Activity, Forum, ForumEvent, Organisation, Theme
+from tracker.reference_data import format_partial_date
+
+
+@dataclass(frozen=True)
+class EventChoice:
+    id: int
+    forum: str
+    name: str
+    start_date: dt.date
+    label: str
+
+
+@dataclass(frozen=True)
+class FormOptions:
+    forums: list[str]
+    forum_categories: dict[str, str]
+    events: list[EventChoice]
+    themes: list[str]
+    organisations: list[str]
+    countries: dict[str, str]  # alpha-2 -> name
+
+
+def form_options(session: Session) -> FormOptions:
+    forums = session.execute(select(Forum.name, Forum.category).order_by(Forum.name)).all()
+    events = session.execute(
+        select(ForumEvent.id, Forum.name, ForumEvent.name, ForumEvent.start_date, ForumEvent.date_precision)
+        .join(Forum, Forum.id == ForumEvent.forum_id)
+        .order_by(ForumEvent.start_date.desc(), ForumEvent.name)
+    ).all()
+    return FormOptions(
+        forums=[f for f, _c in forums],
+        forum_categories=dict(forums),
+        events=[EventChoice(i, f, n, s, f"{format_partial_date(s, p)} · {n}") for i, f, n, s, p in events],
+        themes=list(session.scalars(select(Theme.name).order_by(Theme.name))),
+        organisations=list(session.scalars(select(Organisation.name).order_by(Organisation.name))),
+        countries={c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries},
+    )
+
+
+@dataclass(frozen=True)
+class ActivityForm:
+    """An activity as the edit form shows it, with the version it was read at."""
+
+    id: int
+    version: int
+    deleted: bool
+    values: dict[str, object]
+
+
+def activity_form(session: Session, activity_id: int) -> ActivityForm:
+    activity = get_live_activity(session, activity_id)
+    return ActivityForm(
+        id=activity.id,
+        version=activity.version,
+        deleted=activity.deleted_at is not None,
+        values={
+            "activity_date": activity.activity_date,
+            "forum": activity.forum.name,
+            "event_id": activity.event_id,
+            "themes": [t.name for t in activity.themes],
+            "activity_type": activity.activity_type,
+            "title": activity.title,
+            "description": activity.description or "",
+            "organisations": [o.name for o in activity.organisations],
+            "country": activity.country,
+            "effort_days": activity.effort_days,
+            "cost_usd": activity.cost_usd,
+            "outcome": activity.outcome or "",
+            "evidence_urls": activity.evidence_urls or "",
+            "confidentiality": activity.confidentiality,
+            "external_id": activity.external_id or "",
+        },
+    )
+
+
+def find_activities(
+    session: Session, text: str, include_deleted: bool = False, limit: int = 50
+) -> pd.DataFrame:
+    """Activities whose title contains ``text`` (or whose id is ``text``), newest first."""
+    query = select(Activity.id, Activity.activity_date, Activity.title, Activity.deleted_at)
+    if text.strip().isdigit():
+        query = query.where(Activity.id == int(text.strip()))
+    elif text.strip():
+        query = query.where(Activity.title.ilike(f"%{text.strip()}%"))
+    if not include_deleted:
+        query = query.where(Activity.deleted_at.is_(None))
+    rows = session.execute(
+        query.order_by(Activity.activity_date.desc(), Activity.id.desc()).limit(limit)
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["id", "date", "title", "deleted_at"])
+
+
+def deleted_activities(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            Activity.id,
+            Activity.activity_date,
+            Activity.title,
+            Activity.deleted_at,
+            Activity.deleted_by,
+            Activity.version,
+        )
+        .where(Activity.deleted_at.is_not(None))
+        .order_by(Activity.deleted_at.desc())
+    ).all()
+    return pd.DataFrame(
+        [tuple(r) for r in rows], columns=["id", "date", "title", "deleted_at", "deleted_by", "version"]
+    )
+
+
+def history(session: Session, activity_id: int) -> pd.DataFrame:
+    """Every version of an activity: when, who, what they did and which fields changed."""
+    rows = []
+    for entry in audit.history(session, activity_id):
+        changes = audit.changed_fields(entry.before, entry.after) if entry.before and entry.after else {}
+        rows.append(
+            {
+                "version": (entry.after or {}).get("version"),
+                "at": entry.at,
+                "who": entry.actor,
+                "action": entry.action,
+                "changes": "; ".join(f"{k}: {b!r} → {a!r}" for k, (b, a) in changes.items()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["version", "at", "who", "action", "changes"])
