@@ -197,21 +197,15 @@ def reference_tables(session: Session) -> dict[str, pd.DataFrame]:
     ).all()
     themes = session.execute(
         select(Theme.name, Theme.description, func.count(Activity.id))
-        .outerjoin(Theme.__table__.metadata.tables["activity_themes"])
-        .outerjoin(
-            Activity, (Activity.id == Theme.__table__.metadata.tables["activity_themes"].c.activity_id) & live
-        )
+        .outerjoin(activity_themes, activity_themes.c.theme_id == Theme.id)
+        .outerjoin(Activity, (Activity.id == activity_themes.c.activity_id) & live)
         .group_by(Theme.id)
         .order_by(Theme.name)
     ).all()
     organisations = session.execute(
         select(Organisation.name, Organisation.country, func.count(Activity.id))
-        .outerjoin(Organisation.__table__.metadata.tables["activity_organisations"])
-        .outerjoin(
-            Activity,
-            (Activity.id == Organisation.__table__.metadata.tables["activity_organisations"].c.activity_id)
-            & live,
-        )
+        .outerjoin(activity_organisations, activity_organisations.c.organisation_id == Organisation.id)
+        .outerjoin(Activity, (Activity.id == activity_organisations.c.activity_id) & live)
         .group_by(Organisation.id)
         .order_by(Organisation.name)
     ).all()
