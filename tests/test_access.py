@@ -9,41 +9,23 @@ from tracker.models import utcnow
 from tracker.permissions import PAGES, ROLES, may_open
 from tracker.reference_data import load_reference_data
 
+READER_PAGES = {
+    "home_page",
+    "funder_summary",
+    "overview_dashboard",
+    "forum_calendar",
+    "theme_dashboard",
+    "participation_dashboard",
+    "activity_log",
+    "about_tracker",
+}
+STAFF_PAGES = {"add_activity", "edit_activity", "import_activities", "export_activities", "reference_lists"}
 EXPECTED = {
     None: {"log_in"},
     "funder": {"funder_summary", "about_tracker"},
-    "member": {
-        "home_page",
-        "funder_summary",
-        "overview_dashboard",
-        "forum_calendar",
-        "theme_dashboard",
-        "participation_dashboard",
-        "activity_log",
-        "about_tracker",
-    },
-    "staff": {
-        "home_page",
-        "funder_summary",
-        "overview_dashboard",
-        "forum_calendar",
-        "theme_dashboard",
-        "participation_dashboard",
-        "activity_log",
-        "about_tracker",
-    },
-    "admin": {
-        "home_page",
-        "funder_summary",
-        "overview_dashboard",
-        "forum_calendar",
-        "theme_dashboard",
-        "participation_dashboard",
-        "activity_log",
-        "about_tracker",
-        "user_accounts",
-        "audit_log",
-    },
+    "member": READER_PAGES,
+    "staff": READER_PAGES | STAFF_PAGES,
+    "admin": READER_PAGES | STAFF_PAGES | {"user_accounts", "audit_log"},
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tracker import audit
 from tracker.activities import get_live_activity
+from tracker.i18n import _
 from tracker.models import Activity, Forum, ForumEvent, Organisation, Theme
 from tracker.reference_data import format_partial_date
 
@@ -91,8 +92,8 @@ def activity_form(session: Session, activity_id: int) -> ActivityForm:
 
 def find_activities(
     session: Session, text: str, include_deleted: bool = False, limit: int = 50
-) -> pd.DataFrame:
-    """Activities whose title contains ``text`` (or whose id is ``text``), newest first."""
+) -> dict[int, str]:
+    """Activities whose title contains ``text`` (or whose id is ``text``), newest first, as id -> label."""
     query = select(Activity.id, Activity.activity_date, Activity.title, Activity.deleted_at)
     if text.strip().isdigit():
         query = query.where(Activity.id == int(text.strip()))
@@ -103,7 +104,8 @@ def find_activities(
     rows = session.execute(
         query.order_by(Activity.activity_date.desc(), Activity.id.desc()).limit(limit)
     ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["id", "date", "title", "deleted_at"])
+    deleted = _(" (deleted)")
+    return {i: f"{i} · {d} · {t}{deleted if gone else ''}" for i, d, t, gone in rows}
 
 
 def deleted_activities(session: Session) -> pd.DataFrame:

@@ -585,3 +585,30 @@ def import_file(
     if not plan.ok or dry_run:
         return plan, None
     return plan, apply_import(session, plan, actor, progress)
+
+
+def template_csv() -> bytes:
+    """A header with every column and one example row, for people starting a file."""
+    example = {
+        "date": "2024-11-12",
+        "forum": "KP Plenary",
+        "forum_category": "KP",
+        "themes": "KP reform;Land rights",
+        "activity_type": "statement",
+        "title": "Statement on the conflict-diamond definition",
+        "description": "",
+        "organisations": "ZELA;IPIS",
+        "country": "",
+        "effort_days": "2.5",
+        "cost_usd": "1200",
+        "outcome": "",
+        "evidence_url": "https://www.kpcivilsociety.org/",
+        "confidentiality": "public",
+        "external_id": "",
+        "event": "KP Plenary 2024",
+    }
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow(example)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

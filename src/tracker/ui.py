@@ -17,11 +17,10 @@ from sqlalchemy import Engine
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from tracker import accounts, audit, config, database, reports, sessions, views
+from tracker import accounts, audit, config, database, entry, exports, reports, sessions, views
 from tracker.accounts import Account
 from tracker.activity_log import LogPage, iter_visible_activities
 from tracker.errors import TrackerError
-from tracker.exports import to_csv
 from tracker.filters import MEASURES, PERIODS, Filters, from_query, to_query
 from tracker.home import HomeSummary, home_summary
 from tracker.i18n import _
@@ -281,28 +280,56 @@ def activity_log(filters: Filters, page: int) -> LogPage:
     return _activity_log(config.database_url(), current_role(), filters, page)
 
 
-def activity_log_csv(filters: Filters) -> Callable[[], bytes]:
-    """Deferred: the CSV is built only when the person clicks download."""
+def activity_download(filters: Filters, fmt: str = "csv") -> Callable[[], bytes]:
+    """Deferred: the file (rows this role may read, in the import format) is built only
+    when the person clicks download."""
     role = current_role()
 
     def build() -> bytes:
         with database.session_factory(engine())() as session:
-            return to_csv(iter_visible_activities(session, filters, role))
+            return exports.FORMATS[fmt](iter_visible_activities(session, filters, role))
 
     return build
 
 
 def write(action: Callable, *args, **kwargs):
-    """Run one write in one transaction: on a rule broken, show its sentence and write
-    nothing; on success clear every cached read. Returns (ok, result)."""
+    """Run one write in one transaction. On a broken rule show its sentence, write
+    nothing and return (False, the problem); on success clear every cached read and
+    return (True, the result)."""
     try:
         with database.session_factory(engine()).begin() as session:
             result = action(session, *args, **kwargs)
     except TrackerError as problem:
         st.error(str(problem))
-        return False, None
+        return False, problem
     clear_read_caches()
     return True, result
+
+
+def read(build: Callable, *args):
+    """An uncached read, for screens that must show the latest version (editing)."""
+    return _read(build, *args)
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def _form_options(url: str) -> entry.FormOptions:
+    return _read(entry.form_options)
+
+
+def form_options() -> entry.FormOptions:
+    return _form_options(config.database_url())
+
+
+def changes_table(changes: dict[str, tuple[object, object]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(field, str(before), str(after)) for field, (before, after) in changes.items()],
+        columns=[_("Field"), _("In the version you opened"), _("Now")],
+    )
+
+
+def actor() -> str:
+    account = current_account()
+    return account.username if account else "(unknown)"
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)

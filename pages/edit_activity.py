@@ -1,0 +1,74 @@
+"""Edit activity (staff): find an activity, edit it, delete or restore it, read its history."""
+
+import streamlit as st
+
+from tracker import activity_form, entry, ui
+from tracker.activities import delete_activity, restore_activity, update_activity
+from tracker.errors import VersionConflict
+from tracker.i18n import _
+
+ui.require("edit_activity")
+st.title(_("Edit an activity"))
+
+saved = st.session_state.pop("edit_saved", None)
+if saved:
+    st.success(saved)
+
+search = st.text_input(_("Find by title or id"), value=st.query_params.get("id", ""), key="edit_search")
+matches = ui.read(entry.find_activities, search, True)
+if not matches:
+    st.info(_("No activity matches. Try another word of its title, or its id."))
+    st.stop()
+choice = st.selectbox(_("Activity"), list(matches), format_func=matches.get, key="edit_choice")
+
+# The version this person opened stays fixed until they save or reload, so saving
+# over someone else's newer version is refused instead of silently discarded.
+current = st.session_state.get("edit_opened")
+if current is None or current.id != choice:
+    current = st.session_state["edit_opened"] = ui.read(entry.activity_form, choice)
+if current.deleted:
+    st.warning(_("This activity is deleted: it counts nowhere until it is restored."))
+    if st.button(_("Restore it"), key="edit_restore"):
+        ok, _result = ui.write(restore_activity, current.id, current.version, ui.actor())
+        if ok:
+            st.session_state.pop("edit_opened", None)
+            st.session_state["edit_saved"] = _("Restored.")
+            st.rerun()
+else:
+    options = ui.form_options()
+    pressed, values = activity_form.activity_form(
+        f"edit_{current.id}_{current.version}", options, current.values, [_("Save changes")]
+    )
+    if pressed:
+        record, problems = activity_form.to_input(values)
+        if problems:
+            st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+        else:
+            ok, result = ui.write(update_activity, current.id, record, current.version, ui.actor())
+            if ok:
+                st.session_state.pop("edit_opened", None)
+                st.session_state["edit_saved"] = _("Saved version {v}.").format(v=result.version)
+                st.rerun()
+            elif isinstance(result, VersionConflict):
+                if result.changes:
+                    st.write(_("What the other person changed (your edits were not saved):"))
+                    st.dataframe(ui.changes_table(result.changes), hide_index=True)
+                if st.button(_("Load the latest version"), key="edit_reload"):
+                    st.session_state.pop("edit_opened", None)
+                    st.rerun()
+
+    with st.expander(_("Delete this activity")):
+        st.write(_("Deleting hides the activity from every view and total; it can be restored."))
+        confirmed = st.checkbox(_("Yes, delete it"), key="edit_confirm_delete")
+        if st.button(_("Delete"), disabled=not confirmed, key="edit_delete"):
+            ok, _result = ui.write(delete_activity, current.id, current.version, ui.actor())
+            if ok:
+                st.session_state.pop("edit_opened", None)
+                st.session_state["edit_saved"] = _("Deleted. Find it again here to restore it.")
+                st.rerun()
+
+with st.expander(_("History"), expanded=False):
+    st.dataframe(ui.read(entry.history, current.id), hide_index=True)
+
+with st.expander(_("Deleted activities")):
+    st.dataframe(ui.read(entry.deleted_activities), hide_index=True)

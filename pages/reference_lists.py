@@ -1,0 +1,103 @@
+"""Reference lists (staff): forums, events, themes and organisations; merge duplicates."""
+
+import datetime as dt
+
+import streamlit as st
+
+from tracker import reference_lists, ui
+from tracker.i18n import _
+from tracker.vocabulary import FORUM_CATEGORIES
+
+ui.require("reference_lists")
+st.title(_("Reference lists"))
+done = st.session_state.pop("lists_done", None)
+if done:
+    st.success(done)
+tables = ui.read(reference_lists.reference_tables)
+
+
+def saved(message: str) -> None:
+    st.session_state["lists_done"] = message
+    st.rerun()
+
+
+def merge_form(key: str, names: list[str], merge, what: str) -> None:
+    with st.form(f"lists_merge_{key}"):
+        st.write(
+            _("Merge two spellings of one {what}: every activity moves to the one kept.").format(what=what)
+        )
+        cols = st.columns(2)
+        duplicate = cols[0].selectbox(_("Duplicate (removed)"), names, index=None, key=f"lists_dup_{key}")
+        keep = cols[1].selectbox(_("Keep"), names, index=None, key=f"lists_keep_{key}")
+        if st.form_submit_button(_("Merge")) and duplicate and keep:
+            ok, moved = ui.write(merge, duplicate, keep, ui.actor())
+            if ok:
+                saved(
+                    _("Merged “{a}” into “{b}”: {n} activities moved.").format(a=duplicate, b=keep, n=moved)
+                )
+
+
+forums_tab, events_tab, themes_tab, organisations_tab = st.tabs(
+    [_("Forums"), _("Events"), _("Themes"), _("Organisations")]
+)
+
+with forums_tab:
+    st.dataframe(tables["forums"], hide_index=True)
+    with st.form("lists_add_forum", clear_on_submit=True):
+        cols = st.columns(3)
+        name = cols[0].text_input(_("New forum"), key="lists_forum_name")
+        category = cols[1].selectbox(_("Category"), FORUM_CATEGORIES, key="lists_forum_category")
+        parent = cols[2].selectbox(
+            _("Part of (optional)"), list(tables["forums"].forum), index=None, key="lists_forum_parent"
+        )
+        if st.form_submit_button(_("Add the forum")):
+            ok, _forum = ui.write(reference_lists.add_forum, name, category, parent)
+            if ok:
+                saved(_("Forum added."))
+    merge_form("forums", list(tables["forums"].forum), reference_lists.merge_forums, _("forum"))
+
+with events_tab:
+    st.dataframe(tables["events"], hide_index=True)
+    with st.form("lists_add_event", clear_on_submit=True):
+        cols = st.columns(3)
+        forum = cols[0].selectbox(
+            _("Forum"), list(tables["forums"].forum), index=None, key="lists_event_forum"
+        )
+        name = cols[1].text_input(_("Event name"), key="lists_event_name")
+        place = cols[2].text_input(_("Place"), key="lists_event_place")
+        start = cols[0].date_input(_("First day"), value=dt.date.today(), key="lists_event_start")
+        end = cols[1].date_input(_("Last day"), value=None, key="lists_event_end")
+        source = cols[2].text_input(_("Source (where the date comes from)"), key="lists_event_source")
+        verified = st.checkbox(_("Date verified"), value=True, key="lists_event_verified")
+        if st.form_submit_button(_("Add the event")) and forum:
+            ok, _event = ui.write(reference_lists.add_event, forum, name, start, end, place, source, verified)
+            if ok:
+                saved(_("Event added."))
+
+with themes_tab:
+    st.dataframe(tables["themes"], hide_index=True)
+    with st.form("lists_add_theme", clear_on_submit=True):
+        name = st.text_input(_("New theme"), key="lists_theme_name")
+        description = st.text_input(_("Description"), key="lists_theme_description")
+        if st.form_submit_button(_("Add the theme")):
+            ok, _theme = ui.write(reference_lists.add_theme, name, description)
+            if ok:
+                saved(_("Theme added."))
+    merge_form("themes", list(tables["themes"].theme), reference_lists.merge_themes, _("theme"))
+
+with organisations_tab:
+    st.dataframe(tables["organisations"], hide_index=True)
+    with st.form("lists_add_organisation", clear_on_submit=True):
+        cols = st.columns(2)
+        name = cols[0].text_input(_("New organisation"), key="lists_org_name")
+        country = cols[1].text_input(_("Country (ISO code or English name)"), key="lists_org_country")
+        if st.form_submit_button(_("Add the organisation")):
+            ok, _organisation = ui.write(reference_lists.add_organisation, name, country or None)
+            if ok:
+                saved(_("Organisation added."))
+    merge_form(
+        "organisations",
+        list(tables["organisations"].organisation),
+        reference_lists.merge_organisations,
+        _("organisation"),
+    )
