@@ -13,6 +13,8 @@ import os
 import platform
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -95,6 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--import-rows", type=int, default=100_000, help="rows to import (0: skip)")
     parser.add_argument(
         "--no-report", action="store_true", help="print only; leave docs/performance.md alone"
     )
@@ -127,11 +130,30 @@ def main() -> None:
     table = "\n".join(lines)
     print(f"\nMachine: {machine()}")
     if not args.no_report:
-        write_report(table)
+        write_report("pages", table)
+    if args.import_rows:
+        # A fresh process, so its peak memory is the import's own.
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.import_speed", str(args.import_rows)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        import_table = "\n".join(
+            [
+                "| rows | file size | validate + commit (s) | peak memory (MB) | memory before import (MB) "
+                "| csv-module read floor (s) |",
+                "|---:|---:|---:|---:|---:|---:|",
+                output.strip().splitlines()[-1],
+            ]
+        )
+        print(import_table)
+        if not args.no_report:
+            write_report("import", import_table)
 
 
-def write_report(table: str) -> None:
-    start, end = "<!-- bench:pages:start -->", "<!-- bench:pages:end -->"
+def write_report(name: str, table: str) -> None:
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
     block = (
         f"{start}\nMeasured {time.strftime('%Y-%m-%d')} on {machine()}; medians of "
         f"repeated runs.\n\n{table}\n{end}"

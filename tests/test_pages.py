@@ -151,10 +151,12 @@ def test_forums_page_shows_the_real_calendar_of_a_forum(demo):
 
 def test_participation_page_ranks_organisations_and_countries(demo):
     at = open_page("pages/participation_dashboard.py", role="member")
-    organisations, countries = figures(at)
+    [organisations] = figures(at)
     expected = analytics.participation_by_organisation(demo, Filters())
     assert organisations["data"][0]["y"] == list(expected.organisation)
     assert organisations["data"][0]["x"] == list(expected.activities)
+    at.segmented_control(key="participation_by").set_value("countries").run()
+    [countries] = figures(at)
     by_country = analytics.activities_by_country(demo, Filters())
     assert countries["data"][0]["y"] == list(by_country.country)
 

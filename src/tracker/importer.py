@@ -41,6 +41,7 @@ from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
 REQUIRED_COLUMNS = ("date", "forum", "themes", "activity_type", "title")
 KNOWN_COLUMNS = tuple(EXPORT_COLUMNS)
 BATCH = 2000
+INSERT_SLICE = 500
 
 
 def max_import_bytes() -> int:
@@ -503,7 +504,13 @@ def _insert_batch(session, batch, actor, now, forums, themes, organisations, eve
         {**_values(r, actor, now, forums), "created_at": now, "created_by": actor, "version": 1}
         for r in batch
     ]
-    ids = list(session.scalars(insert(Activity).returning(Activity.id, sort_by_parameter_order=True), rows))
+    # Core inserts in slices: RETURNING over one huge executemany costs quadratic time
+    # in SQLAlchemy's result splicing.
+    table = Activity.__table__
+    ids: list[int] = []
+    for start in range(0, len(rows), INSERT_SLICE):
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids += list(session.execute(statement, rows[start : start + INSERT_SLICE]).scalars())
     theme_links, organisation_links, entries = [], [], []
     for activity_id, row in zip(ids, batch, strict=True):
         theme_links += [
@@ -528,7 +535,7 @@ def _insert_batch(session, batch, actor, now, forums, themes, organisations, eve
     session.execute(insert(activity_themes), theme_links)
     if organisation_links:
         session.execute(insert(activity_organisations), organisation_links)
-    session.execute(insert(AuditEntry), entries)
+    session.execute(insert(AuditEntry.__table__), entries)
 
 
 def _update_batch(session, batch, actor, now, forums, themes, organisations) -> None:

@@ -246,12 +246,12 @@ def themes(filters: Filters, period: str, measure: str) -> views.ThemesView:
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def _participation(url: str, filters: Filters, measure: str) -> views.ParticipationView:
-    return _read(views.participation, filters, measure)
+def _participation(url: str, filters: Filters, measure: str, by: str) -> views.ParticipationView:
+    return _read(views.participation, filters, measure, by)
 
 
-def participation(filters: Filters, measure: str) -> views.ParticipationView:
-    return _participation(config.database_url(), filters, measure)
+def participation(filters: Filters, measure: str, by: str) -> views.ParticipationView:
+    return _participation(config.database_url(), filters, measure, by)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)

@@ -165,31 +165,26 @@ def themes(session: Session, filters: Filters, period: str, measure: str) -> The
 
 @dataclass(frozen=True)
 class ParticipationView:
-    organisations: pd.DataFrame
-    countries: pd.DataFrame
-    organisations_figure: go.Figure | None
-    countries_figure: go.Figure | None
+    """Activities per member organisation, or per country: one scan, for the one asked."""
+
+    by: str
+    table: pd.DataFrame
+    figure: go.Figure | None
 
     @property
     def is_empty(self) -> bool:
-        return self.organisations.empty and self.countries.empty
+        return self.table.empty
 
 
-def participation(session: Session, filters: Filters, measure: str) -> ParticipationView:
-    organisations = analytics.participation_by_organisation(session, filters)
-    countries = analytics.activities_by_country(session, filters)
-    return ParticipationView(
-        organisations=organisations,
-        countries=countries,
-        organisations_figure=None
-        if organisations.empty
-        else charts.ranking_chart(
-            organisations, "organisation", measure, charts.organisations_title(measure)
-        ),
-        countries_figure=None
-        if countries.empty
-        else charts.ranking_chart(countries, "country", measure, charts.countries_title(measure)),
-    )
+def participation(session: Session, filters: Filters, measure: str, by: str) -> ParticipationView:
+    if by == "countries":
+        table = analytics.activities_by_country(session, filters)
+        title, label = charts.countries_title(measure), "country"
+    else:
+        table = analytics.participation_by_organisation(session, filters)
+        title, label = charts.organisations_title(measure), "organisation"
+    figure = None if table.empty else charts.ranking_chart(table, label, measure, title)
+    return ParticipationView(by=by, table=table, figure=figure)
 
 
 def activity_log(session: Session, filters: Filters, role: str | None, page: int) -> LogPage:
