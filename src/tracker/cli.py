@@ -30,7 +30,7 @@ CLI_ACTOR = "cli"
 
 def _init_db(args: argparse.Namespace) -> int:
     engine = database.open_database()
-    with database.session_factory(engine).begin() as session:
+    with database.writing(engine) as session:
         report = load_reference_data(session)
     created = ", ".join(f"{n} {t}" for t, n in sorted(report.created.items())) or _("nothing new")
     updated = ", ".join(f"{n} {t}" for t, n in sorted(report.updated.items())) or _("nothing")
@@ -45,7 +45,7 @@ def _init_db(args: argparse.Namespace) -> int:
 
 def _seed_demo(args: argparse.Namespace) -> int:
     engine = database.open_database()
-    with database.session_factory(engine).begin() as session:
+    with database.writing(engine) as session:
         load_reference_data(session)
         if args.if_empty and database.count_activities(session) > 0:
             print(_("The database already holds activities: demo data not loaded."))
@@ -137,7 +137,7 @@ def _read_password(confirm: bool = True) -> str:
 def _create_user(args: argparse.Namespace) -> int:
     engine = database.open_database()
     password = _read_password()
-    with database.session_factory(engine).begin() as session:
+    with database.writing(engine) as session:
         account = accounts.create_user(
             session,
             args.username,
@@ -155,7 +155,7 @@ def _create_user(args: argparse.Namespace) -> int:
 def _set_password(args: argparse.Namespace) -> int:
     engine = database.open_database()
     password = _read_password()
-    with database.session_factory(engine).begin() as session:
+    with database.writing(engine) as session:
         accounts.set_password(session, args.username, password, CLI_ACTOR)
     print(_("Password changed for {username}.").format(username=args.username))
     return 0
@@ -164,7 +164,7 @@ def _set_password(args: argparse.Namespace) -> int:
 def _set_active(active: bool):
     def command(args: argparse.Namespace) -> int:
         engine = database.open_database()
-        with database.session_factory(engine).begin() as session:
+        with database.writing(engine) as session:
             accounts.set_active(session, args.username, active, CLI_ACTOR)
         message = _("{username} can log in again.") if active else _("{username} can no longer log in.")
         print(message.format(username=args.username))
@@ -192,7 +192,7 @@ def _import(args: argparse.Namespace) -> int:
         )
         return 1
     engine = database.open_database()
-    with database.session_factory(engine).begin() as session:
+    with database.writing(engine) as session:
         plan, result = importer.import_file(session, data, args.file, CLI_ACTOR, dry_run=args.dry_run)
     if not plan.ok:
         for problem in plan.problems or [importer.Problem(None, None, _("there is nothing to import."))]:

@@ -7,6 +7,8 @@ it cannot use with one clear sentence, and applies pending Alembic migrations.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -17,12 +19,14 @@ from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import config
-from tracker.errors import DatabaseUnavailable
+from tracker.errors import DatabaseUnavailable, VersionConflict
 from tracker.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+WRITE_OPTION = "tracker_write"
 
 
 def redacted(url: str) -> str:
@@ -34,12 +38,23 @@ def redacted(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy's "begin" event below open transactions instead of pysqlite, so a
+    # writing transaction can take SQLite's write lock at BEGIN (see writing()).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # A write transaction that started as a reader cannot always be upgraded in WAL mode
+    # ("database is locked" at once, whatever busy_timeout says); BEGIN IMMEDIATE takes
+    # the write lock up front and waits for it instead.
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -51,6 +66,7 @@ def make_engine(url: str | None = None) -> Engine:
             _ensure_sqlite_directory(parsed.database)
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         else:
             if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
@@ -97,6 +113,10 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
@@ -117,8 +137,7 @@ def migrate(engine: Engine) -> str:
         revision = current_revision(engine)
     except OperationalError as exc:
         raise _connection_problem(engine) from exc
-    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    if revision is not None and revision not in known:
+    if revision is not None and revision not in known_revisions():
         raise DatabaseUnavailable(
             _(
                 "This database was last used by a newer version of the tracker (schema revision "
@@ -153,6 +172,31 @@ def open_database(url: str | None = None) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """One writing transaction: committed on success, rolled back on any error.
+
+    Concurrent writers wait for each other (SQLite: BEGIN IMMEDIATE and busy_timeout;
+    PostgreSQL: row locks). Two saves of one record at the same moment end as a
+    VersionConflict for the later one, never as a lost update or a raw database error.
+    """
+    factory = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+    try:
+        with factory.begin() as session:
+            yield session
+    except StaleDataError as error:
+        raise VersionConflict(
+            _("Someone else saved this record at the same moment: reload it, then make your change again.")
+        ) from error
+    except OperationalError as error:
+        reason = str(error.orig).lower()
+        if "locked" in reason or "deadlock" in reason:
+            raise DatabaseUnavailable(
+                _("The database is busy with other changes: try again in a moment; nothing was saved.")
+            ) from error
+        raise
 
 
 def table_names(engine: Engine) -> list[str]:

@@ -180,7 +180,7 @@ def pop_notice() -> str | None:
 
 def log_in(username: str, password: str) -> str | None:
     """Try a log-in; on success sign the session in and return None, else the message."""
-    with database.session_factory(engine()).begin() as session:
+    with database.writing(engine()) as session:
         result = accounts.authenticate(session, username, password)
     if result.account is None:
         return result.message
@@ -297,7 +297,7 @@ def write(action: Callable, *args, **kwargs):
     nothing and return (False, the problem); on success clear every cached read and
     return (True, the result)."""
     try:
-        with database.session_factory(engine()).begin() as session:
+        with database.writing(engine()) as session:
             result = action(session, *args, **kwargs)
     except TrackerError as problem:
         st.error(str(problem))
