@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import accounts, config, database, exports, importer
+from tracker import accounts, backup, config, database, exports, importer
 from tracker.activity_log import iter_visible_activities
 from tracker.demo import seed_demo
 from tracker.errors import TrackerError, ValidationFailed
@@ -227,6 +227,32 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    result = backup.backup(engine, Path(args.file))
+    total = sum(result.rows.values())
+    print(
+        _("Backed up {n} rows of {t} tables (schema {r}) to {file}.").format(
+            n=total, t=len(result.rows), r=result.schema_revision, file=args.file
+        )
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    engine = database.make_engine()
+    result = backup.restore(engine, Path(args.file), replace=args.replace)
+    print(
+        _("Restored {n} rows from {file} (saved at schema {r}, now migrated to {head}).").format(
+            n=sum(result.rows.values()),
+            file=args.file,
+            r=result.schema_revision,
+            head=database.head_revision(),
+        )
+    )
+    return 0
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "init-db": (
         _("Create or migrate the database and load the reference data (no activities)."),
@@ -250,6 +276,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _import,
     ),
     "export": (_("Export every activity in the import format (CSV, XLSX or JSON)."), _export),
+    "backup": (_("Save every table (accounts and audit log included) to one portable file."), _backup),
+    "restore": (_("Restore a backup file into an empty database (or --replace everything)."), _restore),
     "check": (
         _("Print the database address (no password), schema revision and row counts."),
         _check,
@@ -285,6 +313,11 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["import"].add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
     parsers["export"].add_argument("--format", choices=sorted(exports.FORMATS), default="csv")
     parsers["export"].add_argument("--out", help=_("file to write (default: standard output)"))
+    parsers["backup"].add_argument("file", help=_("the file to write (gzip-compressed JSON)"))
+    parsers["restore"].add_argument("file", help=_("a file written by tracker backup"))
+    parsers["restore"].add_argument(
+        "--replace", action="store_true", help=_("delete everything in the database before restoring")
+    )
     summary_parser = parsers["summary"]
     summary_parser.add_argument(
         "--json", action="store_true", help=_("machine-readable JSON (the brief's shape)")

@@ -1,0 +1,134 @@
+"""Backup and restore: every table, lossless across SQLite and PostgreSQL, and refusals
+that leave the database untouched."""
+
+import gzip
+import json
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import POSTGRES_URL, reset_postgres
+from tests.factories import add_activity
+from tracker import accounts, backup, database
+from tracker.activities import delete_activity
+from tracker.cli import main
+from tracker.demo import seed_demo
+from tracker.models import Base
+
+
+def _dump(engine) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {
+            t.name: [tuple(r) for r in connection.execute(select(t).order_by(*t.primary_key.columns))]
+            for t in Base.metadata.sorted_tables
+        }
+
+
+@pytest.fixture
+def filled(engine, session):
+    seed_demo(session)
+    accounts.create_user(session, "keeper", "a long secret password", "admin", "test", email="k@example.org")
+    activity = add_activity(session, title="<script>x</script> ünïcode ✓", outcome="Ça marche")
+    session.flush()
+    delete_activity(session, activity.id, 1, "keeper")
+    accounts.authenticate(session, "keeper", "wrong password here")  # a login_throttle row
+    session.commit()
+    return engine
+
+
+def test_backup_covers_every_table_including_hashes_and_audit(filled, tmp_path):
+    path = tmp_path / "tracker.backup"
+    summary = backup.backup(filled, path)
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    assert {t["name"] for t in document["tables"]} == {t.name for t in Base.metadata.sorted_tables}
+    assert all(summary.rows[name] > 0 for name in ("users", "audit_log", "activities", "login_throttle"))
+    users = next(t for t in document["tables"] if t["name"] == "users")
+    assert all(row[users["columns"].index("password_hash")].startswith("$argon2") for row in users["rows"])
+    assert (document["format"], document["format_version"]) == (backup.FORMAT, 1)
+
+
+def test_round_trip_sqlite_postgres_sqlite_is_lossless(filled, tmp_path):
+    if not POSTGRES_URL or not database.is_sqlite(filled):
+        pytest.skip("needs the SQLite run with TRACKER_TEST_POSTGRES_URL set")
+    original = _dump(filled)
+    first = tmp_path / "from-sqlite.backup"
+    backup.backup(filled, first)
+    reset_postgres(POSTGRES_URL)
+    postgres = database.make_engine(POSTGRES_URL)
+    backup.restore(postgres, first)
+    assert _dump(postgres) == original
+    second = tmp_path / "from-postgres.backup"
+    backup.backup(postgres, second)
+    postgres.dispose()
+    again = database.make_engine(f"sqlite:///{tmp_path / 'again.db'}")
+    backup.restore(again, second)
+    assert _dump(again) == original
+    with database.session_factory(again).begin() as session:
+        assert accounts.authenticate(session, "keeper", "a long secret password").account.role == "admin"
+        add_activity(session, title="new after restore")  # sequences continue after the restored ids
+
+
+def test_restore_into_the_same_kind_of_database(filled, tmp_path):
+    path = tmp_path / "b.backup"
+    backup.backup(filled, path)
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    fresh = database.make_engine(url)
+    backup.restore(fresh, path)
+    assert _dump(fresh) == _dump(filled)
+
+
+def _refused(engine, path, fragment, **kwargs):
+    before = _dump(engine)
+    with pytest.raises(backup.BackupRefused, match=fragment):
+        backup.restore(engine, path, **kwargs)
+    assert _dump(engine) == before
+
+
+def test_a_non_empty_database_is_refused_without_replace(filled, tmp_path):
+    path = tmp_path / "b.backup"
+    backup.backup(filled, path)
+    _refused(filled, path, "already holds data")
+    backup.restore(filled, path, replace=True)
+    assert len(_dump(filled)["activities"]) > 0
+
+
+def test_damaged_and_newer_files_are_refused_untouched(filled, tmp_path):
+    path = tmp_path / "b.backup"
+    backup.backup(filled, path)
+    document = json.loads(gzip.decompress(path.read_bytes()))
+
+    truncated = tmp_path / "truncated.backup"
+    truncated.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    _refused(filled, truncated, "damaged", replace=True)
+
+    tampered = tmp_path / "tampered.backup"
+    changed = json.loads(json.dumps(document))
+    changed["tables"][0]["rows"][0][1] = "changed"
+    tampered.write_bytes(gzip.compress(json.dumps(changed).encode()))
+    _refused(filled, tampered, "checksum does not match", replace=True)
+
+    newer = tmp_path / "newer.backup"
+    newer.write_bytes(gzip.compress(json.dumps({**document, "format_version": 2}).encode()))
+    _refused(filled, newer, "newer version of the tracker", replace=True)
+
+    future = tmp_path / "future.backup"
+    future.write_bytes(gzip.compress(json.dumps({**document, "schema_revision": "9999"}).encode()))
+    _refused(filled, future, "newer version of the tracker", replace=True)
+
+    other = tmp_path / "other.backup"
+    other.write_text("date,forum\n")
+    _refused(filled, other, "not a tracker backup", replace=True)
+
+
+def test_cli_backup_and_restore(use_database, tmp_path, capsys, monkeypatch):
+    main(["init-db"])
+    main(["seed-demo"])
+    path = tmp_path / "cli.backup"
+    assert main(["backup", str(path)]) == 0
+    assert "Backed up" in capsys.readouterr().out
+    assert main(["restore", str(path)]) == 1
+    assert "already holds data" in capsys.readouterr().err
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'restored.db'}")
+    assert main(["restore", str(path)]) == 0
+    assert "Restored" in capsys.readouterr().out
+    assert main(["check"]) == 0
