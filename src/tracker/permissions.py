@@ -22,9 +22,10 @@ class PageRule:
     title: str
     roles: tuple[str, ...]  # an empty tuple: only for visitors who are not signed in
     url_path: str
+    section: str = ""
 
 
-# In navigation order. The first page a role may open is its landing page.
+# In navigation order, sections contiguous. The first page a role may open is its landing page.
 # A url_path never equals its file's name: while Streamlit still serves pages/ in its
 # legacy mode (before any session has called st.navigation), a URL that names no legacy
 # page runs the entry script instead of the page file (see ui.require).
@@ -32,19 +33,19 @@ PAGES: tuple[PageRule, ...] = (
     PageRule("log_in", "Log in", (), "log-in"),
     PageRule("home_page", "Home", READERS, "home"),
     PageRule("funder_summary", "Funder summary", SIGNED_IN, "funder-summary"),
-    PageRule("overview_dashboard", "Overview", READERS, "overview"),
-    PageRule("forum_calendar", "Forums", READERS, "forums"),
-    PageRule("theme_dashboard", "Themes", READERS, "themes"),
-    PageRule("participation_dashboard", "Participation", READERS, "participation"),
-    PageRule("activity_log", "Activity log", READERS, "activity-log"),
-    PageRule("add_activity", "Add activity", EDITORS, "add"),
-    PageRule("edit_activity", "Edit activity", EDITORS, "edit"),
-    PageRule("import_activities", "Import", EDITORS, "import"),
-    PageRule("export_activities", "Export", EDITORS, "export"),
-    PageRule("reference_lists", "Reference lists", EDITORS, "lists"),
-    PageRule("user_accounts", "Users", (ADMIN,), "users"),
-    PageRule("audit_log", "Audit log", (ADMIN,), "audit-log"),
     PageRule("about_tracker", "About", SIGNED_IN, "about"),
+    PageRule("overview_dashboard", "Overview", READERS, "overview", "Dashboards"),
+    PageRule("forum_calendar", "Forums", READERS, "forums", "Dashboards"),
+    PageRule("theme_dashboard", "Themes", READERS, "themes", "Dashboards"),
+    PageRule("participation_dashboard", "Participation", READERS, "participation", "Dashboards"),
+    PageRule("activity_log", "Activity log", READERS, "activity-log", "Dashboards"),
+    PageRule("add_activity", "Add activity", EDITORS, "add", "Records"),
+    PageRule("edit_activity", "Edit activity", EDITORS, "edit", "Records"),
+    PageRule("import_activities", "Import", EDITORS, "import", "Records"),
+    PageRule("export_activities", "Export", EDITORS, "export", "Records"),
+    PageRule("reference_lists", "Reference lists", EDITORS, "lists", "Records"),
+    PageRule("user_accounts", "Users", (ADMIN,), "users", "Administration"),
+    PageRule("audit_log", "Audit log", (ADMIN,), "audit-log", "Administration"),
 )
 PAGE_RULES = {rule.name: rule for rule in PAGES}
 

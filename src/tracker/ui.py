@@ -60,19 +60,19 @@ def entered_through_app() -> None:
 
 
 def navigation(role: str | None):
-    """The pages this role may open, built on every run (visitors: the log-in page only)."""
+    """The pages this role may open, in sections, built on every run (visitors: the log-in page only)."""
     from tracker.config import PROJECT_ROOT
 
-    pages = [
-        st.Page(
+    sections: dict[str, list] = {}
+    for index, rule in enumerate(pages_for(role)):
+        page = st.Page(
             str(PROJECT_ROOT / "pages" / f"{rule.name}.py"),
             title=_(rule.title),
             url_path=rule.url_path,
             default=index == 0,
         )
-        for index, rule in enumerate(pages_for(role))
-    ]
-    return st.navigation(pages)
+        sections.setdefault(_(rule.section) if rule.section else "", []).append(page)
+    return st.navigation(sections, expanded=True)
 
 
 def current_account() -> Account | None:
