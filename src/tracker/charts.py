@@ -174,22 +174,26 @@ def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:
 
 
 def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
-    fig = go.Figure(
-        go.Bar(
-            y=list(forums["forum"]),
-            x=list(forums[measure]),
+    """Horizontal bars, busiest forum first, one colour (and legend entry) per category."""
+    fig = go.Figure()
+    for category in FORUM_CATEGORIES:
+        rows = forums[forums.category == category]
+        if rows.empty:
+            continue
+        fig.add_bar(
+            y=list(rows["forum"]),
+            x=list(rows[measure]),
+            name=category,
             orientation="h",
-            marker_color=[CATEGORY_COLOURS[c] for c in forums["category"]],
-            customdata=list(forums["category"]),
-            hovertemplate="%{y} (%{customdata}): %{x}<extra></extra>",
+            marker_color=CATEGORY_COLOURS[category],
+            hovertemplate="%{y} (" + category + "): %{x}<extra></extra>",
         )
-    )
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(forums["forum"]), autorange="reversed")
     title = _("Forums where the coalition engaged most ({measure})").format(
         measure=measure_label(measure).lower()
     )
     fig = _layout(fig, title, measure_label(measure), _("Forum"))
-    fig.update_layout(hovermode="closest", showlegend=False)
+    fig.update_layout(hovermode="closest", barmode="overlay")
     return fig
 
 
