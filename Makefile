@@ -5,7 +5,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint bench clean
+.PHONY: run test install install-dev lint bench bench-postgres clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer).")'
@@ -40,9 +40,15 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check src tests
 
-## make bench: speed benchmarks, written to docs/performance.md
+## make bench: speed benchmarks (SQLite pages at 1k/10k/100k, 100k-row import), written to docs/performance.md
 bench: install-dev
 	$(BIN)/python -m benchmarks.run
+
+## make bench-postgres: 1M activities on PostgreSQL (starts the local server; see docs/performance.md)
+bench-postgres: install-dev
+	bash scripts/start-test-postgres.sh
+	TRACKER_BENCH_POSTGRES_URL=$${TRACKER_BENCH_POSTGRES_URL:-postgresql+psycopg://tracker_test:tracker_test@127.0.0.1:5432/tracker_bench} \
+		$(BIN)/python -m benchmarks.scale_postgres
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -16,3 +16,5 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='tracker_test'
   || su postgres -c "psql -qc \"CREATE ROLE tracker_test LOGIN SUPERUSER PASSWORD 'tracker_test'\""
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='tracker_test'\"" | grep -q 1 \
   || su postgres -c "createdb -O tracker_test tracker_test"
+su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='tracker_bench'\"" | grep -q 1 \
+  || su postgres -c "createdb -O tracker_test tracker_bench"
