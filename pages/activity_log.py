@@ -4,31 +4,11 @@ import streamlit as st
 
 from tracker import ui
 from tracker.i18n import _
-from tracker.vocabulary import ACTIVITY_TYPES
 
 ui.require("activity_log")
 st.title(_("Activity log"))
 filters = ui.shared_filters()
-options = ui.filter_options()
-
-with st.form("log_search"):
-    text = st.text_input(_("Search titles, descriptions and outcomes"), key="log_text")
-    cols = st.columns(4)
-    forums = cols[0].multiselect(_("Forums"), options.forums, key="log_forums")
-    organisations = cols[1].multiselect(_("Organisations"), options.organisations, key="log_organisations")
-    countries = cols[2].multiselect(
-        _("Countries"), list(options.countries), format_func=options.countries.get, key="log_countries"
-    )
-    types = cols[3].multiselect(_("Activity types"), ACTIVITY_TYPES, key="log_types")
-    st.form_submit_button(_("Search"))
-
-filters = filters.with_(
-    text=text,
-    forums=tuple(forums),
-    organisations=tuple(organisations),
-    countries=tuple(countries),
-    activity_types=tuple(types),
-)
+filters = ui.log_search_form(filters)
 page_number = st.session_state.get("log_page", 1)
 page = ui.activity_log(filters, page_number)
 

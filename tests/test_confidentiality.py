@@ -124,3 +124,26 @@ def test_xlsx_report_is_public_only(records):
     assert SECRET not in cells and INTERNAL not in cells
     assert PUBLIC_OUTCOME in cells
     assert book["Summary"]["B2"].value == 3
+
+
+def test_no_page_a_member_or_funder_can_open_shows_a_restricted_record(records):
+    from tracker.permissions import pages_for
+
+    for role in ("member", "funder"):
+        for rule in pages_for(role):
+            text = _page_text(open_page(f"pages/{rule.name}.py", role=role))
+            assert SECRET not in text and SECRET_OUTCOME not in text, (role, rule.name)
+
+
+def test_xlsx_downloads_follow_the_role(records):
+    from tracker.exports import to_xlsx
+
+    def cells(role):
+        with database.session_factory(records)() as session:
+            book = openpyxl.load_workbook(
+                io.BytesIO(to_xlsx(iter_visible_activities(session, Filters(), role)))
+            )
+        return " ".join(str(c.value) for row in book.active.iter_rows() for c in row)
+
+    assert SECRET not in cells("member") and INTERNAL in cells("member")
+    assert SECRET in cells("staff")

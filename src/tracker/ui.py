@@ -26,7 +26,7 @@ from tracker.home import HomeSummary, home_summary
 from tracker.i18n import _
 from tracker.models import utcnow
 from tracker.permissions import may_open, pages_for
-from tracker.vocabulary import FORUM_CATEGORIES
+from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
 
 READ_TTL_SECONDS = 300
 FILTERS_KEY = "shared_filters"
@@ -421,6 +421,30 @@ def measure_control(prefix: str, container=st) -> str:
         key=f"{prefix}_measure",
     )
     return chosen or "activities"
+
+
+def log_search_form(filters: Filters) -> Filters:
+    """The activity log's own search (text, forums, organisations, countries, types), in a form."""
+    options = filter_options()
+    with st.form("log_search"):
+        text = st.text_input(_("Search titles, descriptions and outcomes"), key="log_text")
+        cols = st.columns(4)
+        forums = cols[0].multiselect(_("Forums"), options.forums, key="log_forums")
+        organisations = cols[1].multiselect(
+            _("Organisations"), options.organisations, key="log_organisations"
+        )
+        countries = cols[2].multiselect(
+            _("Countries"), list(options.countries), format_func=options.countries.get, key="log_countries"
+        )
+        types = cols[3].multiselect(_("Activity types"), ACTIVITY_TYPES, key="log_types")
+        st.form_submit_button(_("Search"))
+    return filters.with_(
+        text=text,
+        forums=tuple(forums),
+        organisations=tuple(organisations),
+        countries=tuple(countries),
+        activity_types=tuple(types),
+    )
 
 
 def period_and_measure(prefix: str) -> tuple[str, str]:
