@@ -15,12 +15,7 @@ if view.is_empty:
     ui.empty_state()
     st.stop()
 
-cols = st.columns(5)
-cols[0].metric(_("Activities"), f"{view.totals.activities:,}")
-cols[1].metric(_("Staff-days"), f"{view.totals.effort_days:,.1f}")
-cols[2].metric(_("Cost (US$)"), f"{view.totals.cost_usd:,.0f}")
-cols[3].metric(_("KP share by activities"), ui.format_share(view.kp_share.by_count))
-cols[4].metric(_("KP share by effort"), ui.format_share(view.kp_share.by_effort))
+ui.headline(view.totals, view.kp_share)
 
 if view.previous_period:
     st.subheader(

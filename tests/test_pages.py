@@ -74,7 +74,7 @@ def test_overview_headline_and_figures_match_the_analytics(demo):
     assert shown["Activities"] == f"{totals.activities:,}"
     assert shown["Staff-days"] == f"{totals.effort_days:,.1f}"
     assert shown["KP share by activities"] == f"{share.by_count:.0%}"
-    assert shown["KP share by effort"] == f"{share.by_effort:.0%}"
+    assert shown["KP share by staff-days"] == f"{share.by_effort:.0%}"
     assert any(s.value == "2026 against 2025" for s in at.subheader)
 
     share_figure, engagement_figure = figures(at)

@@ -221,6 +221,19 @@ def _wait(throttle: LoginThrottle | None, now: dt.datetime) -> dt.timedelta:
     return max(dt.timedelta(0), throttle.last_failure_at + wait - now)
 
 
+def _login_event(session: Session, key: str, action: str, failures: int) -> None:
+    session.add(
+        AuditEntry(
+            actor=_login_actor(key),
+            action=action,
+            entity="login",
+            entity_id=0,
+            before=None,
+            after={"failures": failures},
+        )
+    )
+
+
 def _login_actor(key: str) -> str:
     # A name that is not a valid username (HTML, SQL, 1,000 characters) is not stored.
     return key if USERNAME.match(key) else "(invalid username)"
@@ -237,16 +250,7 @@ def authenticate(
     if wait > dt.timedelta(0):
         seconds = int(wait.total_seconds()) + 1
         log.warning("log-in throttled for a username after %s failures", throttle.failures)
-        session.add(
-            AuditEntry(
-                actor=_login_actor(key),
-                action="login_throttled",
-                entity="login",
-                entity_id=0,
-                before=None,
-                after={"failures": throttle.failures},
-            )
-        )
+        _login_event(session, key, "login_throttled", throttle.failures)
         return LoginResult(
             None, _("Too many failed attempts: wait {n} seconds, then try again.").format(n=seconds), seconds
         )
@@ -266,16 +270,7 @@ def authenticate(
         session.add(throttle)
         if throttle.failures >= THROTTLE_AFTER:
             log.warning("log-in failure %s in a row for one username: throttling", throttle.failures)
-            session.add(
-                AuditEntry(
-                    actor=_login_actor(key),
-                    action="login_failures",
-                    entity="login",
-                    entity_id=0,
-                    before=None,
-                    after={"failures": throttle.failures},
-                )
-            )
+            _login_event(session, key, "login_failures", throttle.failures)
         return LoginResult(None, _(LOGIN_FAILED))
 
     if throttle is not None:

@@ -477,6 +477,16 @@ def chart(figure: go.Figure | None, numbers: pd.DataFrame, key: str) -> None:
         )
 
 
+def headline(totals, share) -> None:
+    """The five headline figures shared by the Overview and the Funder summary."""
+    cols = st.columns(5)
+    cols[0].metric(_("Activities"), f"{totals.activities:,}")
+    cols[1].metric(_("Staff-days"), f"{totals.effort_days:,.1f}")
+    cols[2].metric(_("Cost (US$)"), f"{totals.cost_usd:,.0f}")
+    cols[3].metric(_("KP share by activities"), format_share(share.by_count))
+    cols[4].metric(_("KP share by staff-days"), format_share(share.by_effort))
+
+
 def empty_state(hint: str | None = None) -> None:
     st.info(
         hint
