@@ -58,3 +58,13 @@ def test_unreachable_database_shows_one_sentence_not_a_traceback(monkeypatch, fr
     at = open_page()
     assert "could not connect" in at.error[0].value
     assert at.title[0].value == "The tracker cannot start"
+
+
+def test_the_interface_speaks_french_with_tracker_lang_fr(use_database, fresh_caches, monkeypatch):
+    _prepare(use_database, demo=False)
+    monkeypatch.setenv("TRACKER_LANG", "fr")
+    at = open_page()
+    assert [t.label for t in at.text_input] == ["Nom d’utilisateur", "Mot de passe"]
+    assert [b.label for b in at.button] == ["Se connecter"]
+    at = open_page(username="reader")
+    assert any("Connecté·e en tant que" in c.value for c in at.sidebar.caption)

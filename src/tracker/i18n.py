@@ -30,3 +30,8 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation(current_language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a string for translation where it is defined; ``_()`` translates it where shown."""
+    return message

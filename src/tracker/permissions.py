@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.i18n import N_
+
 ADMIN, STAFF, MEMBER, FUNDER = "admin", "staff", "member", "funder"
 ROLES: tuple[str, ...] = (ADMIN, STAFF, MEMBER, FUNDER)
 SIGNED_IN = ROLES
@@ -30,22 +32,22 @@ class PageRule:
 # legacy mode (before any session has called st.navigation), a URL that names no legacy
 # page runs the entry script instead of the page file (see ui.require).
 PAGES: tuple[PageRule, ...] = (
-    PageRule("log_in", "Log in", (), "log-in"),
-    PageRule("home_page", "Home", READERS, "home"),
-    PageRule("funder_summary", "Funder summary", SIGNED_IN, "funder-summary"),
-    PageRule("about_tracker", "About", SIGNED_IN, "about"),
-    PageRule("overview_dashboard", "Overview", READERS, "overview", "Dashboards"),
-    PageRule("forum_calendar", "Forums", READERS, "forums", "Dashboards"),
-    PageRule("theme_dashboard", "Themes", READERS, "themes", "Dashboards"),
-    PageRule("participation_dashboard", "Participation", READERS, "participation", "Dashboards"),
-    PageRule("activity_log", "Activity log", READERS, "activity-log", "Dashboards"),
-    PageRule("add_activity", "Add activity", EDITORS, "add", "Records"),
-    PageRule("edit_activity", "Edit activity", EDITORS, "edit", "Records"),
-    PageRule("import_activities", "Import", EDITORS, "import", "Records"),
-    PageRule("export_activities", "Export", EDITORS, "export", "Records"),
-    PageRule("reference_lists", "Reference lists", EDITORS, "lists", "Records"),
-    PageRule("user_accounts", "Users", (ADMIN,), "users", "Administration"),
-    PageRule("audit_log", "Audit log", (ADMIN,), "audit-log", "Administration"),
+    PageRule("log_in", N_("Log in"), (), "log-in"),
+    PageRule("home_page", N_("Home"), READERS, "home"),
+    PageRule("funder_summary", N_("Funder summary"), SIGNED_IN, "funder-summary"),
+    PageRule("about_tracker", N_("About"), SIGNED_IN, "about"),
+    PageRule("overview_dashboard", N_("Overview"), READERS, "overview", N_("Dashboards")),
+    PageRule("forum_calendar", N_("Forums"), READERS, "forums", N_("Dashboards")),
+    PageRule("theme_dashboard", N_("Themes"), READERS, "themes", N_("Dashboards")),
+    PageRule("participation_dashboard", N_("Participation"), READERS, "participation", N_("Dashboards")),
+    PageRule("activity_log", N_("Activity log"), READERS, "activity-log", N_("Dashboards")),
+    PageRule("add_activity", N_("Add activity"), EDITORS, "add", N_("Records")),
+    PageRule("edit_activity", N_("Edit activity"), EDITORS, "edit", N_("Records")),
+    PageRule("import_activities", N_("Import"), EDITORS, "import", N_("Records")),
+    PageRule("export_activities", N_("Export"), EDITORS, "export", N_("Records")),
+    PageRule("reference_lists", N_("Reference lists"), EDITORS, "lists", N_("Records")),
+    PageRule("user_accounts", N_("Users"), (ADMIN,), "users", N_("Administration")),
+    PageRule("audit_log", N_("Audit log"), (ADMIN,), "audit-log", N_("Administration")),
 )
 PAGE_RULES = {rule.name: rule for rule in PAGES}
 
