@@ -45,6 +45,17 @@ def test_seed_demo_if_empty_leaves_a_database_with_activities_alone(use_database
     assert _count(use_database, Activity) == seeded
 
 
+def test_seed_demo_if_empty_leaves_a_database_with_a_real_account_alone(use_database, capsys, monkeypatch):
+    import io
+
+    main(["init-db"])
+    monkeypatch.setattr("sys.stdin", io.StringIO("the first admin password\n"))
+    main(["create-user", "admin", "--role", "admin"])
+    assert main(["seed-demo", "--if-empty"]) == 0
+    assert "demo data not loaded" in capsys.readouterr().out
+    assert _count(use_database, Activity) == 0
+
+
 def test_unreachable_database_is_one_sentence_and_exit_1(monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u:hidden@127.0.0.1:1/x")
     assert main(["init-db"]) == 1

@@ -210,6 +210,10 @@ def account_for_email(session: Session, email: str) -> Account | None:
     return _account(user) if user is not None and user.active else None
 
 
+def has_real_accounts(session: Session) -> bool:
+    return session.scalar(select(User.id).where(User.is_demo.is_(False)).limit(1)) is not None
+
+
 def has_demo_accounts(session: Session) -> bool:
     return session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None
 

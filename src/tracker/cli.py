@@ -47,8 +47,8 @@ def _seed_demo(args: argparse.Namespace) -> int:
     engine = database.open_database()
     with database.writing(engine) as session:
         load_reference_data(session)
-        if args.if_empty and database.count_activities(session) > 0:
-            print(_("The database already holds activities: demo data not loaded."))
+        if args.if_empty and (database.count_activities(session) > 0 or accounts.has_real_accounts(session)):
+            print(_("The database already holds activities or accounts: demo data not loaded."))
             return 0
         added = seed_demo(session)
     if added:
@@ -300,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["seed-demo"].add_argument(
         "--if-empty",
         action="store_true",
-        help=_("only load the demo data into a database with no activities"),
+        help=_("only load the demo data into a database with no activities and no accounts"),
     )
     for name in ("create-user", "set-password", "disable-user", "enable-user"):
         parsers[name].add_argument("username")
