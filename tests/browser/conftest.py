@@ -67,6 +67,9 @@ def app(tmp_path_factory):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_SECRET_KEY": "browser-tests"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    # A file, not a pipe: an unread pipe fills up and freezes the server mid-test.
+    log = open(ARTIFACTS / "streamlit-server.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             sys.executable,
@@ -94,6 +97,7 @@ def app(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="session")
