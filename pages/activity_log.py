@@ -32,17 +32,10 @@ st.dataframe(
 )
 cols = st.columns([1, 2, 2])
 cols[0].number_input(_("Page"), min_value=1, max_value=page.pages, value=page.page, key="log_page")
-cols[1].download_button(
+ui.activity_download_button(
+    cols[1],
     _("Download the {total} matching activities (CSV)").format(total=f"{page.total:,}"),
-    ui.activity_download(filters, "csv"),
-    file_name="activities.csv",
-    mime="text/csv",
-    key="log_download",
+    filters,
+    "csv",
 )
-cols[2].download_button(
-    _("Download them as XLSX"),
-    ui.activity_download(filters, "xlsx"),
-    file_name="activities.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="log_download_xlsx",
-)
+ui.activity_download_button(cols[2], _("Download them as XLSX"), filters, "xlsx")

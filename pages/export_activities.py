@@ -15,27 +15,6 @@ st.write(
         "spreadsheet would run as a formula start with an apostrophe; the import removes it."
     )
 )
-everything = Filters()
-cols = st.columns(3)
-cols[0].download_button(
-    _("CSV"),
-    ui.activity_download(everything, "csv"),
-    file_name="activities.csv",
-    mime="text/csv",
-    key="export_csv",
-)
-cols[1].download_button(
-    _("XLSX"),
-    ui.activity_download(everything, "xlsx"),
-    file_name="activities.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="export_xlsx",
-)
-cols[2].download_button(
-    _("JSON"),
-    ui.activity_download(everything, "json"),
-    file_name="activities.json",
-    mime="application/json",
-    key="export_json",
-)
+for column, fmt in zip(st.columns(3), ("csv", "xlsx", "json"), strict=True):
+    ui.activity_download_button(column, fmt.upper(), Filters(), fmt)
 st.caption(_("The same from the command line: tracker export --format csv|xlsx|json --out FILE"))

@@ -280,6 +280,24 @@ def activity_log(filters: Filters, page: int) -> LogPage:
     return _activity_log(config.database_url(), current_role(), filters, page)
 
 
+DOWNLOAD_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def activity_download_button(container, label: str, filters: Filters, fmt: str) -> None:
+    """A download of the activities this role may read, in the import format."""
+    container.download_button(
+        label,
+        activity_download(filters, fmt),
+        file_name=f"activities.{fmt}",
+        mime=DOWNLOAD_TYPES[fmt],
+        key=f"download_{fmt}",
+    )
+
+
 def activity_download(filters: Filters, fmt: str = "csv") -> Callable[[], bytes]:
     """Deferred: the file (rows this role may read, in the import format) is built only
     when the person clicks download."""
