@@ -215,11 +215,6 @@ def date_bounds(session: Session) -> tuple[dt.date | None, dt.date | None]:
     return first, last
 
 
-def has_activities(session: Session, filters: Filters = ALL_ACTIVITIES) -> bool:
-    query = select(Activity.id).select_from(Activity)
-    return session.execute(_filtered(query, filters).limit(1)).first() is not None
-
-
 def _share(count: float, kp_count: float, effort: float, kp_effort: float) -> KpShare:
     return KpShare(
         by_count=float(kp_count) / float(count) if count else None,
@@ -324,12 +319,6 @@ def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
 
 def theme_names(session: Session) -> list[str]:
     return list(session.scalars(select(Theme.name).order_by(Theme.name)))
-
-
-def _theme_join(query: Select) -> Select:
-    return query.join(activity_themes, activity_themes.c.activity_id == Activity.id).join(
-        Theme, Theme.id == activity_themes.c.theme_id
-    )
 
 
 def theme_matrix_from(cube: pd.DataFrame, themes: list[str]) -> pd.DataFrame:
