@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import add_activity
-from tracker import analytics
+from tracker import analytics, views
 from tracker.activities import delete_activity
 from tracker.activity_log import log_page
 from tracker.filters import Filters
@@ -175,18 +175,42 @@ def test_filters_select_by_theme_category_and_date(fixture):
 
 
 def test_forums_organisations_and_countries(fixture):
-    top = analytics.top_forums(fixture, Filters())
-    assert _rows(top, "forum", "category", "activities", "effort_days")[0] == ("KP Plenary", "KP", 2, 6.0)
-    organisations = analytics.participation_by_organisation(fixture, Filters())
-    assert _rows(organisations, "organisation", "activities") == [("ZELA", 2), ("IPIS", 1)]
-    countries = analytics.activities_by_country(fixture, Filters())
-    assert _rows(countries, "country_code", "country", "activities") == [("SL", "Sierra Leone", 1)]
-    kp = analytics.forums_in_category(fixture, Filters(), "KP")
+    forums = views.forums(fixture, Filters(), "activities", None, "staff")
+    assert _rows(forums.top, "forum", "category", "activities", "effort_days")[0] == (
+        "KP Plenary",
+        "KP",
+        2,
+        6.0,
+    )
+    kp = forums.by_category["KP"]
     assert _rows(kp, "forum", "activities")[:2] == [("KP Plenary", 2), ("KP Intersessional", 1)]
+    organisations = views.participation(fixture, Filters(), "activities", "organisations", "staff").table
+    assert _rows(organisations, "organisation", "activities") == [("ZELA", 2), ("IPIS", 1)]
+    countries = views.participation(fixture, Filters(), "activities", "countries", "staff").table
+    assert _rows(countries, "country_code", "country", "activities") == [("SL", "Sierra Leone", 1)]
+
+
+def test_members_see_restricted_records_grouped_under_one_label(fixture):
+    """a2 (restricted, UN General Assembly, ZELA) counts, but under "Restricted records"."""
+    forums = views.forums(fixture, Filters(), "activities", None, "member")
+    assert ("Restricted records · UN", "UN", 1) in _rows(forums.top, "forum", "category", "activities")
+    assert "UN General Assembly" not in set(forums.top.forum)
+    assert forums.top.activities.sum() == 5
+    un = forums.by_category["UN"]
+    # Only a restricted record carries UN General Assembly: members never see its name;
+    # forums no record carries (reference data) stay listed with 0.
+    assert "UN General Assembly" not in set(un.forum) and "UN Human Rights Council" in set(un.forum)
+    assert un.activities.sum() == 1
+    organisations = views.participation(fixture, Filters(), "activities", "organisations", "member").table
+    assert _rows(organisations, "organisation", "activities") == [
+        ("IPIS", 1),
+        ("ZELA", 1),
+        ("Restricted records", 1),
+    ]
 
 
 def test_forum_calendar_lists_real_events_with_activities_at_each(fixture):
-    calendar = analytics.forum_calendar(fixture, "KP Plenary", Filters())
+    calendar = views.forums(fixture, Filters(), "activities", "KP Plenary", "member").calendar
     assert len(calendar) >= 23
     assert calendar.activities.sum() == 0  # the fixture's activities are not tied to events
     assert calendar.iloc[-1].date == "2003-04-28"
@@ -232,8 +256,10 @@ def test_activity_log_pages(fixture):
 
 def test_theme_filter_in_a_theme_view_keeps_whole_activities(fixture):
     """Filtering on Land rights keeps a1 whole: its KP reform side still counts under KP reform."""
-    matrix = analytics.theme_category_matrix(fixture, Filters(themes=("Land rights", "KP reform")))
-    nonzero = [r for r in _rows(matrix, "theme", "category", "activities") if r[2]]
+    view = views.themes(fixture, Filters(themes=("Land rights", "KP reform")), "year", "activities", "member")
+    nonzero = [r for r in _rows(view.matrix, "theme", "category", "activities") if r[2]]
     assert nonzero == [("KP reform", "KP", 3), ("Land rights", "KP", 1), ("Land rights", "UN", 1)]
-    organisations = analytics.participation_by_organisation(fixture, Filters(organisations=("IPIS",)))
-    assert _rows(organisations, "organisation", "activities") == [("IPIS", 1), ("ZELA", 1)]
+    by_ipis = views.participation(
+        fixture, Filters(organisations=("IPIS",)), "activities", "organisations", "staff"
+    )
+    assert _rows(by_ipis.table, "organisation", "activities") == [("IPIS", 1), ("ZELA", 1)]

@@ -3,24 +3,24 @@
 import datetime as dt
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker import analytics
+from tracker import analytics, periods
 from tracker.vocabulary import FORUM_CATEGORIES
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
-periods = st.sampled_from(["year", "quarter", "month"])
+PERIODS = st.sampled_from(["year", "quarter", "month"])
 
 
-@given(dates, dates, periods)
+@given(dates, dates, PERIODS)
 def test_period_range_is_contiguous_and_covers_both_ends(a, b, period):
     first, last = min(a, b), max(a, b)
-    starts = analytics.period_range(first, last, period)
-    assert starts[0] == analytics.period_start(first.year, first.month, period)
-    assert starts[-1] == analytics.period_start(last.year, last.month, period)
+    starts = periods.period_range(first, last, period)
+    assert starts[0] == periods.period_start(first.year, first.month, period)
+    assert starts[-1] == periods.period_start(last.year, last.month, period)
     assert len(set(starts)) == len(starts) and starts == sorted(starts)
-    labels = [analytics.period_label(s, period) for s in starts]
+    labels = [periods.period_label(s, period) for s in starts]
     assert len(set(labels)) == len(labels)
 
 
@@ -37,7 +37,8 @@ monthly_rows = st.lists(
 )
 
 
-@given(monthly_rows, periods)
+@settings(deadline=None)  # pandas per example: slow on a shared machine, not wrong
+@given(monthly_rows, PERIODS)
 def test_shares_are_fractions_or_gaps_and_counts_add_up(rows, period):
     monthly = pd.DataFrame(
         [(f"{y}-{m:02d}", c, a, e) for y, m, c, a, e in rows],

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tracker.config import REFERENCE_DIR
 from tracker.models import Forum, ForumEvent, Organisation, Theme
+from tracker.periods import parse_partial_date
 
 
 @dataclass
@@ -26,24 +27,6 @@ class LoadReport:
     def count(self, table: str, created: bool) -> None:
         target = self.created if created else self.updated
         target[table] = target.get(table, 0) + 1
-
-
-def parse_partial_date(text: str) -> tuple[dt.date, str]:
-    """``2008-11-18`` -> (date, 'day'); ``2008-11`` -> (1 Nov, 'month'); ``2008`` -> (1 Jan, 'year')."""
-    parts = text.strip().split("-")
-    if len(parts) == 3:
-        return dt.date.fromisoformat(text.strip()), "day"
-    if len(parts) == 2:
-        return dt.date(int(parts[0]), int(parts[1]), 1), "month"
-    return dt.date(int(parts[0]), 1, 1), "year"
-
-
-def format_partial_date(value: dt.date, precision: str) -> str:
-    if precision == "year":
-        return f"{value.year:04d}"
-    if precision == "month":
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
 
 
 def _rows(name: str, folder: Path) -> list[dict[str, str]]:

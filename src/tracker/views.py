@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import analytics, charts
@@ -19,7 +18,6 @@ from tracker.activity_log import LogPage, log_page, public_outcomes
 from tracker.countries import display_name
 from tracker.demo import has_demo_data
 from tracker.filters import Filters
-from tracker.models import Activity, Forum, Organisation
 from tracker.vocabulary import FORUM_CATEGORIES
 
 
@@ -34,15 +32,15 @@ class FilterOptions:
     demo_data: bool
 
 
-def filter_options(session: Session) -> FilterOptions:
+def filter_options(session: Session, role: str | None) -> FilterOptions:
+    """What the filters offer ``role``: never a name only restricted records carry, for
+    members and funders (``analytics.restricted_only_names``)."""
     first_date, last_date = analytics.date_bounds(session)
-    countries = session.scalars(
-        select(Activity.country).where(Activity.country.is_not(None)).distinct()
-    ).all()
+    countries = analytics.country_codes(session, role)
     return FilterOptions(
         themes=analytics.theme_names(session),
-        forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
-        organisations=list(session.scalars(select(Organisation.name).order_by(Organisation.name))),
+        forums=analytics.forum_names(session, role),
+        organisations=analytics.organisation_names(session, role),
         countries=dict(sorted(((c, display_name(c)) for c in countries), key=lambda item: item[1])),
         first_date=first_date,
         last_date=last_date,
@@ -82,8 +80,8 @@ class OverviewView:
         return self.totals.activities == 0
 
 
-def overview(session: Session, filters: Filters, period: str, measure: str) -> OverviewView:
-    cube = analytics.activity_cube(session, filters)
+def overview(session: Session, filters: Filters, period: str, measure: str, role: str | None) -> OverviewView:
+    cube = analytics.activity_cube(session, filters, role)
     totals = analytics.totals_from(cube)
     engagement = analytics.engagement_from(cube, period)
     shares = analytics.kp_share_by_period(engagement)
@@ -119,8 +117,10 @@ class ForumsView:
     is_empty: bool = field(default=False)
 
 
-def forums(session: Session, filters: Filters, measure: str, forum: str | None) -> ForumsView:
-    table = analytics.forum_totals(session, filters)
+def forums(
+    session: Session, filters: Filters, measure: str, forum: str | None, role: str | None
+) -> ForumsView:
+    table = analytics.forum_totals(session, filters, role)
     top = analytics.top_forums_from(table, limit=15)
     categories = filters.categories or FORUM_CATEGORIES
     return ForumsView(
@@ -129,7 +129,7 @@ def forums(session: Session, filters: Filters, measure: str, forum: str | None) 
         by_category={
             c: table[table.category == c].drop(columns="category").reset_index(drop=True) for c in categories
         },
-        calendar=analytics.forum_calendar(session, forum, filters) if forum else None,
+        calendar=analytics.forum_calendar(session, forum, filters, role) if forum else None,
         forum=forum,
         is_empty=top.empty,
     )
@@ -146,8 +146,8 @@ class ThemesView:
     note: str = charts.MULTI_THEME_NOTE
 
 
-def themes(session: Session, filters: Filters, period: str, measure: str) -> ThemesView:
-    cube = analytics.theme_cube(session, filters)
+def themes(session: Session, filters: Filters, period: str, measure: str, role: str | None) -> ThemesView:
+    cube = analytics.theme_cube(session, filters, role)
     names = analytics.selected_themes(session, filters)
     matrix = analytics.theme_matrix_from(cube, names)
     trend = analytics.theme_trend_from(cube, names, period)
@@ -176,12 +176,14 @@ class ParticipationView:
         return self.table.empty
 
 
-def participation(session: Session, filters: Filters, measure: str, by: str) -> ParticipationView:
+def participation(
+    session: Session, filters: Filters, measure: str, by: str, role: str | None
+) -> ParticipationView:
     if by == "countries":
-        table = analytics.activities_by_country(session, filters)
+        table = analytics.activities_by_country(session, filters, role)
         title, label = charts.countries_title(measure), "country"
     else:
-        table = analytics.participation_by_organisation(session, filters)
+        table = analytics.participation_by_organisation(session, filters, role)
         title, label = charts.organisations_title(measure), "organisation"
     figure = None if table.empty else charts.ranking_chart(table, label, measure, title)
     return ParticipationView(by=by, table=table, figure=figure)
