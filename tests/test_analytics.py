@@ -101,7 +101,7 @@ def test_totals_ignore_soft_deleted_and_count_restricted(fixture):
 
 
 def test_engagement_by_year_has_every_year_and_category_with_zeros(fixture):
-    frame = analytics.engagement_by_period(fixture, Filters(), "year")
+    frame = views.overview(fixture, Filters(), "year", "activities", "member").engagement
     assert len(frame) == 4 * 5
     assert list(frame.period.unique()) == ["2019", "2020", "2021", "2022"]
     assert list(frame.category[:5]) == ["KP", "UN", "Other international", "Regional", "National"]
@@ -117,7 +117,7 @@ def test_engagement_by_year_has_every_year_and_category_with_zeros(fixture):
 
 
 def test_kp_share_is_a_gap_for_an_empty_year_and_one_for_a_kp_only_year(fixture):
-    shares = analytics.kp_share_by_period(analytics.engagement_by_period(fixture, Filters(), "year"))
+    shares = views.overview(fixture, Filters(), "year", "activities", "member").shares
     got = {
         r.period: (r.by_count, None if r.by_effort is None else round(r.by_effort, 4))
         for r in shares.itertuples()
@@ -126,17 +126,19 @@ def test_kp_share_is_a_gap_for_an_empty_year_and_one_for_a_kp_only_year(fixture)
 
 
 def test_quarters_and_months_fill_the_gaps(fixture):
-    quarters = analytics.engagement_by_period(fixture, Filters(), "quarter")
+    quarters = views.overview(fixture, Filters(), "quarter", "activities", "member").engagement
     assert quarters.period.nunique() == 13  # 2019-Q1 .. 2022-Q1
     assert quarters[quarters.period == "2019-Q2"].activities.sum() == 0
-    months = analytics.engagement_by_period(fixture, Filters(date_to=D(2019, 12, 31)), "month")
+    months = views.overview(
+        fixture, Filters(date_to=D(2019, 12, 31)), "month", "activities", "member"
+    ).engagement
     assert list(months.period.unique()) == [f"2019-{m:02d}" for m in range(3, 12)]
 
 
 def test_theme_views_count_a_multi_theme_activity_under_each_theme(fixture):
     totals = {
         r.theme: (r.activities, r.effort_days)
-        for r in analytics.theme_totals(fixture, Filters()).itertuples()
+        for r in views.themes(fixture, Filters(), "year", "activities", "member").totals.itertuples()
     }
     assert totals == {
         "Benefit redistribution": (1, 3.0),
@@ -145,7 +147,7 @@ def test_theme_views_count_a_multi_theme_activity_under_each_theme(fixture):
         "Reduction of violence": (0, 0.0),
     }
     assert sum(a for a, _ in totals.values()) == 6 > analytics.totals(fixture).activities
-    matrix = analytics.theme_category_matrix(fixture, Filters())
+    matrix = views.themes(fixture, Filters(), "year", "activities", "member").matrix
     nonzero = [r for r in _rows(matrix, "theme", "category", "activities") if r[2]]
     assert nonzero == [
         ("Benefit redistribution", "Regional", 1),
@@ -156,7 +158,7 @@ def test_theme_views_count_a_multi_theme_activity_under_each_theme(fixture):
 
 
 def test_theme_trend_per_year(fixture):
-    trend = analytics.theme_trend(fixture, Filters(themes=("KP reform",)), "year")
+    trend = views.themes(fixture, Filters(themes=("KP reform",)), "year", "activities", "member").trend
     assert _rows(trend, "period", "theme", "activities") == [
         ("2019", "KP reform", 1),
         ("2020", "KP reform", 0),
@@ -263,3 +265,12 @@ def test_theme_filter_in_a_theme_view_keeps_whole_activities(fixture):
         fixture, Filters(organisations=("IPIS",)), "activities", "organisations", "staff"
     )
     assert _rows(by_ipis.table, "organisation", "activities") == [("IPIS", 1), ("ZELA", 1)]
+
+
+def test_summary_json_is_read_from_the_funder_summary_view(fixture):
+    """One computation: the JSON of ``tracker summary`` is the funder view, by year."""
+    from tracker.summary import summary_from
+
+    view = views.funder_summary(fixture, D(2019, 1, 1), D(2022, 12, 31), period="year")
+    assert summary_from(view) == summary(fixture, D(2019, 1, 1), D(2022, 12, 31))
+    assert summary_from(view)["activities"] == view.totals.activities == 5

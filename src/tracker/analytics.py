@@ -210,10 +210,6 @@ def engagement_from(cube: pd.DataFrame, period: str = "year") -> pd.DataFrame:
     return _to_periods(cube, period, ["category"], [list(FORUM_CATEGORIES)])
 
 
-def engagement_by_period(session: Session, filters: Filters, period: str = "year") -> pd.DataFrame:
-    return engagement_from(activity_cube(session, filters), period)
-
-
 def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
     """KP share per period from ``engagement_by_period``; None where the measure is zero."""
     rows = []
@@ -271,18 +267,6 @@ def theme_totals_from(matrix: pd.DataFrame) -> pd.DataFrame:
 def selected_themes(session: Session, filters: Filters) -> list[str]:
     names = theme_names(session)
     return [n for n in names if n in filters.themes] if filters.themes else names
-
-
-def theme_category_matrix(session: Session, filters: Filters) -> pd.DataFrame:
-    return theme_matrix_from(theme_cube(session, filters), selected_themes(session, filters))
-
-
-def theme_trend(session: Session, filters: Filters, period: str = "year") -> pd.DataFrame:
-    return theme_trend_from(theme_cube(session, filters), selected_themes(session, filters), period)
-
-
-def theme_totals(session: Session, filters: Filters) -> pd.DataFrame:
-    return theme_totals_from(theme_category_matrix(session, filters))
 
 
 # ---- names restricted records carry --------------------------------------------------
@@ -392,23 +376,21 @@ def top_forums_from(table: pd.DataFrame, limit: int | None = 10) -> pd.DataFrame
     return (engaged.head(limit) if limit else engaged).reset_index(drop=True)
 
 
-def forum_names(session: Session, role: str | None) -> list[str]:
-    """Every forum ``role`` may see named, alphabetically."""
-    hidden = restricted_only_names(session, role).forums
-    return [name for name in session.scalars(select(Forum.name).order_by(Forum.name)) if name not in hidden]
+def forum_names(session: Session, hidden: HiddenNames) -> list[str]:
+    """Every forum but the ``hidden`` ones (``restricted_only_names``), alphabetically."""
+    names = session.scalars(select(Forum.name).order_by(Forum.name))
+    return [name for name in names if name not in hidden.forums]
 
 
-def organisation_names(session: Session, role: str | None) -> list[str]:
-    hidden = restricted_only_names(session, role).organisations
+def organisation_names(session: Session, hidden: HiddenNames) -> list[str]:
     names = session.scalars(select(Organisation.name).order_by(Organisation.name))
-    return [name for name in names if name not in hidden]
+    return [name for name in names if name not in hidden.organisations]
 
 
-def country_codes(session: Session, role: str | None) -> list[str]:
-    """Countries of activities (deleted ones included), less those only restricted records carry."""
-    hidden = restricted_only_names(session, role).countries
+def country_codes(session: Session, hidden: HiddenNames) -> list[str]:
+    """Countries of activities (deleted ones included), less the ``hidden`` ones."""
     codes = session.scalars(select(Activity.country).where(Activity.country.is_not(None)).distinct())
-    return [code for code in codes if code not in hidden]
+    return [code for code in codes if code not in hidden.countries]
 
 
 def forum_calendar(session: Session, forum: str, filters: Filters, role: str | None) -> pd.DataFrame:

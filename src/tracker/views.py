@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tracker import analytics, charts
 from tracker.activity_log import LogPage, log_page, public_outcomes
 from tracker.countries import display_name
-from tracker.demo import has_demo_data
+from tracker.demo_marker import has_demo_data
 from tracker.filters import Filters
 from tracker.vocabulary import FORUM_CATEGORIES
 
@@ -36,11 +36,12 @@ def filter_options(session: Session, role: str | None) -> FilterOptions:
     """What the filters offer ``role``: never a name only restricted records carry, for
     members and funders (``analytics.restricted_only_names``)."""
     first_date, last_date = analytics.date_bounds(session)
-    countries = analytics.country_codes(session, role)
+    hidden = analytics.restricted_only_names(session, role)
+    countries = analytics.country_codes(session, hidden)
     return FilterOptions(
         themes=analytics.theme_names(session),
-        forums=analytics.forum_names(session, role),
-        organisations=analytics.organisation_names(session, role),
+        forums=analytics.forum_names(session, hidden),
+        organisations=analytics.organisation_names(session, hidden),
         countries=dict(sorted(((c, display_name(c)) for c in countries), key=lambda item: item[1])),
         first_date=first_date,
         last_date=last_date,
@@ -197,8 +198,8 @@ def activity_log(session: Session, filters: Filters, role: str | None, page: int
 class FunderSummaryView:
     """The funder summary for a period: aggregates, and public records' outcomes only."""
 
-    date_from: dt.date
-    date_to: dt.date
+    date_from: dt.date | None
+    date_to: dt.date | None
     period: str
     totals: analytics.Totals
     kp_share: analytics.KpShare
@@ -222,9 +223,15 @@ def summary_period(date_from: dt.date, date_to: dt.date) -> str:
     return "quarter" if (date_to - date_from).days <= 3 * 366 else "year"
 
 
-def funder_summary(session: Session, date_from: dt.date, date_to: dt.date) -> FunderSummaryView:
+def funder_summary(
+    session: Session, date_from: dt.date | None, date_to: dt.date | None, period: str | None = None
+) -> FunderSummaryView:
+    """The Funder summary page, its HTML and XLSX reports and ``tracker summary --json``
+    (``summary.summary``, by year) are all this one view. Funders may read it: it holds
+    aggregates, and names only in the outcomes of public records."""
     filters = Filters(date_from=date_from, date_to=date_to)
-    period = summary_period(date_from, date_to)
+    if period is None:
+        period = summary_period(date_from, date_to) if date_from and date_to else "year"
     cube = analytics.activity_cube(session, filters)
     engagement = analytics.engagement_from(cube, period)
     shares = analytics.kp_share_by_period(engagement)
