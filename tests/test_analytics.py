@@ -274,3 +274,28 @@ def test_summary_json_is_read_from_the_funder_summary_view(fixture):
     view = views.funder_summary(fixture, D(2019, 1, 1), D(2022, 12, 31), period="year")
     assert summary_from(view) == summary(fixture, D(2019, 1, 1), D(2022, 12, 31))
     assert summary_from(view)["activities"] == view.totals.activities == 5
+
+
+def test_the_latest_period_is_compared_like_with_like(fixture):
+    """a3 2021-06-01 KP 1 day and a4 2021-07-01 Regional 3 days against a6 2022-02-01 KP 2 days."""
+
+    def compare(period, today):
+        view = views.overview(fixture, Filters(), period, "activities", "member", today=today)
+        figures = {k: (c.value, c.previous) for k, c in view.changes.items()}
+        return view.latest_period, view.previous_period, figures
+
+    latest, previous, figures = compare("year", D(2022, 7, 15))
+    assert (latest, previous) == ("1 Jan–15 Jul 2022", "1 Jan–15 Jul 2021")
+    assert figures == {
+        "activities": (1, 2),
+        "effort_days": (2.0, 4.0),
+        "by_count": (1.0, 0.5),
+        "by_effort": (1.0, 0.25),
+    }
+    latest, previous, figures = compare("year", D(2022, 2, 15))
+    assert (latest, previous) == ("1 Jan–15 Feb 2022", "1 Jan–15 Feb 2021")
+    assert figures["activities"] == (1, 0) and figures["by_count"] == (1.0, None)
+    latest, previous, figures = compare("year", D(2023, 3, 1))  # 2022 is over: whole years
+    assert (latest, previous, figures["activities"]) == ("2022", "2021", (1, 2))
+    latest, previous, figures = compare("month", D(2022, 2, 15))
+    assert (latest, previous, figures["activities"]) == ("1–15 Feb 2022", "1–15 Jan 2022", (1, 0))

@@ -53,3 +53,50 @@ def test_shares_are_fractions_or_gaps_and_counts_add_up(rows, period):
             assert 0 <= row.by_count <= 1
         if row.by_effort is not None:
             assert 0 <= row.by_effort <= 1 + 1e-9
+
+
+# ---- like-for-like comparisons (hand-computed) -------------------------------------------
+
+
+def test_a_part_year_is_compared_with_the_same_days_a_year_earlier():
+    latest, previous = periods.like_for_like(dt.date(2026, 1, 1), "year", dt.date(2026, 11, 29))
+    assert (latest.start, latest.end) == (dt.date(2026, 1, 1), dt.date(2026, 11, 29))
+    assert (previous.start, previous.end) == (dt.date(2025, 1, 1), dt.date(2025, 11, 29))
+    assert periods.span_label(latest, "year") == "1 Jan–29 Nov 2026"
+    assert periods.span_label(previous, "year") == "1 Jan–29 Nov 2025"
+
+
+def test_a_complete_period_is_compared_with_the_complete_period_before():
+    latest, previous = periods.like_for_like(dt.date(2025, 1, 1), "year", dt.date(2026, 11, 29))
+    assert (periods.span_label(latest, "year"), periods.span_label(previous, "year")) == ("2025", "2024")
+    latest, previous = periods.like_for_like(dt.date(2024, 3, 1), "month", dt.date(2024, 3, 31))
+    assert (previous.start, previous.end) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert periods.span_label(previous, "month") == "2024-02"
+    latest, previous = periods.like_for_like(dt.date(2024, 4, 1), "quarter", dt.date(2024, 7, 2))
+    assert (previous.start, previous.end) == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert periods.span_label(latest, "quarter") == "2024-Q2"
+
+
+def test_month_ends_are_kept_within_the_month():
+    latest, previous = periods.like_for_like(dt.date(2024, 3, 1), "month", dt.date(2024, 3, 30))
+    assert (previous.start, previous.end) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert periods.span_label(latest, "month") == "1–30 Mar 2024"
+    latest, previous = periods.like_for_like(dt.date(2024, 10, 1), "quarter", dt.date(2024, 11, 15))
+    assert (previous.start, previous.end) == (dt.date(2024, 7, 1), dt.date(2024, 8, 15))
+    assert periods.span_label(previous, "quarter") == "1 Jul–15 Aug 2024"
+
+
+def test_the_selected_range_trims_both_spans_alike():
+    latest, previous = periods.like_for_like(
+        dt.date(2026, 1, 1), "year", dt.date(2026, 11, 29), dt.date(2025, 3, 1)
+    )
+    assert (latest.start, previous.start) == (dt.date(2026, 3, 1), dt.date(2025, 3, 1))
+    assert periods.span_label(previous, "year") == "1 Mar–29 Nov 2025"
+    assert (
+        periods.like_for_like(dt.date(2026, 1, 1), "year", dt.date(2026, 11, 29), dt.date(2026, 2, 1)) is None
+    )
+
+
+def test_a_latest_period_after_today_is_taken_whole():
+    latest, _previous = periods.like_for_like(dt.date(2027, 1, 1), "year", dt.date(2026, 11, 29))
+    assert (latest.start, latest.end) == (dt.date(2027, 1, 1), dt.date(2027, 12, 31))

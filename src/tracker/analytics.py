@@ -39,7 +39,15 @@ from tracker.models import (
     activity_organisations,
     activity_themes,
 )
-from tracker.periods import format_partial_date, period_label, period_range, period_start
+from tracker.periods import (
+    Span,
+    format_partial_date,
+    like_for_like,
+    period_label,
+    period_range,
+    period_start,
+    span_label,
+)
 from tracker.permissions import RESTRICTED_LABEL, sees_restricted_names
 from tracker.vocabulary import FORUM_CATEGORIES
 
@@ -235,6 +243,54 @@ def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
     for column in ("by_count", "by_effort"):
         frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
     return frame
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The latest period to date against the same span one period earlier (like with like)."""
+
+    latest_span: Span
+    previous_span: Span
+    latest_label: str
+    previous_label: str
+    latest: dict[str, float | None]
+    previous: dict[str, float | None]
+
+
+def _span_figures(
+    session: Session, filters: Filters, span: Span, role: str | None
+) -> dict[str, float | None]:
+    cube = activity_cube(session, filters.with_(date_from=span.start, date_to=span.end), role)
+    totals, share = totals_from(cube), kp_share_from(cube)
+    return {
+        "activities": float(totals.activities),
+        "effort_days": totals.effort_days,
+        "by_count": share.by_count,
+        "by_effort": share.by_effort,
+    }
+
+
+def latest_against_previous(
+    session: Session, filters: Filters, period: str, today: dt.date, last_date: dt.date, role: str | None
+) -> Comparison | None:
+    """The period of ``last_date`` (the latest activity selected) up to today, or to the
+    end of the selected range, against the same span one period earlier; None when that
+    earlier span falls before the selected range."""
+    as_of = min(today, filters.date_to) if filters.date_to else today
+    spans = like_for_like(
+        period_start(last_date.year, last_date.month, period), period, as_of, filters.date_from
+    )
+    if spans is None:
+        return None
+    latest, previous = spans
+    return Comparison(
+        latest_span=latest,
+        previous_span=previous,
+        latest_label=span_label(latest, period),
+        previous_label=span_label(previous, period),
+        latest=_span_figures(session, filters, latest, role),
+        previous=_span_figures(session, filters, previous, role),
+    )
 
 
 # ---- themes --------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def filter_options(session: Session, role: str | None) -> FilterOptions:
 
 @dataclass(frozen=True)
 class Change:
-    """A figure for the latest period beside the one before it."""
+    """A figure for the latest period (to date) beside the same span one period earlier."""
 
     label: str
     value: float | None
@@ -81,25 +81,35 @@ class OverviewView:
         return self.totals.activities == 0
 
 
-def overview(session: Session, filters: Filters, period: str, measure: str, role: str | None) -> OverviewView:
+def overview(
+    session: Session,
+    filters: Filters,
+    period: str,
+    measure: str,
+    role: str | None,
+    today: dt.date | None = None,
+) -> OverviewView:
     cube = analytics.activity_cube(session, filters, role)
     totals = analytics.totals_from(cube)
     engagement = analytics.engagement_from(cube, period)
     shares = analytics.kp_share_by_period(engagement)
-    latest = shares.iloc[-1] if len(shares) else None
-    previous = shares.iloc[-2] if len(shares) > 1 else None
+    comparison = None
+    if totals.last_date is not None:
+        comparison = analytics.latest_against_previous(
+            session, filters, period, today or dt.date.today(), totals.last_date, role
+        )
 
     def change(column: str) -> Change:
-        value = None if latest is None or pd.isna(latest[column]) else float(latest[column])
-        before = None if previous is None or pd.isna(previous[column]) else float(previous[column])
-        return Change(column, value, before)
+        if comparison is None:
+            return Change(column, None, None)
+        return Change(column, comparison.latest[column], comparison.previous[column])
 
     empty = totals.activities == 0
     return OverviewView(
         totals=totals,
         kp_share=analytics.kp_share_from(cube),
-        latest_period=None if latest is None else str(latest["period"]),
-        previous_period=None if previous is None else str(previous["period"]),
+        latest_period=None if comparison is None else comparison.latest_label,
+        previous_period=None if comparison is None else comparison.previous_label,
         changes={c: change(c) for c in ("activities", "effort_days", "by_count", "by_effort")},
         engagement=engagement,
         shares=shares,
