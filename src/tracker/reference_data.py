@@ -1,4 +1,4 @@
-"""Loads the shipped reference lists (``data/reference/*.csv``) idempotently.
+"""Loads the reference lists shipped in the package (``src/tracker/reference/*.csv``) idempotently.
 
 Rows are matched on their natural key (forum name; forum + event name; theme name;
 organisation name), so loading twice changes nothing and a corrected CSV updates rows.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,8 +29,8 @@ class LoadReport:
         target[table] = target.get(table, 0) + 1
 
 
-def _rows(name: str, folder: Path) -> list[dict[str, str]]:
-    with open(folder / name, newline="", encoding="utf-8-sig") as handle:
+def _rows(name: str, folder: Traversable) -> list[dict[str, str]]:
+    with (folder / name).open(newline="", encoding="utf-8-sig") as handle:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
@@ -54,7 +54,7 @@ def _upsert(session: Session, report: LoadReport, table: str, existing, factory,
     return existing
 
 
-def load_reference_data(session: Session, folder: Path = REFERENCE_DIR) -> LoadReport:
+def load_reference_data(session: Session, folder: Traversable = REFERENCE_DIR) -> LoadReport:
     report = LoadReport()
     themes = {t.name: t for t in session.scalars(select(Theme))}
     for row in _rows("themes.csv", folder):
