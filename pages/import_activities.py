@@ -75,7 +75,7 @@ if plan.ok and st.button(
             )
             st.code("\n".join(str(p) for p in checked.problems[:500]), language=None)
         else:
-            st.session_state["import_done"] = _("Imported: {c} created, {u} updated.").format(
-                c=result.created, u=result.updated
+            st.session_state["import_done"] = _("Imported: {c} created, {u} updated, {n} unchanged.").format(
+                c=result.created, u=result.updated, n=result.unchanged
             )
             st.rerun()

@@ -206,7 +206,11 @@ def _import(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(_("Imported: {c} created, {u} updated.").format(c=result.created, u=result.updated))
+        print(
+            _("Imported: {c} created, {u} updated, {n} unchanged.").format(
+                c=result.created, u=result.updated, n=result.unchanged
+            )
+        )
     if plan.new_forums:
         print(_("New forums: {names}").format(names=", ".join(plan.new_forums)))
     if plan.new_organisations:

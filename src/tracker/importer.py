@@ -18,22 +18,18 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from pydantic import ValidationError
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker import activities
 from tracker.exports import EXPORT_COLUMNS, restore
 from tracker.i18n import _
 from tracker.models import (
     Activity,
-    AuditEntry,
     Forum,
     ForumEvent,
     Organisation,
     Theme,
-    activity_organisations,
-    activity_themes,
-    utcnow,
 )
 from tracker.validation import ActivityInput, describe_errors
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
@@ -74,6 +70,10 @@ class PlannedRow:
     record: ActivityInput
     activity_id: int | None  # None: a new activity
     event_id: int | None
+
+    @property
+    def final_record(self) -> ActivityInput:
+        return self.record.model_copy(update={"event_id": self.event_id})
 
     @property
     def action(self) -> str:
@@ -125,6 +125,7 @@ class ImportPlan:
 class ImportResult:
     created: int
     updated: int
+    unchanged: int = 0
 
 
 class ImportRejected(Exception):
@@ -410,174 +411,22 @@ def _events(session: Session) -> dict[tuple[str, str], int]:
 def apply_import(
     session: Session, plan: ImportPlan, actor: str, progress: Callable[[float], None] | None = None
 ) -> ImportResult:
-    """Write a checked plan in the caller's transaction (all or nothing), audited."""
+    """Write a checked plan in the caller's transaction (all or nothing), through ``activities``."""
     if not plan.ok:
         raise ImportRejected(plan.problems or [Problem(None, None, _("there is nothing to import."))])
-    now = utcnow()
-    forums = {f.name.casefold(): f for f in session.scalars(select(Forum))}
-    for name, category in plan.new_forums.items():
-        forum = Forum(name=name, category=category)
-        session.add(forum)
-        forums[name.casefold()] = forum
-    organisations = {o.name.casefold(): o for o in session.scalars(select(Organisation))}
-    for name in plan.new_organisations:
-        organisation = Organisation(name=name)
-        session.add(organisation)
-        organisations[name.casefold()] = organisation
-    session.flush()
-    themes = {t.name.casefold(): t for t in session.scalars(select(Theme))}
-    event_names = dict(session.execute(select(ForumEvent.id, ForumEvent.name)).all())
-
     total, done = len(plan.rows), 0
-    creates = [r for r in plan.rows if r.activity_id is None]
-    for start in range(0, len(creates), BATCH):
-        batch = creates[start : start + BATCH]
-        _insert_batch(session, batch, actor, now, forums, themes, organisations, event_names)
-        done += len(batch)
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
         if progress:
             progress(done / total)
-    updates = [r for r in plan.rows if r.activity_id is not None]
-    for start in range(0, len(updates), BATCH):
-        batch = updates[start : start + BATCH]
-        _update_batch(session, batch, actor, now, forums, themes, organisations)
-        done += len(batch)
-        if progress:
-            progress(done / total)
-    return ImportResult(created=len(creates), updated=len(updates))
 
-
-def _values(row: PlannedRow, actor: str, now: dt.datetime, forums: dict) -> dict:
-    record = row.record
-    return {
-        "activity_date": record.activity_date,
-        "forum_id": forums[record.forum.casefold()].id,
-        "event_id": row.event_id,
-        "activity_type": record.activity_type,
-        "title": record.title,
-        "description": record.description,
-        "country": record.country,
-        "effort_days": record.effort_days,
-        "cost_usd": record.cost_usd,
-        "outcome": record.outcome,
-        "evidence_urls": "\n".join(record.evidence_urls) or None,
-        "confidentiality": record.confidentiality,
-        "external_id": record.external_id,
-        "updated_at": now,
-        "updated_by": actor,
-    }
-
-
-def _snapshot(
-    activity_id: int,
-    version: int,
-    row: PlannedRow,
-    forums: dict,
-    themes: dict,
-    organisations: dict,
-    event_names: dict,
-) -> dict:
-    record = row.record
-    return {
-        "id": activity_id,
-        "version": version,
-        "date": record.activity_date.isoformat(),
-        "forum": forums[record.forum.casefold()].name,
-        "event": event_names.get(row.event_id) if row.event_id else None,
-        "themes": sorted(themes[n.casefold()].name for n in record.themes),
-        "activity_type": record.activity_type,
-        "title": record.title,
-        "description": record.description,
-        "organisations": sorted(organisations[n.casefold()].name for n in record.organisations),
-        "country": record.country,
-        "effort_days": record.effort_days,
-        "cost_usd": record.cost_usd,
-        "outcome": record.outcome,
-        "evidence_urls": list(record.evidence_urls),
-        "confidentiality": record.confidentiality,
-        "external_id": record.external_id,
-        "deleted": False,
-    }
-
-
-def _insert_batch(session, batch, actor, now, forums, themes, organisations, event_names) -> None:
-    rows = [
-        {**_values(r, actor, now, forums), "created_at": now, "created_by": actor, "version": 1}
-        for r in batch
-    ]
-    # Core inserts in slices: RETURNING over one huge executemany costs quadratic time
-    # in SQLAlchemy's result splicing.
-    table = Activity.__table__
-    ids: list[int] = []
-    for start in range(0, len(rows), INSERT_SLICE):
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids += list(session.execute(statement, rows[start : start + INSERT_SLICE]).scalars())
-    theme_links, organisation_links, entries = [], [], []
-    for activity_id, row in zip(ids, batch, strict=True):
-        theme_links += [
-            {"activity_id": activity_id, "theme_id": tid}
-            for tid in {themes[n.casefold()].id for n in row.record.themes}
-        ]
-        organisation_links += [
-            {"activity_id": activity_id, "organisation_id": oid}
-            for oid in {organisations[n.casefold()].id for n in row.record.organisations}
-        ]
-        entries.append(
-            {
-                "at": now,
-                "actor": actor,
-                "action": "insert",
-                "entity": "activity",
-                "entity_id": activity_id,
-                "before": None,
-                "after": _snapshot(activity_id, 1, row, forums, themes, organisations, event_names),
-            }
-        )
-    session.execute(insert(activity_themes), theme_links)
-    if organisation_links:
-        session.execute(insert(activity_organisations), organisation_links)
-    session.execute(insert(AuditEntry.__table__), entries)
-
-
-def _update_batch(session, batch, actor, now, forums, themes, organisations) -> None:
-    activities = {
-        a.id: a
-        for a in session.scalars(
-            select(Activity)
-            .where(Activity.id.in_([r.activity_id for r in batch]))
-            .options(
-                selectinload(Activity.themes),
-                selectinload(Activity.organisations),
-                selectinload(Activity.forum),
-                selectinload(Activity.event),
-            )
-        )
-    }
-    befores = {}
-    for row in batch:
-        activity = activities[row.activity_id]
-        befores[activity.id] = audit.activity_snapshot(activity)
-        for key, value in _values(row, actor, now, forums).items():
-            setattr(activity, key, value)
-        activity.forum = forums[row.record.forum.casefold()]
-        activity.event = session.get(ForumEvent, row.event_id) if row.event_id else None
-        activity.themes = sorted({themes[n.casefold()] for n in row.record.themes}, key=lambda t: t.name)
-        activity.organisations = sorted(
-            {organisations[n.casefold()] for n in row.record.organisations}, key=lambda o: o.name
-        )
-    session.flush()
-    for row in batch:
-        activity = activities[row.activity_id]
-        session.add(
-            AuditEntry(
-                at=now,
-                actor=actor,
-                action="update",
-                entity="activity",
-                entity_id=activity.id,
-                before=befores[activity.id],
-                after=audit.activity_snapshot(activity),
-            )
-        )
+    creates = [r.final_record for r in plan.rows if r.activity_id is None]
+    activities.create_activities(session, creates, actor, advance)
+    updates = [(r.activity_id, r.final_record) for r in plan.rows if r.activity_id is not None]
+    changed = activities.update_activities(session, updates, actor, advance)
+    return ImportResult(created=len(creates), updated=changed, unchanged=len(updates) - changed)
 
 
 def import_file(

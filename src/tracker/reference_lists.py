@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker.activities import change_activities
 from tracker.countries import display_name, to_alpha2
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
@@ -24,7 +24,6 @@ from tracker.models import (
     Theme,
     activity_organisations,
     activity_themes,
-    utcnow,
 )
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
 
@@ -118,20 +117,8 @@ def add_organisation(session: Session, name: str, country: str | None = None) ->
     return organisation
 
 
-def _touch(activity: Activity, actor: str) -> None:
-    activity.updated_at = utcnow()
-    activity.updated_by = actor
-
-
 def _repoint(session: Session, activities: list[Activity], actor: str, change) -> int:
-    befores = {a.id: audit.activity_snapshot(a) for a in activities}
-    for activity in activities:
-        change(activity)
-        _touch(activity, actor)
-    session.flush()
-    for activity in activities:
-        audit.record(session, actor, "update", activity, before=befores[activity.id])
-    return len(activities)
+    return change_activities(session, activities, actor, change)
 
 
 def merge_organisations(session: Session, duplicate: str, keep: str, actor: str) -> int:
