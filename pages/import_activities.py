@@ -39,9 +39,15 @@ if plan.problems:
     st.code("\n".join(str(p) for p in plan.problems[:500]), language=None)
 else:
     st.success(
-        _("All {n} rows are valid: {c} new activities, {u} updates.").format(
-            n=len(plan.rows), c=plan.creates, u=plan.updates
+        _("All {n} rows are valid: {c} new activities, {u} updates, {k} unchanged.").format(
+            n=len(plan.rows), c=plan.creates, u=plan.updates, k=plan.unchanged
         )
+    )
+if plan.lowered:
+    st.warning(
+        _("These rows lower an activity's confidentiality (check each is meant):")
+        + "\n\n"
+        + "\n".join(f"- {lowering}" for lowering in plan.lowered)
     )
 if plan.new_forums:
     st.write(

@@ -73,7 +73,7 @@ def _ok(session, data: bytes, filename: str = "file.csv"):
         (
             "",
             "2020-01-01,New body,KP reform,meeting,T",
-            "row 2, column forum_category: the forum “New body” is new",
+            "row 2, column forum_category: The forum “New body” is new",
         ),
         (
             ",confidentiality",
