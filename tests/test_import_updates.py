@@ -14,7 +14,10 @@ FULL = (
     "date,forum,themes,activity_type,title,organisations,country,effort_days,cost_usd,outcome,"
     "confidentiality,external_id"
 )
-ROW = "2021-06-21,KP Intersessional,KP reform,statement,Original,ZELA;IPIS,ZW,2.5,300,Agreed text,restricted,U-1"
+ROW = (
+    "2021-06-21,KP Intersessional,KP reform,statement,Original,ZELA;IPIS,ZW,2.5,300,Agreed text,"
+    "restricted,U-1"
+)
 
 
 def _import(session, text: str, **kwargs):
@@ -36,7 +39,12 @@ def test_an_update_changes_only_the_columns_the_file_has(session):
     stored = _stored(session)
     assert stored.title == "Renamed"
     assert stored.confidentiality == "restricted"  # never lowered by omission
-    assert (stored.outcome, stored.effort_days, stored.cost_usd, stored.country) == ("Agreed text", 2.5, 300, "ZW")
+    assert (stored.outcome, stored.effort_days, stored.cost_usd, stored.country) == (
+        "Agreed text",
+        2.5,
+        300,
+        "ZW",
+    )
     assert [o.name for o in stored.organisations] == ["IPIS", "ZELA"]
     assert [t.name for t in stored.themes] == ["KP reform"] and stored.forum.name == "KP Intersessional"
 
