@@ -55,6 +55,8 @@ if plan.new_forums:
             names=", ".join(f"{n} ({c})" for n, c in plan.new_forums.items())
         )
     )
+if plan.new_themes:
+    st.write(_("New themes that will be created: {names}").format(names=", ".join(plan.new_themes)))
 if plan.new_organisations:
     st.write(
         _("New organisations that will be created: {names}").format(names=", ".join(plan.new_organisations))

@@ -61,8 +61,8 @@ def _ok(session, data: bytes, filename: str = "file.csv"):
         ("", "2020-02-30,KP Plenary,KP reform,meeting,T", "row 2, column date: is not a real calendar date"),
         (
             "",
-            "2020-01-01,KP Plenary,Astrology,meeting,T",
-            "row 2, column themes: “Astrology” is not a known theme",
+            "2020-01-01,KP Plenary,Land; rights‮,meeting,T",
+            "row 2, column themes: contains a character that is not allowed",
         ),
         ("", "2020-01-01,KP Plenary,KP reform,lobbying,T", "row 2, column activity_type: must be one of"),
         (

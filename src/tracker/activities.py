@@ -74,6 +74,15 @@ class References:
             self.organisations[name.casefold()] = found
         return found
 
+    def theme(self, name: str) -> Theme:
+        found = self.themes.get(name.casefold())
+        if found is None:
+            found = Theme(name=name)
+            if self.create:
+                self.session.add(found)
+            self.themes[name.casefold()] = found
+        return found
+
     def load_external_ids(self, external_ids: Iterable[str]) -> None:
         wanted = [e for e in set(external_ids) if e and e not in self._external_ids]
         for start in range(0, len(wanted), 500):
@@ -131,9 +140,12 @@ EXTERNAL_ID_TAKEN = N_(
 
 
 def record_problems(
-    refs: References, record: ActivityInput, activity_id: int | None = None
+    refs: References, record: ActivityInput, activity_id: int | None = None, new_themes: bool = False
 ) -> list[tuple[str, str]]:
-    """Every rule the database would check, as (field, message), before anything is written."""
+    """Every rule the database would check, as (field, message), before anything is written.
+
+    Unknown themes are refused unless ``new_themes`` (an import, whose preview lists them).
+    """
     problems: list[tuple[str, str]] = []
     forum = refs.forums.get(record.forum.casefold())
     if forum is None and record.forum_category is None:
@@ -146,7 +158,7 @@ def record_problems(
             )
         )
     for name in record.themes:
-        if name.casefold() not in refs.themes:
+        if not new_themes and name.casefold() not in refs.themes:
             problems.append(
                 (
                     "themes",
@@ -178,15 +190,23 @@ def record_problems(
     return problems
 
 
-def _check(refs: References, record: ActivityInput, activity_id: int | None = None) -> None:
-    problems = record_problems(refs, record, activity_id)
+def _check(
+    refs: References, record: ActivityInput, activity_id: int | None = None, new_themes: bool = False
+) -> None:
+    problems = record_problems(refs, record, activity_id, new_themes)
     if problems:
         raise ValidationFailed(problems[0][1], [m for _f, m in problems])
 
 
-def draft(refs: References, record: ActivityInput, activity_id: int | None = None, version: int = 1) -> Draft:
+def draft(
+    refs: References,
+    record: ActivityInput,
+    activity_id: int | None = None,
+    version: int = 1,
+    new_themes: bool = False,
+) -> Draft:
     """The record resolved to reference rows (checked first: raises ValidationFailed)."""
-    _check(refs, record, activity_id)
+    _check(refs, record, activity_id, new_themes)
     forum = refs.forum(record.forum, record.forum_category)
     assert forum is not None
     event = refs.events.get(record.event_id) if record.event_id is not None else None
@@ -195,7 +215,7 @@ def draft(refs: References, record: ActivityInput, activity_id: int | None = Non
         forum=forum,
         event=event,
         event_id=event.id if event else None,
-        themes=sorted({refs.themes[n.casefold()] for n in record.themes}, key=lambda t: t.name),
+        themes=sorted({refs.theme(n) for n in record.themes}, key=lambda t: t.name),
         activity_type=record.activity_type,
         title=record.title,
         description=record.description,
@@ -364,13 +384,14 @@ def create_activities(
     records: list[ActivityInput],
     actor: str,
     progress: Callable[[int], None] | None = None,
+    new_themes: bool = False,
 ) -> list[int]:
     """Insert many activities in bulk, each checked and audited like ``create_activity``."""
     refs = References(session)
     refs.load_external_ids(r.external_id for r in records if r.external_id)
     drafts = []
     for record in records:
-        new = draft(refs, record)
+        new = draft(refs, record, new_themes=new_themes)
         if record.external_id:
             refs.claim(record.external_id, -1)
         drafts.append(new)
@@ -420,6 +441,7 @@ def update_activities(
     updates: list[tuple[int, ActivityInput]],
     actor: str,
     progress: Callable[[int], None] | None = None,
+    new_themes: bool = False,
 ) -> int:
     """Save new versions of many live activities; unchanged ones get no version. Returns how many changed."""
     refs = References(session)
@@ -449,7 +471,7 @@ def update_activities(
                 raise ValidationFailed(
                     _("Activity {id} is deleted: restore it first.").format(id=activity_id)
                 )
-            new = draft(refs, record, activity.id, activity.version)
+            new = draft(refs, record, activity.id, activity.version, new_themes)
             if not changes(activity, new):
                 continue
             befores[activity.id] = activity_fields.snapshot(activity)

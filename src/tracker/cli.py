@@ -221,6 +221,8 @@ def _import(args: argparse.Namespace) -> int:
             print(f"  {lowering}")
     if plan.new_forums:
         print(_("New forums: {names}").format(names=", ".join(plan.new_forums)))
+    if plan.new_themes:
+        print(_("New themes: {names}").format(names=", ".join(plan.new_themes)))
     if plan.new_organisations:
         print(_("New organisations: {names}").format(names=", ".join(plan.new_organisations)))
     return 0

@@ -100,6 +100,7 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     new_forums: dict[str, str] = field(default_factory=dict)  # name -> category
     new_organisations: list[str] = field(default_factory=list)
+    new_themes: list[str] = field(default_factory=list)
     lowered: list[Lowering] = field(default_factory=list)
     row_count: int = 0
 
@@ -426,6 +427,7 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
                 known_organisations.add(name.casefold())
                 plan.new_organisations.append(name)
     plan.new_organisations.sort(key=str.casefold)
+    plan.new_themes.sort(key=str.casefold)
     plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return plan
 
@@ -482,13 +484,16 @@ def _plan_row(
             )
     record = record.model_copy(update={"event_id": event_id})
     activity_id = stored.id if stored is not None else None
-    for name, message in activities.record_problems(refs, record, activity_id):
+    for name, message in activities.record_problems(refs, record, activity_id, new_themes=True):
         problems.append(Problem(number, COLUMN_FOR_FIELD.get(name, name), message))
     if problems:
         return problems
     if forum is None and record.forum_category is not None:
         plan.new_forums[record.forum] = record.forum_category
-    draft = activities.draft(refs, record, activity_id, stored.version if stored else 1)
+    for name in record.themes:
+        if name.casefold() not in refs.themes:
+            plan.new_themes.append(name)
+    draft = activities.draft(refs, record, activity_id, stored.version if stored else 1, new_themes=True)
     changes: dict[str, tuple] = {}
     if stored is not None:
         changes = audit.changed_fields(activity_fields.snapshot(stored), draft.snapshot())
@@ -524,10 +529,10 @@ def apply_import(
             progress(done / total)
 
     creates = [r.final_record for r in plan.rows if r.activity_id is None]
-    activities.create_activities(session, creates, actor, advance)
+    activities.create_activities(session, creates, actor, advance, new_themes=True)
     updates = [(r.activity_id, r.final_record) for r in plan.rows if r.activity_id is not None]
     assert all(i is not None for i, _r in updates)
-    changed = activities.update_activities(session, updates, actor, advance)
+    changed = activities.update_activities(session, updates, actor, advance, new_themes=True)
     return ImportResult(
         created=len(creates), updated=changed, unchanged=len(updates) - changed, lowered=tuple(plan.lowered)
     )

@@ -25,10 +25,14 @@ from tracker.models import (
     activity_organisations,
     activity_themes,
 )
+from tracker.validation import NAME_MAX, text_problem
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
 
 
-def _name(value: str, what: str, limit: int = 200) -> str:
+def _name(value: str, what: str, limit: int = NAME_MAX) -> str:
+    problem = text_problem(value, name=True)
+    if problem:
+        raise ValidationFailed(_("The {what} name {problem}").format(what=what, problem=problem))
     name = " ".join(value.split())
     if not name or len(name) > limit:
         raise ValidationFailed(_("A {what} name is 1 to {n} characters.").format(what=what, n=limit))
