@@ -206,6 +206,7 @@ def _import(args: argparse.Namespace) -> int:
             )
         )
     else:
+        assert result is not None  # no problems: the import ran
         print(_("Imported: {c} created, {u} updated.").format(c=result.created, u=result.updated))
     if plan.new_forums:
         print(_("New forums: {names}").format(names=", ".join(plan.new_forums)))

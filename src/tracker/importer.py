@@ -15,10 +15,11 @@ import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 import pandas as pd
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import audit
@@ -368,7 +369,7 @@ def _check_names(
                     ),
                 )
             )
-        elif known_new is None:
+        elif known_new is None and category is not None:
             new_forums[forum_name] = category
     for name in theme_names:
         if name.casefold() not in themes:
@@ -394,6 +395,7 @@ def _existing_ids(session: Session, external_ids: list[str]) -> dict[str, int]:
                 for i, e in session.execute(
                     select(Activity.id, Activity.external_id).where(Activity.external_id.in_(chunk))
                 )
+                if e is not None
             }
         )
     return found
@@ -506,7 +508,7 @@ def _insert_batch(session, batch, actor, now, forums, themes, organisations, eve
     ]
     # Core inserts in slices: RETURNING over one huge executemany costs quadratic time
     # in SQLAlchemy's result splicing.
-    table = Activity.__table__
+    table = cast(Table, Activity.__table__)
     ids: list[int] = []
     for start in range(0, len(rows), INSERT_SLICE):
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
@@ -535,7 +537,7 @@ def _insert_batch(session, batch, actor, now, forums, themes, organisations, eve
     session.execute(insert(activity_themes), theme_links)
     if organisation_links:
         session.execute(insert(activity_organisations), organisation_links)
-    session.execute(insert(AuditEntry.__table__), entries)
+    session.execute(insert(cast(Table, AuditEntry.__table__)), entries)
 
 
 def _update_batch(session, batch, actor, now, forums, themes, organisations) -> None:
