@@ -8,6 +8,7 @@ from tracker.permissions import ROLES
 
 ui.require("user_accounts")
 admin = ui.current_account()
+assert admin is not None  # require() let only a signed-in admin through
 st.title(_("Users"))
 
 st.subheader(_("Create an account"))

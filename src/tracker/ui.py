@@ -127,12 +127,15 @@ def check_signed_in() -> Account | None:
     now = utcnow()
     username = sessions.verified_username(ticket)
     if username is None:
-        return sign_out(_("Your session could not be verified: log in again."))
+        sign_out(_("Your session could not be verified: log in again."))
+        return None
     if sessions.is_idle(st.session_state.get(SEEN_KEY), now):
-        return sign_out(_("You were logged out after a period without activity: log in again."))
+        sign_out(_("You were logged out after a period without activity: log in again."))
+        return None
     account = _read(accounts.active_account, username)
     if account is None:
-        return sign_out(_("This account is disabled or no longer exists: ask an administrator."))
+        sign_out(_("This account is disabled or no longer exists: ask an administrator."))
+        return None
     st.session_state[SEEN_KEY] = now
     st.session_state[ACCOUNT_KEY] = account
     return account
@@ -276,7 +279,7 @@ def funder_report_xlsx(view: views.FunderSummaryView) -> Callable[[], bytes]:
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def _activity_log(url: str, role: str, filters: Filters, page: int) -> LogPage:
+def _activity_log(url: str, role: str | None, filters: Filters, page: int) -> LogPage:
     return _read(views.activity_log, filters, role, page)
 
 
@@ -456,7 +459,10 @@ def log_search_form(filters: Filters) -> Filters:
             _("Organisations"), options.organisations, key="log_organisations"
         )
         countries = cols[2].multiselect(
-            _("Countries"), list(options.countries), format_func=options.countries.get, key="log_countries"
+            _("Countries"),
+            list(options.countries),
+            format_func=lambda code: options.countries.get(code, code),
+            key="log_countries",
         )
         types = cols[3].multiselect(_("Activity types"), ACTIVITY_TYPES, key="log_types")
         st.form_submit_button(_("Search"))
