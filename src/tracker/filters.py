@@ -1,6 +1,6 @@
 """What a view is filtered by, and how a filter travels in a shareable URL.
 
-No Streamlit here: ``tracker.ui`` binds these to widgets and ``st.query_params``.
+No Streamlit here: ``tracker.web.sidebar`` binds these to widgets and ``st.query_params``.
 """
 
 from __future__ import annotations
