@@ -7,8 +7,8 @@ from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("activity_log")
 st.title(_("Activity log"))
-filters = sidebar.shared_filters()
-filters = sidebar.log_search_form(filters)
+filters = sidebar.shared_filters(role)
+filters = sidebar.log_search_form(filters, role)
 page_number = st.session_state.get("log_page", 1)
 page = reads.activity_log(filters, role, page_number)
 

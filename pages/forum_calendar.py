@@ -5,19 +5,19 @@ import streamlit as st
 from tracker.i18n import _
 from tracker.web import auth, reads, render, sidebar
 
-auth.require("forum_calendar")
+role = auth.require("forum_calendar")
 st.title(_("Forums"))
-filters = sidebar.shared_filters()
+filters = sidebar.shared_filters(role)
 measure = sidebar.measure_control("forums")
 forum = st.selectbox(
     _("Show the event calendar of"),
-    reads.filter_options().forums,
+    reads.filter_options(role).forums,
     index=None,
     placeholder=_("Choose a forum"),
     key="forums_forum",
 )
 
-view = reads.forums(filters, measure, forum)
+view = reads.forums(filters, measure, forum, role)
 if view.is_empty:
     render.empty_state()
 else:

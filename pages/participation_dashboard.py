@@ -5,9 +5,9 @@ import streamlit as st
 from tracker.i18n import _
 from tracker.web import auth, reads, render, sidebar
 
-auth.require("participation_dashboard")
+role = auth.require("participation_dashboard")
 st.title(_("Participation"))
-filters = sidebar.shared_filters()
+filters = sidebar.shared_filters(role)
 left, right = st.columns(2)
 by = (
     left.segmented_control(
@@ -21,7 +21,7 @@ by = (
 )
 measure = sidebar.measure_control("participation", right)
 
-view = reads.participation(filters, measure, by)
+view = reads.participation(filters, measure, by, role)
 if view.is_empty:
     render.empty_state(_("No activity in this selection names a country.") if by == "countries" else None)
     st.stop()

@@ -5,12 +5,12 @@ import streamlit as st
 from tracker.i18n import _
 from tracker.web import auth, reads, render, sidebar
 
-auth.require("theme_dashboard")
+role = auth.require("theme_dashboard")
 st.title(_("Themes"))
-filters = sidebar.shared_filters()
+filters = sidebar.shared_filters(role)
 period, measure = sidebar.period_and_measure("themes")
 
-view = reads.themes(filters, period, measure)
+view = reads.themes(filters, period, measure, role)
 if view.is_empty:
     render.empty_state()
     st.stop()

@@ -1,6 +1,6 @@
 """The cached reads the pages call, one line each (see ``cache.cached``).
 
-Reads whose output differs by role take the role explicitly (``activity_log``).
+Reads whose output differs by role take the role explicitly, as their services do.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from tracker.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
 home_summary = cached(_home_summary)
-filter_options = cached(views.filter_options)
-overview = cached(views.overview)  # (filters, period, measure)
-forums = cached(views.forums)  # (filters, measure, forum)
-themes = cached(views.themes)  # (filters, period, measure)
-participation = cached(views.participation)  # (filters, measure, by)
+filter_options = cached(views.filter_options)  # (role)
+overview = cached(views.overview)  # (filters, period, measure, role)
+forums = cached(views.forums)  # (filters, measure, forum, role)
+themes = cached(views.themes)  # (filters, period, measure, role)
+participation = cached(views.participation)  # (filters, measure, by, role)
 funder_summary = cached(views.funder_summary)  # (date_from, date_to)
 activity_log = cached(views.activity_log)  # (filters, role, page)
 form_options = cached(entry.form_options)

@@ -37,14 +37,14 @@ def _clear() -> None:
     st.session_state.pop(URL_NOTICE_KEY, None)
 
 
-def shared_filters() -> Filters:
+def shared_filters(role: str | None) -> Filters:
     """Sidebar filters shared by every dashboard page and mirrored in the URL.
 
     Only ``from``, ``to``, ``theme`` and ``category`` are read from a link, and each shows
     in a sidebar widget; anything else in the link is ignored and named in a notice that
     stays until the filters are cleared.
     """
-    options = reads.filter_options()
+    options = reads.filter_options(role)
     state = st.session_state
     if FILTERS_KEY not in state:
         state[FILTERS_KEY], problems = _from_url(tuple(options.themes))
@@ -115,9 +115,9 @@ def measure_control(prefix: str, container=st) -> str:
     return chosen or "activities"
 
 
-def log_search_form(filters: Filters) -> Filters:
+def log_search_form(filters: Filters, role: str | None) -> Filters:
     """The activity log's own search (text, forums, organisations, countries, types), in a form."""
-    options = reads.filter_options()
+    options = reads.filter_options(role)
     with st.form("log_search"):
         text = st.text_input(_("Search titles, descriptions and outcomes"), key="log_text")
         cols = st.columns(4)
