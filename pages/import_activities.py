@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from tracker import importer, ui
+from tracker import importer
 from tracker.i18n import _
+from tracker.web import auth, db
 
-ui.require("import_activities")
+auth.require("import_activities")
 st.title(_("Import activities"))
 st.write(
     _(
@@ -31,7 +32,7 @@ if upload is None:
     st.stop()
 
 data = upload.getvalue()
-plan = ui.read(importer.plan_import, data, upload.name)
+plan = db.read(importer.plan_import, data, upload.name)
 if plan.problems:
     st.error(
         _("{n} problems: nothing will be imported until the file is corrected.").format(n=len(plan.problems))
@@ -68,11 +69,11 @@ if plan.ok and st.button(
     _("Import {n} activities").format(n=len(plan.rows)), type="primary", key="import_go"
 ):
     progress = st.progress(0.0, text=_("Importing…"))
-    ok, outcome = ui.write(
+    ok, outcome = db.write(
         importer.import_file,
         data,
         upload.name,
-        ui.actor(),
+        auth.actor(),
         progress=lambda share: progress.progress(share, text=_("Importing…")),
     )
     if ok:
