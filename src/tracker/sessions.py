@@ -26,8 +26,9 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.accounts import Account, active_account
@@ -209,4 +210,4 @@ def end_all(session: Session, username: str) -> int:
     if user is None:
         return 0
     result = session.execute(delete(BrowserSession).where(BrowserSession.user_id == user.id))
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
