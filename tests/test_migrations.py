@@ -20,6 +20,13 @@ EXPECTED_TABLES = {
     "forums",
     "organisations",
     "themes",
+    "outcomes",
+    "outcome_themes",
+    "outcome_activities",
+    "targets",
+    "grants",
+    "activity_grants",
+    "user_grants",
 }
 
 
