@@ -36,11 +36,28 @@ def record(
     return entry
 
 
-def history(session: Session, activity_id: int) -> list[AuditEntry]:
+def record_entry(
+    session: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry:
+    """An audit entry for any record type (outcomes, targets, grants), snapshots given."""
+    entry = AuditEntry(
+        actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after
+    )
+    session.add(entry)
+    return entry
+
+
+def history(session: Session, activity_id: int, entity: str = "activity") -> list[AuditEntry]:
     return list(
         session.scalars(
             select(AuditEntry)
-            .where(AuditEntry.entity == "activity", AuditEntry.entity_id == activity_id)
+            .where(AuditEntry.entity == entity, AuditEntry.entity_id == activity_id)
             .order_by(AuditEntry.id)
         )
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import accounts, backup, config, database, exports, importer
+from tracker import accounts, backup, config, database, exports, importer, outcome_fields, outcomes
 from tracker.activity_fields import describe_changes
 from tracker.activity_log import iter_visible_activities
 from tracker.demo import seed_demo
@@ -242,6 +242,73 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_file(path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        print(
+            _("Error: cannot read {file} ({reason}).").format(file=path, reason=error.strerror),
+            file=sys.stderr,
+        )
+        return None
+
+
+def _write_output(data: bytes, out: str | None) -> None:
+    if out:
+        Path(out).write_bytes(data)
+        print(_("Wrote {file}.").format(file=out), file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _import_outcomes(args: argparse.Namespace) -> int:
+    data = _read_file(args.file)
+    if data is None:
+        return 1
+    engine = database.open_database()
+    with database.writing(engine) as session:
+        plan, result = outcomes.import_outcomes(session, data, args.file, CLI_ACTOR, dry_run=args.dry_run)
+    if not plan.ok:
+        for problem in plan.problems or [importer.Problem(None, None, _("there is nothing to import."))]:
+            print(problem, file=sys.stderr)
+        print(_("Nothing was imported."), file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(
+            _("Dry run: {c} would be created, {u} updated; nothing was written.").format(
+                c=plan.creates, u=plan.updates
+            )
+        )
+        for row in plan.rows:
+            if row.changes:
+                print(
+                    _("row {row}: {changes}").format(
+                        row=row.number, changes=outcome_fields.describe_changes(row.changes)
+                    )
+                )
+    else:
+        assert result is not None
+        print(
+            _("Imported: {c} created, {u} updated, {n} unchanged.").format(
+                c=result.created, u=result.updated, n=result.unchanged
+            )
+        )
+    if plan.lowered:
+        print(_("Confidentiality lowered (check these are meant):"))
+        for lowering in plan.lowered:
+            print(f"  {lowering}")
+    return 0
+
+
+def _export_outcomes(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    with database.session_factory(engine)() as session:
+        data = outcomes.FORMATS[args.format](outcomes.live_outcomes(session))
+    _write_output(data, args.out)
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     engine = database.open_database()
     result = backup.backup(engine, Path(args.file))
@@ -291,6 +358,14 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _import,
     ),
     "export": (_("Export every activity in the import format (CSV, XLSX or JSON)."), _export),
+    "import-outcomes": (
+        _("Import outcomes from a CSV or XLSX file in the outcome format (all or nothing)."),
+        _import_outcomes,
+    ),
+    "export-outcomes": (
+        _("Export every outcome in the outcome import format (CSV, XLSX or JSON)."),
+        _export_outcomes,
+    ),
     "backup": (_("Save every table (accounts and audit log included) to one portable file."), _backup),
     "restore": (_("Restore a backup file into an empty database (or --replace everything)."), _restore),
     "check": (
@@ -328,6 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["import"].add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
     parsers["export"].add_argument("--format", choices=sorted(exports.FORMATS), default="csv")
     parsers["export"].add_argument("--out", help=_("file to write (default: standard output)"))
+    parsers["import-outcomes"].add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
+    parsers["import-outcomes"].add_argument(
+        "--dry-run", action="store_true", help=_("check the file, write nothing")
+    )
+    parsers["export-outcomes"].add_argument("--format", choices=sorted(outcomes.FORMATS), default="csv")
+    parsers["export-outcomes"].add_argument("--out", help=_("file to write (default: standard output)"))
     parsers["backup"].add_argument("file", help=_("the file to write (gzip-compressed JSON)"))
     parsers["restore"].add_argument("file", help=_("a file written by tracker backup"))
     parsers["restore"].add_argument(

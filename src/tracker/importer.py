@@ -173,8 +173,18 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tuple[list[str], list[list[str]]]:
-    """The header and the data rows as text. Raises ImportRejected for an unreadable file."""
+def read_table(
+    data: bytes,
+    filename: str,
+    max_bytes: int | None = None,
+    known_columns: tuple[str, ...] = KNOWN_COLUMNS,
+    number_columns: tuple[str, ...] = NUMBER_COLUMNS,
+) -> tuple[list[str], list[list[str]]]:
+    """The header and the data rows as text. Raises ImportRejected for an unreadable file.
+
+    ``known_columns`` tell a CSV's delimiter; ``number_columns`` may hold decimal commas.
+    The outcome, target and grant imports read their files here too.
+    """
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise ImportRejected(
@@ -193,7 +203,7 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
         table = _read_xlsx(data)
     else:
-        table = _read_csv(data)
+        table = _read_csv(data, known_columns, number_columns)
     table = [row for row in table]
     if not table:
         raise ImportRejected([Problem(None, None, _("the file is empty."))])
@@ -204,7 +214,11 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
     return [h.strip().lower() for h in header], rows
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(
+    data: bytes,
+    known_columns: tuple[str, ...] = KNOWN_COLUMNS,
+    number_columns: tuple[str, ...] = NUMBER_COLUMNS,
+) -> list[list[str]]:
     if b"\x00" in data[:8192]:
         raise ImportRejected(
             [Problem(None, None, _("this is not a CSV or XLSX file (it contains binary data)."))]
@@ -216,7 +230,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
             [Problem(None, None, _("the file is not UTF-8 text: save it as “CSV UTF-8” or as XLSX."))]
         ) from None
     try:
-        delimiter = _delimiter(text)
+        delimiter = _delimiter(text, known_columns)
         rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as error:
         raise ImportRejected(
@@ -225,7 +239,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     if delimiter == ";" and rows:
         # Spreadsheets set up for French (and other locales) write 1,5 for 1.5.
         header = [h.strip().lower() for h in rows[0]]
-        numbers = [i for i, name in enumerate(header) if name in NUMBER_COLUMNS]
+        numbers = [i for i, name in enumerate(header) if name in number_columns]
         for row in rows[1:]:
             for i in numbers:
                 if i < len(row) and DECIMAL_COMMA.match(row[i]):
@@ -233,7 +247,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return rows
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(text: str, known_columns: tuple[str, ...] = KNOWN_COLUMNS) -> str:
     """Comma, semicolon or tab: the one that splits the header into the most known columns.
 
     ``csv.Sniffer`` proposes; the header check decides (a title with commas in a
@@ -250,7 +264,7 @@ def _delimiter(text: str) -> str:
 
     def known(delimiter: str) -> int:
         header = next(csv.reader([first], delimiter=delimiter), [])
-        return sum(1 for h in header if h.strip().lower() in KNOWN_COLUMNS)
+        return sum(1 for h in header if h.strip().lower() in known_columns)
 
     best = max(candidates, key=lambda d: (known(d), d == ","))
     return best if known(best) else ","
