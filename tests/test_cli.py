@@ -86,7 +86,16 @@ def test_summary_json_prints_the_service_result(use_database, capsys):
     with database.session_factory(database.make_engine(use_database))() as session:
         assert printed == summary(session, dt.date(2019, 1, 1), dt.date(2021, 12, 31))
     assert [r["year"] for r in printed["kp_share"]] == [2019, 2020, 2021]
-    assert set(printed) == {"activities", "effort_days", "cost_usd", "by_year", "kp_share", "by_theme"}
+    assert set(printed) == {
+        "activities",
+        "effort_days",
+        "cost_usd",
+        "by_year",
+        "kp_share",
+        "by_theme",
+        "outcomes",
+        "targets",
+    }
 
 
 def test_summary_refuses_bad_dates(use_database, capsys):

@@ -11,10 +11,22 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tracker import accounts, backup, config, database, exports, importer, outcome_fields, outcomes
+from tracker import (
+    accounts,
+    backup,
+    config,
+    database,
+    exports,
+    grants,
+    importer,
+    outcome_fields,
+    outcomes,
+    targets,
+)
 from tracker.activity_fields import describe_changes
 from tracker.activity_log import iter_visible_activities
 from tracker.demo import seed_demo
@@ -25,6 +37,7 @@ from tracker.models import Base
 from tracker.permissions import ADMIN, ROLES
 from tracker.reference_data import load_reference_data
 from tracker.summary import summary
+from tracker.validation import describe_errors
 
 CLI_ACTOR = "cli"
 
@@ -103,9 +116,12 @@ def _summary(args: argparse.Namespace) -> int:
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(_("Error: --from must not be after --to."), file=sys.stderr)
         return 1
+    if args.grant and (args.date_from or args.date_to):
+        print(_("Error: --grant gives the grant's own period: leave out --from and --to."), file=sys.stderr)
+        return 1
     engine = database.open_database()
     with database.session_factory(engine)() as session:
-        result = summary(session, args.date_from, args.date_to)
+        result = summary(session, args.date_from, args.date_to, grant_id=args.grant)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -309,6 +325,69 @@ def _export_outcomes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_problems(problems: list) -> int:
+    for problem in problems or [importer.Problem(None, None, _("there is nothing to import."))]:
+        print(problem, file=sys.stderr)
+    print(_("Nothing was imported."), file=sys.stderr)
+    return 1
+
+
+def _import_targets(args: argparse.Namespace) -> int:
+    data = _read_file(args.file)
+    if data is None:
+        return 1
+    engine = database.open_database()
+    with database.writing(engine) as session:
+        plan = targets.import_targets(session, data, args.file, CLI_ACTOR)
+    if not plan.ok:
+        return _print_problems(plan.problems)
+    print(_("Imported {n} targets (new ones created, known ones updated).").format(n=len(plan.rows)))
+    return 0
+
+
+def _import_grants(args: argparse.Namespace) -> int:
+    data = _read_file(args.file)
+    if data is None:
+        return 1
+    engine = database.open_database()
+    with database.writing(engine) as session:
+        plan = grants.import_grants(session, data, args.file, CLI_ACTOR)
+    if not plan.ok:
+        return _print_problems(plan.problems)
+    print(_("Imported {n} grants (new ones created, known ones updated).").format(n=len(plan.rows)))
+    return 0
+
+
+def _add_grant(args: argparse.Namespace) -> int:
+    try:
+        record = grants.GrantInput(
+            grant_id=args.grant_id,
+            funder=args.funder,
+            title=args.title,
+            start_date=args.start,
+            end_date=args.end,
+            amount=args.amount,
+            currency=args.currency,
+        )
+    except ValidationError as error:
+        for column, message in describe_errors(error):
+            print(f"{grants.COLUMN_FOR_FIELD.get(column, column)}: {message}", file=sys.stderr)
+        return 1
+    engine = database.open_database()
+    with database.writing(engine) as session:
+        grant = grants.save_grant(session, record, CLI_ACTOR)
+        print(_("Saved grant {id}.").format(id=grant.grant_id))
+    return 0
+
+
+def _link_grant(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    with database.writing(engine) as session:
+        grants.link_user(session, args.username, args.grant_id, CLI_ACTOR)
+    print(_("{username} is linked to grant {id}.").format(username=args.username, id=args.grant_id))
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     engine = database.open_database()
     result = backup.backup(engine, Path(args.file))
@@ -366,6 +445,16 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _("Export every outcome in the outcome import format (CSV, XLSX or JSON)."),
         _export_outcomes,
     ),
+    "import-targets": (
+        _("Import strategy targets from a CSV or XLSX file (all or nothing)."),
+        _import_targets,
+    ),
+    "import-grants": (
+        _("Import grants from a CSV or XLSX file (all or nothing; updates by grant_id)."),
+        _import_grants,
+    ),
+    "add-grant": (_("Add a grant, or update the one with this grant_id."), _add_grant),
+    "link-grant": (_("Link a funder account to a grant it funds."), _link_grant),
     "backup": (_("Save every table (accounts and audit log included) to one portable file."), _backup),
     "restore": (_("Restore a backup file into an empty database (or --replace everything)."), _restore),
     "check": (
@@ -409,6 +498,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parsers["export-outcomes"].add_argument("--format", choices=sorted(outcomes.FORMATS), default="csv")
     parsers["export-outcomes"].add_argument("--out", help=_("file to write (default: standard output)"))
+    parsers["import-targets"].add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
+    parsers["import-grants"].add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
+    add_grant = parsers["add-grant"]
+    add_grant.add_argument("grant_id")
+    add_grant.add_argument("--funder", required=True)
+    add_grant.add_argument("--title", required=True)
+    add_grant.add_argument("--start", required=True, help=_("first day of the grant, YYYY-MM-DD"))
+    add_grant.add_argument("--end", required=True, help=_("last day of the grant, YYYY-MM-DD"))
+    add_grant.add_argument("--amount", help=_("the amount granted"))
+    add_grant.add_argument("--currency", help=_("ISO 4217 code, e.g. USD"))
+    parsers["link-grant"].add_argument("username")
+    parsers["link-grant"].add_argument("grant_id")
     parsers["backup"].add_argument("file", help=_("the file to write (gzip-compressed JSON)"))
     parsers["restore"].add_argument("file", help=_("a file written by tracker backup"))
     parsers["restore"].add_argument(
@@ -423,6 +524,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary_parser.add_argument(
         "--to", dest="date_to", type=_iso_date, help=_("last day included, YYYY-MM-DD")
+    )
+    summary_parser.add_argument(
+        "--grant", help=_("GRANT_ID: the grant's period and the activities tagged with it")
     )
     return parser
 

@@ -333,6 +333,7 @@ def _existing(session: Session, external_ids: list[str]) -> dict[str, Activity]:
                 selectinload(Activity.organisations),
                 selectinload(Activity.forum),
                 selectinload(Activity.event),
+                selectinload(Activity.grants),
             )
         ):
             found[activity.external_id or ""] = activity

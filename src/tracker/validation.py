@@ -96,6 +96,8 @@ class ActivityInput(BaseModel):
     evidence_urls: Annotated[list[str], BeforeValidator(_split_list(None))] = []
     confidentiality: str = DEFAULT_CONFIDENTIALITY
     external_id: OptionalText = None
+    # grant_ids of the grants that fund the activity
+    grants: Annotated[list[str], BeforeValidator(_split_list(";"))] = []
 
     @field_validator("*", mode="before")
     @classmethod
@@ -105,7 +107,7 @@ class ActivityInput(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _characters(cls, value: Any, info) -> Any:
-        names = info.field_name in ("forum", "forum_category", "themes", "organisations", "country")
+        names = info.field_name in ("forum", "forum_category", "themes", "organisations", "country", "grants")
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):
                 problem = text_problem(item, name=names)
@@ -208,7 +210,7 @@ class ActivityInput(BaseModel):
                 raise ValueError(_("must be http:// or https:// addresses ({url} is not)").format(url=url))
         return value
 
-    @field_validator("themes", "organisations", mode="after")
+    @field_validator("themes", "organisations", "grants", mode="after")
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         seen: dict[str, str] = {}
