@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from tracker import activity_form, ui
 from tracker.activities import create_activity
 from tracker.i18n import _
+from tracker.web import activity_form, auth, db, reads
 
-ui.require("add_activity")
+auth.require("add_activity")
 st.title(_("Add an activity"))
 
 saved = st.session_state.pop("add_saved", None)
 if saved:
     st.success(_("Saved activity {id}: {title}").format(id=saved[0], title=saved[1]))
 
-options = ui.form_options()
+options = reads.form_options()
 event = st.selectbox(
     _("Forum event (optional: fills the forum and the date)"),
     options.events,
@@ -22,7 +22,7 @@ event = st.selectbox(
     placeholder=_("No particular event"),
     key="add_event",
 )
-account = ui.current_account()
+account = auth.current_account()
 defaults = activity_form.new_activity_defaults(
     options, event, account.organisation if account else None, st.session_state.get("add_sticky")
 )
@@ -37,7 +37,7 @@ if pressed:
         st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
     else:
         assert record is not None  # no problems: the input is complete
-        ok, result = ui.write(create_activity, record, ui.actor())
+        ok, result = db.write(create_activity, record, auth.actor())
         if ok:
             st.session_state["add_form_number"] = number + 1
             st.session_state["add_saved"] = (result.id, result.title)

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from tracker import importer, ui
+from tracker import importer
 from tracker.i18n import _
+from tracker.web import auth, db
 
-ui.require("import_activities")
+auth.require("import_activities")
 st.title(_("Import activities"))
 st.write(
     _(
@@ -31,7 +32,7 @@ if upload is None:
     st.stop()
 
 data = upload.getvalue()
-plan = ui.read(importer.plan_import, data, upload.name)
+plan = db.read(importer.plan_import, data, upload.name)
 if plan.problems:
     st.error(
         _("{n} problems: nothing will be imported until the file is corrected.").format(n=len(plan.problems))
@@ -39,9 +40,15 @@ if plan.problems:
     st.code("\n".join(str(p) for p in plan.problems[:500]), language=None)
 else:
     st.success(
-        _("All {n} rows are valid: {c} new activities, {u} updates.").format(
-            n=len(plan.rows), c=plan.creates, u=plan.updates
+        _("All {n} rows are valid: {c} new activities, {u} updates, {k} unchanged.").format(
+            n=len(plan.rows), c=plan.creates, u=plan.updates, k=plan.unchanged
         )
+    )
+if plan.lowered:
+    st.warning(
+        _("These rows lower an activity's confidentiality (check each is meant):")
+        + "\n\n"
+        + "\n".join(f"- {lowering}" for lowering in plan.lowered)
     )
 if plan.new_forums:
     st.write(
@@ -49,6 +56,8 @@ if plan.new_forums:
             names=", ".join(f"{n} ({c})" for n, c in plan.new_forums.items())
         )
     )
+if plan.new_themes:
+    st.write(_("New themes that will be created: {names}").format(names=", ".join(plan.new_themes)))
 if plan.new_organisations:
     st.write(
         _("New organisations that will be created: {names}").format(names=", ".join(plan.new_organisations))
@@ -60,11 +69,11 @@ if plan.ok and st.button(
     _("Import {n} activities").format(n=len(plan.rows)), type="primary", key="import_go"
 ):
     progress = st.progress(0.0, text=_("Importing…"))
-    ok, outcome = ui.write(
+    ok, outcome = db.write(
         importer.import_file,
         data,
         upload.name,
-        ui.actor(),
+        auth.actor(),
         progress=lambda share: progress.progress(share, text=_("Importing…")),
     )
     if ok:
@@ -75,7 +84,7 @@ if plan.ok and st.button(
             )
             st.code("\n".join(str(p) for p in checked.problems[:500]), language=None)
         else:
-            st.session_state["import_done"] = _("Imported: {c} created, {u} updated.").format(
-                c=result.created, u=result.updated
+            st.session_state["import_done"] = _("Imported: {c} created, {u} updated, {n} unchanged.").format(
+                c=result.created, u=result.updated, n=result.unchanged
             )
             st.rerun()

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker import activity_fields
 from tracker.countries import display_name
 from tracker.filters import Filters, conditions
 from tracker.models import Activity, Forum
@@ -74,21 +75,7 @@ def _load(session: Session, ids: list[int]) -> list[Activity]:
 
 
 def _row(activity: Activity) -> dict[str, object]:
-    return {
-        "id": activity.id,
-        "date": activity.activity_date,
-        "title": activity.title,
-        "forum": activity.forum.name,
-        "category": activity.forum.category,
-        "themes": "; ".join(t.name for t in activity.themes),
-        "activity_type": activity.activity_type,
-        "organisations": "; ".join(o.name for o in activity.organisations),
-        "country": display_name(activity.country),
-        "effort_days": activity.effort_days,
-        "cost_usd": activity.cost_usd,
-        "confidentiality": activity.confidentiality,
-        "outcome": activity.outcome or "",
-    }
+    return activity_fields.log_row(activity, display_name)
 
 
 def log_page(

@@ -1,8 +1,8 @@
 """What a view is filtered by, how a filter becomes SQL, and how it travels in a URL.
 
 ``conditions`` is the one translation of a ``Filters`` into WHERE clauses, used by every
-aggregate and by the activity log. No Streamlit here: ``tracker.ui`` binds these to
-widgets and ``st.query_params``.
+aggregate and by the activity log. No Streamlit here: ``tracker.web.sidebar`` binds
+these to widgets and ``st.query_params``.
 """
 
 from __future__ import annotations
