@@ -6,23 +6,15 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from tests.apptest import clear_caches, open_page
+from tests.apptest import open_page
 from tests.factories import add_activity
 from tracker import database
-from tracker.demo import seed_demo_accounts
 from tracker.models import Activity, AuditEntry, Organisation
-from tracker.reference_data import load_reference_data
 
 
 @pytest.fixture
-def staff_db(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
-    yield engine
-    engine.dispose()
+def staff_db(app_database):
+    return app_database
 
 
 def _session(engine):

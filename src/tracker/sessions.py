@@ -26,7 +26,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
@@ -209,5 +209,7 @@ def end_all(session: Session, username: str) -> int:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         return 0
-    result = session.execute(delete(BrowserSession).where(BrowserSession.user_id == user.id))
-    return cast(CursorResult[Any], result).rowcount or 0
+    result = cast(
+        CursorResult, session.execute(delete(BrowserSession).where(BrowserSession.user_id == user.id))
+    )
+    return result.rowcount or 0
