@@ -36,6 +36,7 @@ if pressed:
     if problems:
         st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
     else:
+        assert record is not None  # no problems: the input is complete
         ok, result = db.write(create_activity, record, auth.actor())
         if ok:
             st.session_state["add_form_number"] = number + 1

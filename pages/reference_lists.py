@@ -89,9 +89,9 @@ with themes_tab:
 with organisations_tab:
     st.dataframe(tables["organisations"], hide_index=True)
     with st.form("lists_add_organisation", clear_on_submit=True):
-        cols = st.columns(2)
-        name = cols[0].text_input(_("New organisation"), key="lists_org_name")
-        country = cols[1].text_input(_("Country (ISO code or English name)"), key="lists_org_country")
+        left, right = st.columns(2)
+        name = left.text_input(_("New organisation"), key="lists_org_name")
+        country = right.text_input(_("Country (ISO code or English name)"), key="lists_org_country")
         if st.form_submit_button(_("Add the organisation")):
             ok, _organisation = db.write(reference_lists.add_organisation, name, country or None)
             if ok:

@@ -9,6 +9,7 @@ from tracker.web import auth, db, reads
 
 auth.require("user_accounts")
 admin = auth.current_account()
+assert admin is not None  # require() let only a signed-in admin through
 st.title(_("Users"))
 
 st.subheader(_("Create an account"))

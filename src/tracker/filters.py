@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy.orm import aliased
@@ -69,7 +70,7 @@ def from_query(params: Mapping[str, str], known_themes: tuple[str, ...]) -> Pars
     Anything malformed is dropped and named in ``problems``, never raised.
     """
     problems: list[str] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for key, attribute in (("from", "date_from"), ("to", "date_to")):
         if params.get(key):
             try:

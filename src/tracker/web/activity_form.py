@@ -85,7 +85,7 @@ def activity_form(
             help=_("New organisations are added to the list."),
         )
         values["organisations"] = [*organisations, *[o.strip() for o in others.split(";") if o.strip()]]
-        codes = ["", *sorted(options.countries, key=options.countries.get)]
+        codes = ["", *sorted(options.countries, key=lambda code: options.countries[code])]
         values["country"] = (
             left.selectbox(
                 _(LABELS["country"]),
