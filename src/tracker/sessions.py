@@ -208,5 +208,8 @@ def end_all(session: Session, username: str) -> int:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         return 0
-    result = session.execute(delete(BrowserSession).where(BrowserSession.user_id == user.id))
-    return result.rowcount or 0
+    rows = session.scalars(select(BrowserSession).where(BrowserSession.user_id == user.id)).all()
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)

@@ -152,7 +152,8 @@ def check_signed_in() -> Account | None:
     with db.writing() as session:
         status, account = sessions.check(session, session_id, now)
     if account is None:
-        return sign_out(_(ENDED_NOTICES[status]))
+        sign_out(_(ENDED_NOTICES[status]))
+        return None
     state[ACCOUNT_KEY] = account
     return account
 
