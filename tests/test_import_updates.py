@@ -130,3 +130,12 @@ def test_a_semicolon_csv_with_decimal_commas_imports_like_a_comma_csv(session):
     stored = session.scalar(select(Activity))
     assert (stored.title, stored.effort_days, stored.cost_usd) == ("Statement, with a comma", 1.5, 1200.75)
     assert stored.activity_date == dt.date(2021, 6, 21)
+
+
+def test_the_templates_example_row_cannot_be_imported_by_accident(session):
+    plan = importer.plan_import(session, importer.template_csv(), "activities-template.csv")
+    assert not plan.ok
+    assert [str(p) for p in plan.problems] == [
+        "row 1: this is the template's example row: delete it, then add your own rows."
+    ]
+    assert session.scalar(select(Activity)) is None

@@ -31,6 +31,8 @@ from tracker.validation import ActivityInput, describe_errors
 from tracker.vocabulary import CONFIDENTIALITY_LEVELS
 
 KNOWN_COLUMNS = tuple(EXPORT_COLUMNS)
+# The template's example row carries this external_id; the importer refuses it.
+TEMPLATE_MARKER = "EXAMPLE-delete-this-row"
 NUMBER_COLUMNS = ("effort_days", "cost_usd")
 DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
@@ -371,6 +373,13 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
             continue
         present = {name: restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
         external_id = present.get("external_id") or None
+        if external_id and external_id.casefold() == TEMPLATE_MARKER.casefold():
+            plan.problems.append(
+                Problem(
+                    number, None, _("this is the template's example row: delete it, then add your own rows.")
+                )
+            )
+            continue
         if external_id:
             if external_id in first_row_of_id:
                 plan.problems.append(
@@ -560,7 +569,7 @@ def template_csv() -> bytes:
         "forum_category": "KP",
         "themes": "KP reform;Land rights",
         "activity_type": "statement",
-        "title": "Statement on the conflict-diamond definition",
+        "title": "EXAMPLE: delete this row",
         "description": "",
         "organisations": "ZELA;IPIS",
         "country": "",
@@ -569,7 +578,7 @@ def template_csv() -> bytes:
         "outcome": "",
         "evidence_url": "https://www.kpcivilsociety.org/",
         "confidentiality": "public",
-        "external_id": "",
+        "external_id": TEMPLATE_MARKER,
         "event": "KP Plenary 2024",
     }
     buffer = io.StringIO()
