@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import activity_fields, audit
@@ -263,6 +263,23 @@ def _apply(activity: Activity, new: Draft, actor: str) -> None:
     # the themes or organisations changed.
     activity.updated_at = utcnow()
     activity.updated_by = actor
+
+
+def likely_duplicates(session: Session, activity_date: dt.date, forum: str, title: str) -> list[int]:
+    """Live activities with the same date, forum and title (case-insensitively), by id."""
+    return list(
+        session.scalars(
+            select(Activity.id)
+            .join(Forum, Forum.id == Activity.forum_id)
+            .where(
+                Activity.deleted_at.is_(None),
+                Activity.activity_date == activity_date,
+                func.lower(Forum.name) == forum.strip().lower(),
+                func.lower(Activity.title) == title.strip().lower(),
+            )
+            .order_by(Activity.id)
+        )
+    )
 
 
 # ---- single writes -------------------------------------------------------------------
