@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import re
@@ -26,7 +27,7 @@ from tracker import activities, activity_fields, audit
 from tracker.activity_fields import EXPORT_COLUMNS, REQUIRED_COLUMNS
 from tracker.exports import restore
 from tracker.i18n import _
-from tracker.models import Activity
+from tracker.models import Activity, Forum, ImportBatch
 from tracker.validation import ActivityInput, describe_errors
 from tracker.vocabulary import CONFIDENTIALITY_LEVELS
 
@@ -96,6 +97,30 @@ class Lowering:
         )
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A row without external_id that matches live activities (same date, forum and title)."""
+
+    row: int
+    activity_ids: list[int]
+
+    @property
+    def message(self) -> str:
+        return _("likely duplicate of activity {ids} (same date, forum and title)").format(
+            ids=", ".join(str(i) for i in self.activity_ids)
+        )
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PreviousImport:
+    filename: str
+    imported_at: dt.datetime
+    imported_by: str
+
+
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
@@ -104,6 +129,10 @@ class ImportPlan:
     new_organisations: list[str] = field(default_factory=list)
     new_themes: list[str] = field(default_factory=list)
     lowered: list[Lowering] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    already_imported: list[PreviousImport] = field(default_factory=list)
+    content_hash: str = ""
+    filename: str = ""
     row_count: int = 0
 
     @property
@@ -132,6 +161,7 @@ class ImportPlan:
                 )
         planned = {r.number: r for r in self.rows}
         lowered = {r.row for r in self.lowered}
+        duplicates = {d.row: d for d in self.duplicates}
         lines = []
         for number in range(1, self.row_count + 1):
             if number in by_row:
@@ -139,6 +169,9 @@ class ImportPlan:
             elif number in planned:
                 row = planned[number]
                 action = row.action + (" (confidentiality lowered)" if number in lowered else "")
+                if number in duplicates:
+                    ids = ", ".join(str(i) for i in duplicates[number].activity_ids)
+                    action += f" (likely duplicate of {ids})"
                 changes = activity_fields.describe_changes(row.changes)
                 lines.append((number, action, "", row.record.title, changes))
             if len(lines) >= limit:
@@ -338,6 +371,8 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
     except ImportRejected as rejected:
         return ImportPlan(problems=rejected.problems)
     plan = ImportPlan(problems=_header_problems(header), row_count=len(rows))
+    plan.content_hash, plan.filename = hashlib.sha256(data).hexdigest(), filename
+    plan.already_imported = previous_imports(session, plan.content_hash)
     if plan.problems:
         return plan
     if not any(any(c.strip() for c in row) for row in rows):
@@ -437,8 +472,43 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
                 plan.new_organisations.append(name)
     plan.new_organisations.sort(key=str.casefold)
     plan.new_themes.sort(key=str.casefold)
+    plan.duplicates = _duplicates(
+        session, [r for r in plan.rows if r.activity_id is None and not r.record.external_id]
+    )
     plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return plan
+
+
+def previous_imports(session: Session, content_hash: str) -> list[PreviousImport]:
+    """Earlier successful imports of a file with this content, oldest first."""
+    return [
+        PreviousImport(b.filename, b.imported_at, b.imported_by)
+        for b in session.scalars(
+            select(ImportBatch).where(ImportBatch.content_sha256 == content_hash).order_by(ImportBatch.id)
+        )
+    ]
+
+
+def _duplicates(session: Session, rows: list[PlannedRow]) -> list[Duplicate]:
+    """Rows matching live activities on date, forum and title (case-insensitively)."""
+    if not rows:
+        return []
+    dates = sorted({r.record.activity_date for r in rows})
+    live: dict[tuple, list[int]] = {}
+    for start in range(0, len(dates), 500):
+        for activity_id, day, forum, title in session.execute(
+            select(Activity.id, Activity.activity_date, Forum.name, Activity.title)
+            .join(Forum, Forum.id == Activity.forum_id)
+            .where(Activity.deleted_at.is_(None), Activity.activity_date.in_(dates[start : start + 500]))
+            .order_by(Activity.id)
+        ):
+            live.setdefault((day, forum.casefold(), title.casefold()), []).append(activity_id)
+    found = []
+    for row in rows:
+        key = (row.record.activity_date, row.record.forum.casefold(), row.record.title.casefold())
+        if key in live:
+            found.append(Duplicate(row.number, live[key]))
+    return found
 
 
 def _plan_row(
@@ -524,11 +594,26 @@ def _plan_row(
 
 
 def apply_import(
-    session: Session, plan: ImportPlan, actor: str, progress: Callable[[float], None] | None = None
+    session: Session,
+    plan: ImportPlan,
+    actor: str,
+    progress: Callable[[float], None] | None = None,
+    confirm_duplicates: bool = False,
 ) -> ImportResult:
-    """Write a checked plan in the caller's transaction (all or nothing), through ``activities``."""
+    """Write a checked plan in the caller's transaction (all or nothing), through ``activities``.
+
+    Likely duplicates are written only with ``confirm_duplicates``; the import is recorded
+    (content hash, file name, who, when) so the same file is flagged next time.
+    """
     if not plan.ok:
         raise ImportRejected(plan.problems or [Problem(None, None, _("there is nothing to import."))])
+    if plan.duplicates and not confirm_duplicates:
+        raise ImportRejected(
+            [
+                *[Problem(d.row, None, d.message) for d in plan.duplicates],
+                Problem(None, None, _("the file has likely duplicates: confirm them to import it anyway.")),
+            ]
+        )
     total, done = len(plan.rows), 0
 
     def advance(n: int) -> None:
@@ -542,6 +627,15 @@ def apply_import(
     updates = [(r.activity_id, r.final_record) for r in plan.rows if r.activity_id is not None]
     assert all(i is not None for i, _r in updates)
     changed = activities.update_activities(session, updates, actor, advance, new_themes=True)
+    session.add(
+        ImportBatch(
+            content_sha256=plan.content_hash,
+            filename=plan.filename[:255],
+            imported_by=actor,
+            created=len(creates),
+            updated=changed,
+        )
+    )
     return ImportResult(
         created=len(creates), updated=changed, unchanged=len(updates) - changed, lowered=tuple(plan.lowered)
     )
@@ -554,11 +648,15 @@ def import_file(
     actor: str,
     dry_run: bool = False,
     progress: Callable[[float], None] | None = None,
+    confirm_duplicates: bool = False,
 ) -> tuple[ImportPlan, ImportResult | None]:
+    """Plan, then (unless ``dry_run``) write. Likely duplicates are problems unless confirmed."""
     plan = plan_import(session, data, filename)
+    if plan.duplicates and not confirm_duplicates:
+        plan.problems.extend(Problem(d.row, None, d.message) for d in plan.duplicates)
     if not plan.ok or dry_run:
         return plan, None
-    return plan, apply_import(session, plan, actor, progress)
+    return plan, apply_import(session, plan, actor, progress, confirm_duplicates)
 
 
 def template_csv() -> bytes:
