@@ -14,9 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker import activity_fields
-from tracker.analytics import conditions
 from tracker.countries import display_name
-from tracker.filters import Filters
+from tracker.filters import Filters, conditions
 from tracker.models import Activity, Forum
 from tracker.permissions import visible_confidentiality
 
@@ -54,7 +53,7 @@ def _visible(filters: Filters, role: str | None):
     return (
         select(Activity.id)
         .join(Forum, Activity.forum_id == Forum.id)
-        .where(*conditions(filters), Activity.confidentiality.in_(visible_confidentiality(role)))
+        .where(*conditions(filters, role), Activity.confidentiality.in_(visible_confidentiality(role)))
     )
 
 
@@ -114,7 +113,7 @@ def public_outcomes(session: Session, filters: Filters, limit: int = 50) -> pd.D
         select(Activity.activity_date, Forum.name, Forum.category, Activity.title, Activity.outcome)
         .join(Forum, Activity.forum_id == Forum.id)
         .where(
-            *conditions(filters),
+            *conditions(filters, "funder"),
             Activity.confidentiality == "public",
             Activity.outcome.is_not(None),
             Activity.outcome != "",

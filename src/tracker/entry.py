@@ -15,7 +15,7 @@ from tracker import activity_fields, audit
 from tracker.activities import get_live_activity
 from tracker.i18n import N_, _
 from tracker.models import Activity, Forum, ForumEvent, Organisation, Theme
-from tracker.reference_data import format_partial_date
+from tracker.periods import format_partial_date
 
 
 @dataclass(frozen=True)
