@@ -17,6 +17,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from zlib import error as zlib_error
 
 import pandas as pd
 from pydantic import ValidationError
@@ -208,8 +209,64 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _limit(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def max_rows() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_ROWS", 200_000))
+
+
+def max_cells() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_CELLS", 4_000_000))
+
+
+def max_uncompressed_bytes() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_UNCOMPRESSED_MB", 256) * 1024 * 1024)
+
+
+# Wider rows than this are cut: no real import file has more columns, and a workbook
+# claiming 16,384 columns would otherwise be padded cell by cell.
+MAX_COLUMNS = 64
+
+
+def _too_big(message: str) -> ImportRejected:
+    return ImportRejected([Problem(None, None, message)])
+
+
+class _Counter:
+    """Counts rows and cells while the file streams, refusing as soon as a limit is passed."""
+
+    def __init__(self) -> None:
+        self.rows_limit, self.cells_limit = max_rows(), max_cells()
+        self.rows = self.cells = 0
+
+    def take(self, rows):
+        for row in rows:
+            self.rows += 1
+            self.cells += len(row)
+            if self.rows > self.rows_limit + 1:  # + the header
+                raise _too_big(
+                    _("the file has more than {n} data rows; split it into smaller files.").format(
+                        n=f"{self.rows_limit:,}"
+                    )
+                )
+            if self.cells > self.cells_limit:
+                raise _too_big(
+                    _("the file has more than {n} cells; split it into smaller files.").format(
+                        n=f"{self.cells_limit:,}"
+                    )
+                )
+            yield row
+
+
 def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tuple[list[str], list[list[str]]]:
-    """The header and the data rows as text. Raises ImportRejected for an unreadable file."""
+    """The header and the data rows as text. Raises ImportRejected for an unreadable file,
+    or one over the limits (bytes, uncompressed size, rows, cells), checked while streaming."""
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise ImportRejected(
@@ -225,11 +282,11 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
         )
     if not data.strip():
         raise ImportRejected([Problem(None, None, _("the file is empty."))])
+    counter = _Counter()
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        table = _read_xlsx(data)
+        table = _read_xlsx(data, counter)
     else:
-        table = _read_csv(data)
-    table = [row for row in table]
+        table = _read_csv(data, counter)
     if not table:
         raise ImportRejected([Problem(None, None, _("the file is empty."))])
     header, rows = table[0], table[1:]
@@ -239,7 +296,8 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
     return [h.strip().lower() for h in header], rows
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
+    counter = counter or _Counter()
     if b"\x00" in data[:8192]:
         raise ImportRejected(
             [Problem(None, None, _("this is not a CSV or XLSX file (it contains binary data)."))]
@@ -252,7 +310,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
         ) from None
     try:
         delimiter = _delimiter(text)
-        rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = list(counter.take(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error as error:
         raise ImportRejected(
             [Problem(None, None, _("the CSV could not be read ({error}).").format(error=error))]
@@ -266,6 +324,81 @@ def _read_csv(data: bytes) -> list[list[str]]:
                 if i < len(row) and DECIMAL_COMMA.match(row[i]):
                     row[i] = row[i].replace(",", ".")
     return rows
+
+
+ROW_TAG = re.compile(rb"<(?:\w{1,8}:)?row[\s>/]")
+
+
+def _check_workbook(data: bytes) -> None:
+    """Before any XML is parsed: the members' declared and real uncompressed sizes, and a
+    streamed count of the worksheets' rows (a zip bomb is refused here, in bounded memory)."""
+    unpacked_limit = max_uncompressed_bytes()
+    bad = _too_big(_("the file could not be read as an Excel workbook (.xlsx)."))
+    over = _too_big(
+        _("the workbook unpacks to more than {mb:.0f} MB; split it into smaller files.").format(
+            mb=unpacked_limit / 1024 / 1024
+        )
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise bad from None
+    with archive:
+        members = archive.infolist()
+        if sum(m.file_size for m in members) > unpacked_limit:
+            raise over
+        rows_limit = max_rows() + 1
+        unpacked = 0
+        for member in members:
+            if not member.filename.startswith("xl/worksheets/"):
+                continue
+            rows, pending = 0, b""
+            try:
+                with archive.open(member) as stream:
+                    while True:
+                        chunk = stream.read(1024 * 1024)
+                        unpacked += len(chunk)
+                        if unpacked > unpacked_limit:
+                            raise over
+                        block = pending + chunk
+                        if not chunk:
+                            rows += len(ROW_TAG.findall(block))
+                        else:
+                            # A tag cut by the chunk's end is counted with the next chunk.
+                            cut = max(0, len(block) - 16)
+                            rows += sum(1 for m in ROW_TAG.finditer(block) if m.start() < cut)
+                            pending = block[cut:]
+                        if rows > rows_limit:
+                            raise _too_big(
+                                _(
+                                    "the file has more than {n} data rows; split it into smaller files."
+                                ).format(n=f"{rows_limit - 1:,}")
+                            )
+                        if not chunk:
+                            break
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib_error):
+                raise bad from None
+
+
+def _read_xlsx(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    counter = counter or _Counter()
+    _check_workbook(data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # any malformed part: one sentence, never a traceback
+        raise _too_big(_("the file could not be read as an Excel workbook (.xlsx).")) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        return [[_cell(v) for v in row] for row in counter.take(rows)]
+    except ImportRejected:
+        raise
+    except Exception:  # malformed XML inside the sheet
+        raise _too_big(_("the file could not be read as an Excel workbook (.xlsx).")) from None
+    finally:
+        book.close()
 
 
 def _delimiter(text: str) -> str:
@@ -289,22 +422,6 @@ def _delimiter(text: str) -> str:
 
     best = max(candidates, key=lambda d: (known(d), d == ","))
     return best if known(best) else ","
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise ImportRejected(
-            [Problem(None, None, _("the file could not be read as an Excel workbook (.xlsx)."))]
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
 # ---- checking ------------------------------------------------------------------------
