@@ -54,7 +54,8 @@ class References:
         self.themes = {t.name.casefold(): t for t in session.scalars(select(Theme))}
         self.organisations = {o.name.casefold(): o for o in session.scalars(select(Organisation))}
         self.events = {e.id: e for e in session.scalars(select(ForumEvent))}
-        self._external_ids: dict[str, tuple[int, dt.datetime | None]] = {}
+        # external_id -> (id, deleted_at), or None once looked up and not found
+        self._external_ids: dict[str, tuple[int, dt.datetime | None] | None] = {}
 
     def forum(self, name: str, category: str | None) -> Forum | None:
         found = self.forums.get(name.casefold())
@@ -87,6 +88,7 @@ class References:
         wanted = [e for e in set(external_ids) if e and e not in self._external_ids]
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
+            self._external_ids.update(dict.fromkeys(chunk))
             for activity_id, external_id, deleted_at in self.session.execute(
                 select(Activity.id, Activity.external_id, Activity.deleted_at).where(
                     Activity.external_id.in_(chunk)

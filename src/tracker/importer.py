@@ -507,6 +507,7 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
         {row[id_column].strip() for row in rows if id_column is not None and id_column < len(row)} - {""}
     )
     existing = _existing(session, [restore(i) for i in ids])
+    refs.load_external_ids(restore(i) for i in ids)
     first_row_of_id: dict[str, int] = {}
 
     for number, cells in enumerate(rows, start=1):
@@ -686,12 +687,14 @@ def _plan_row(
         return problems
     if forum is None and record.forum_category is not None:
         plan.new_forums[record.forum] = record.forum_category
+        refs.forum(record.forum, record.forum_category)  # later rows know it (a transient row)
     for name in record.themes:
         if name.casefold() not in refs.themes:
             plan.new_themes.append(name)
-    draft = activities.draft(refs, record, activity_id, stored.version if stored else 1, new_themes=True)
+            refs.theme(name)
     changes: dict[str, tuple] = {}
     if stored is not None:
+        draft = activities.draft(refs, record, activity_id, stored.version, new_themes=True)
         changes = audit.changed_fields(activity_fields.snapshot(stored), draft.snapshot())
         if RANK[record.confidentiality] < RANK[stored.confidentiality]:
             plan.lowered.append(
