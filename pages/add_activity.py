@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from tracker import activity_form, ui
 from tracker.activities import create_activity, likely_duplicates
 from tracker.i18n import _
+from tracker.web import activity_form, auth, db, reads
 
-ui.require("add_activity")
+auth.require("add_activity")
 st.title(_("Add an activity"))
 
 saved = st.session_state.pop("add_saved", None)
@@ -18,7 +18,7 @@ if saved:
         )
     )
 
-options = ui.form_options()
+options = reads.form_options()
 event = st.selectbox(
     _("Forum event (optional: fills the forum and the date)"),
     options.events,
@@ -27,7 +27,7 @@ event = st.selectbox(
     placeholder=_("No particular event"),
     key="add_event",
 )
-account = ui.current_account()
+account = auth.current_account()
 defaults = activity_form.new_activity_defaults(
     options, event, account.organisation if account else None, st.session_state.get("add_sticky")
 )
@@ -53,11 +53,11 @@ if pressed:
         st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
     else:
         record, _problems = activity_form.to_input(values, options)
-        found = ui.read(likely_duplicates, record.activity_date, record.forum, record.title)
+        found = db.read(likely_duplicates, record.activity_date, record.forum, record.title)
         if found and not (confirmed and found == duplicates):
             st.session_state["add_duplicates"] = found
             st.rerun()
-        ok, result = ui.write(create_activity, record, ui.actor())
+        ok, result = db.write(create_activity, record, auth.actor())
         if ok:
             st.session_state.pop("add_duplicates", None)
             st.session_state.pop("add_confirm_duplicate", None)

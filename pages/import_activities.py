@@ -9,10 +9,11 @@ import hashlib
 
 import streamlit as st
 
-from tracker import importer, ui
+from tracker import importer
 from tracker.i18n import _
+from tracker.web import auth, db
 
-ui.require("import_activities")
+auth.require("import_activities")
 st.title(_("Import activities"))
 st.write(
     _(
@@ -46,7 +47,7 @@ data = upload.getvalue()
 digest = hashlib.sha256(data).hexdigest()
 cached = st.session_state.get("import_plan")
 if cached is None or cached[0] != digest:
-    cached = (digest, ui.read(importer.plan_import, data, upload.name))
+    cached = (digest, db.read(importer.plan_import, data, upload.name))
     st.session_state["import_plan"] = cached
 plan = cached[1]
 
@@ -105,11 +106,11 @@ if plan.ok and st.button(
     disabled=not confirmed,
 ):
     progress = st.progress(0.0, text=_("Importing…"))
-    ok, outcome = ui.write(
+    ok, outcome = db.write(
         importer.import_file,
         data,
         upload.name,
-        ui.actor(),
+        auth.actor(),
         progress=lambda share: progress.progress(share, text=_("Importing…")),
         confirm_duplicates=confirmed,
     )

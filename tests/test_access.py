@@ -1,13 +1,17 @@
 """Every page x every role: what navigation offers, and what each page itself refuses."""
 
+import datetime as dt
+
 import pytest
+from sqlalchemy import select
 
 from tests.apptest import clear_caches, open_page, open_page_file, sign_in_state
-from tracker import accounts, database, sessions, ui
+from tracker import accounts, database, sessions
 from tracker.demo import seed_demo_accounts
-from tracker.models import utcnow
+from tracker.models import BrowserSession
 from tracker.permissions import PAGES, ROLES, may_open
 from tracker.reference_data import load_reference_data
+from tracker.web import auth
 
 READER_PAGES = {
     "home_page",
@@ -75,7 +79,7 @@ def test_every_page_refuses_a_role_it_does_not_serve(accounts_db, role, page):
 
 def test_a_forged_role_in_session_state_is_ignored(accounts_db):
     at = open_page(role="member")
-    at.session_state[ui.ACCOUNT_KEY] = accounts.Account(
+    at.session_state[auth.ACCOUNT_KEY] = accounts.Account(
         1, "demo-member", "x", "admin", None, None, True, True, None
     )
     at.run()
@@ -83,20 +87,34 @@ def test_a_forged_role_in_session_state_is_ignored(accounts_db):
         at.switch_page("pages/user_accounts.py")
 
 
-def test_a_tampered_ticket_logs_the_session_out(accounts_db):
+def test_an_unknown_session_id_logs_the_session_out(accounts_db):
     at = open_page(role="member")
-    ticket = at.session_state[ui.TICKET_KEY]
-    at.session_state[ui.TICKET_KEY] = sessions.SessionTicket("demo-admin", ticket.issued_at, ticket.signature)
+    at.session_state[auth.SESSION_KEY] = "made-up-session-id"
     at.run()
     assert [t.label for t in at.text_input] == ["Username", "Password"]
-    assert any("could not be verified" in i.value for i in at.info)
+    assert any("logged out" in i.value for i in at.info)
+
+
+def _age_sessions(url: str, **ages) -> None:
+    with database.session_factory(database.make_engine(url)).begin() as session:
+        for row in session.scalars(select(BrowserSession)):
+            for column, age in ages.items():
+                setattr(row, column, getattr(row, column) - age)
 
 
 def test_an_idle_session_expires(accounts_db):
     at = open_page(role="member")
-    at.session_state[ui.SEEN_KEY] = utcnow() - sessions.idle_limit() - sessions.idle_limit()
+    _age_sessions(accounts_db, last_seen_at=sessions.idle_limit() * 2)
     at.run()
     assert any("period without activity" in i.value for i in at.info)
+    assert [b.label for b in at.button] == ["Log in"]
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_active(accounts_db):
+    at = open_page(role="member")
+    _age_sessions(accounts_db, created_at=sessions.absolute_limit() + dt.timedelta(minutes=1))
+    at.run()
+    assert any("maximum length" in i.value for i in at.info)
     assert [b.label for b in at.button] == ["Log in"]
 
 
@@ -125,7 +143,7 @@ def test_a_wrong_password_shows_one_sentence(accounts_db):
     at.text_input(key="login_password").input("wrong password!")
     at.button[0].click().run()
     assert at.error[0].value == accounts.LOGIN_FAILED
-    assert ui.TICKET_KEY not in at.session_state
+    assert auth.SESSION_KEY not in at.session_state
 
 
 def test_the_admin_creates_an_account_on_the_users_page(accounts_db):

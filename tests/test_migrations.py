@@ -14,6 +14,7 @@ EXPECTED_TABLES = {
     "alembic_version",
     "login_throttle",
     "users",
+    "browser_sessions",
     "audit_log",
     "forum_events",
     "forums",

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import activity_fields, audit
@@ -94,7 +94,8 @@ class References:
                     Activity.external_id.in_(chunk)
                 )
             ):
-                self._external_ids[external_id] = (activity_id, deleted_at)
+                if external_id is not None:
+                    self._external_ids[external_id] = (activity_id, deleted_at)
 
     def owner(self, external_id: str) -> tuple[int, dt.datetime | None] | None:
         """(id, deleted_at) of the activity holding ``external_id``, if any."""
@@ -416,7 +417,7 @@ def create_activities(
         drafts.append(new)
     session.flush()  # new forums and organisations get their ids
     now = utcnow()
-    table = Activity.__table__
+    table = cast(Table, Activity.__table__)
     ids: list[int] = []
     for start in range(0, len(drafts), BATCH):
         batch = drafts[start : start + BATCH]
@@ -448,7 +449,7 @@ def create_activities(
         session.execute(insert(activity_themes), theme_links)
         if organisation_links:
             session.execute(insert(activity_organisations), organisation_links)
-        session.execute(insert(AuditEntry.__table__), entries)
+        session.execute(insert(cast(Table, AuditEntry.__table__)), entries)
         ids += batch_ids
         if progress:
             progress(len(batch))

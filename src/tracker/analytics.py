@@ -446,7 +446,7 @@ def organisation_names(session: Session, hidden: HiddenNames) -> list[str]:
 def country_codes(session: Session, hidden: HiddenNames) -> list[str]:
     """Countries of activities (deleted ones included), less the ``hidden`` ones."""
     codes = session.scalars(select(Activity.country).where(Activity.country.is_not(None)).distinct())
-    return [code for code in codes if code not in hidden.countries]
+    return [code for code in codes if code is not None and code not in hidden.countries]
 
 
 def forum_calendar(session: Session, forum: str, filters: Filters, role: str | None) -> pd.DataFrame:

@@ -217,6 +217,7 @@ def _import(args: argparse.Namespace) -> int:
             if row.changes:
                 print(_("row {row}: {changes}").format(row=row.number, changes=describe_changes(row.changes)))
     else:
+        assert result is not None  # no problems: the import ran
         print(
             _("Imported: {c} created, {u} updated, {n} unchanged.").format(
                 c=result.created, u=result.updated, n=result.unchanged

@@ -1,7 +1,7 @@
 """import batches: each successful import, by content hash, when and by whom
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-29 22:05:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -126,7 +126,7 @@ def activity_form(
         )
         values["organisations"] = [*organisations, *[o.strip() for o in others.split(";") if o.strip()]]
         under(left, "organisations")
-        codes = ["", *sorted(options.countries, key=options.countries.get)]
+        codes = ["", *sorted(options.countries, key=lambda code: options.countries[code])]
         values["country"] = (
             left.selectbox(
                 _(LABELS["country"]),
