@@ -53,6 +53,7 @@ if pressed:
         st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
     else:
         record, _problems = activity_form.to_input(values, options)
+        assert record is not None  # no problems: the input is complete
         found = db.read(likely_duplicates, record.activity_date, record.forum, record.title)
         if found and not (confirmed and found == duplicates):
             st.session_state["add_duplicates"] = found
