@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.activities import create_activity, likely_duplicates
+from tracker.activities import check_record, create_activity, likely_duplicates
 from tracker.i18n import _
 from tracker.web import activity_form, auth, db, reads
 
@@ -54,6 +54,11 @@ if pressed:
     else:
         record, _problems = activity_form.to_input(values, options)
         assert record is not None  # no problems: the input is complete
+        rules = db.read(check_record, record)
+        if rules:
+            lines = activity_form.show_problems(slots, values, options, rules)
+            st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in lines))
+            st.stop()
         found = db.read(likely_duplicates, record.activity_date, record.forum, record.title)
         if found and not (confirmed and found == duplicates):
             st.session_state["add_duplicates"] = found

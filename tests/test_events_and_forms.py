@@ -134,3 +134,23 @@ def test_add_flags_a_likely_duplicate_and_needs_a_confirmation(staff_db):
     at.button(key=f"FormSubmitter:{key}-Save and add another").click().run()
     with database.session_factory(staff_db)() as session:
         assert len(session.scalars(select(Activity)).all()) == 2
+
+
+def test_add_refuses_an_external_id_that_exists_beside_the_field_without_a_traceback(staff_db):
+    with database.session_factory(staff_db)() as session:
+        add_activity(session, external_id="SAME-1")
+        session.commit()
+    at = open_page("pages/add_activity.py", role="staff")
+    key = _key(at)
+    at.selectbox(key=f"{key}_forum").select("EITI")
+    at.multiselect(key=f"{key}_themes").set_value(["Land rights"])
+    at.text_input(key=f"{key}_title").input("Another")
+    at.text_input(key=f"{key}_external_id").input("SAME-1")
+    at.button(key=f"FormSubmitter:{key}-Save and add another").click().run()
+    assert not at.exception
+    beside = [e.value for e in at.error if not e.value.startswith("Please correct")]
+    assert beside == [
+        "“SAME-1” is already the external id of activity 1: give another one or leave it empty."
+    ]
+    with database.session_factory(staff_db)() as session:
+        assert len(session.scalars(select(Activity)).all()) == 1

@@ -193,6 +193,16 @@ def record_problems(
     return problems
 
 
+def check_record(
+    session: Session, record: ActivityInput, activity_id: int | None = None
+) -> dict[str, list[str]]:
+    """The database rules for a record, by field, before any write (for the form to show beside fields)."""
+    found: dict[str, list[str]] = {}
+    for name, message in record_problems(References(session, create=False), record, activity_id):
+        found.setdefault(name, []).append(message)
+    return found
+
+
 def _check(
     refs: References, record: ActivityInput, activity_id: int | None = None, new_themes: bool = False
 ) -> None:

@@ -228,9 +228,17 @@ def to_input(values: dict, options: FormOptions | None = None) -> tuple[Activity
     return ActivityInput(**fields), []
 
 
-def show_problems(slots: dict, values: dict, options: FormOptions | None = None) -> list[str]:
-    """Write each field's problems under it; returns them all (empty: the values are valid)."""
-    problems = field_problems(values, options)
+def show_problems(
+    slots: dict,
+    values: dict,
+    options: FormOptions | None = None,
+    problems: dict[str, list[str]] | None = None,
+) -> list[str]:
+    """Write each field's problems under it; returns them all (empty: the values are valid).
+
+    ``problems`` (by field name) are shown instead of the form's own checks, e.g. the
+    service's ``activities.check_record``."""
+    problems = field_problems(values, options) if problems is None else problems
     for name, messages in problems.items():
         slot = slots.get(name)
         if slot is not None:
