@@ -154,3 +154,15 @@ def test_add_refuses_an_external_id_that_exists_beside_the_field_without_a_trace
     ]
     with database.session_factory(staff_db)() as session:
         assert len(session.scalars(select(Activity)).all()) == 1
+
+
+def test_the_reference_lists_page_refuses_a_theme_name_with_a_semicolon(staff_db):
+    at = open_page("pages/reference_lists.py", role="admin")
+    at.text_input(key="lists_theme_name").input("Land; rights")
+    at.button(key="FormSubmitter:lists_add_theme-Add the theme").click().run()
+    assert not at.exception
+    assert any("must not contain “;”" in e.value for e in at.error)
+    with database.session_factory(staff_db)() as session:
+        from tracker.models import Theme
+
+        assert session.scalar(select(Theme).where(Theme.name == "Land; rights")) is None
