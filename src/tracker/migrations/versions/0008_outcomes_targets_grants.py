@@ -1,7 +1,7 @@
 """outcomes targets grants
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-29 22:20:42.562133
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
