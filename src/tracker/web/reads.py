@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker import accounts, entry, views
+from tracker import accounts, entry, results_views, views
 from tracker.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
 home_summary = cached(_home_summary)
+outcomes = cached(results_views.outcomes_view)  # (role)
+strategy = cached(results_views.strategy_table)  # ()
+staff_outcomes = cached(results_views.staff_outcome_rows)  # (role)
+outcome_export = cached(results_views.export_outcomes)  # (fmt)
 filter_options = cached(views.filter_options)  # (role)
 overview = cached(views.overview)  # (filters, period, measure, role)
 forums = cached(views.forums)  # (filters, measure, forum, role)

@@ -1,0 +1,138 @@
+"""AppTest of the Outcomes, Strategy and Outcome list pages per role, on the demo data plus
+one restricted outcome and one public outcome that a restricted activity contributed to."""
+
+import datetime as dt
+
+import pytest
+
+from tests.apptest import clear_caches, metrics, open_page
+from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
+from tracker import database, outcomes, targets
+from tracker.activities import create_activity
+from tracker.demo import seed_demo
+from tracker.reference_data import load_reference_data
+from tracker.validation import ActivityInput
+
+SECRET_STATEMENT = "A community leader in Kono agreed to testify"
+SECRET_ACTIVITY = "Confidential meeting with witnesses in Kono"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def results_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('results') / 'demo.db'}"
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("TRACKER_TEST_POSTGRES_URL is not set")
+        reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    engine = database.open_database(url)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        seed_demo(session)
+        create_activity(
+            session,
+            ActivityInput(
+                activity_date=dt.date(2025, 3, 1),
+                forum="Community land dialogues",
+                themes=["Reduction of violence"],
+                activity_type="meeting",
+                title=SECRET_ACTIVITY,
+                confidentiality="restricted",
+                external_id="secret-1",
+            ),
+            "t",
+        )
+        base = {
+            "outcome_date": dt.date(2025, 5, 1),
+            "social_actor": "A district authority",
+            "change_type": "practice",
+            "themes": ["Reduction of violence"],
+            "activities": ["secret-1"],
+        }
+        outcomes.create_outcome(
+            session,
+            outcomes.OutcomeInput(
+                outcome_id="T-SECRET", statement=SECRET_STATEMENT, confidentiality="restricted", **base
+            ),
+            "t",
+        )
+        outcomes.create_outcome(
+            session,
+            outcomes.OutcomeInput(
+                outcome_id="T-PUBLIC",
+                statement="The district authority opened a hotline",
+                confidentiality="public",
+                **base,
+            ),
+            "t",
+        )
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def results_db(results_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", results_url)
+    clear_caches()
+    engine = database.make_engine(results_url)
+    with database.session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
+def _table(at, column: str):
+    [table] = [frame for frame in at.dataframe if column in frame.value.columns]
+    return table
+
+
+def _text(at) -> str:
+    parts = [str(e.value) for e in (*at.markdown, *at.caption, *at.title, *at.subheader)]
+    parts += [frame.value.to_csv() for frame in at.dataframe]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("role", ["member", "staff", "admin"])
+def test_outcomes_dashboard_counts_everything_and_lists_by_role(results_db, role):
+    at = open_page("pages/outcomes_dashboard.py", role=role)
+    total = targets.outcome_counts(results_db)["count"]
+    assert metrics(at)["Outcomes"] == f"{total:,}"
+    text = _text(at)
+    table = _table(at, "outcome_id")
+    listed = set(table.value.outcome_id)
+    assert "T-PUBLIC" in listed
+    if role == "member":
+        assert SECRET_STATEMENT not in text and SECRET_ACTIVITY not in text and "T-SECRET" not in listed
+        assert "restricted outcomes are counted above but not listed" in text
+        public_row = table.value[table.value.outcome_id == "T-PUBLIC"].iloc[0]
+        assert public_row.activities == "Restricted records: 1"
+    else:
+        assert SECRET_STATEMENT in text and SECRET_ACTIVITY in text and "T-SECRET" in listed
+    assert len(at.get("plotly_chart")) == 2
+
+
+@pytest.mark.parametrize("role", ["member", "staff"])
+def test_strategy_dashboard_shows_each_target_with_its_status(results_db, role):
+    at = open_page("pages/strategy_dashboard.py", role=role)
+    table = _table(at, "status")
+    statuses = targets.target_statuses(results_db)
+    assert len(table.value) == len(statuses) == 24
+    assert set(table.value.status) <= {"met", "not met", "not yet"}
+    assert list(table.value[table.value.year == 2027].status.unique()) == ["not yet"]
+
+
+def test_outcome_list_for_staff_has_restricted_outcomes_and_downloads(results_db):
+    at = open_page("pages/outcome_list.py", role="staff")
+    table = _table(at, "outcome_id")
+    assert {"T-SECRET", "T-PUBLIC"} <= set(table.value.outcome_id)
+    assert len(at.get("download_button")) == 2
+
+
+@pytest.mark.parametrize("role", ["funder", "member"])
+def test_funders_and_members_cannot_open_the_outcome_list(results_db, role):
+    at = open_page(role=role)
+    with pytest.raises(ValueError):
+        at.switch_page("pages/outcome_list.py")
+    if role == "funder":
+        with pytest.raises(ValueError):
+            at.switch_page("pages/outcomes_dashboard.py")
