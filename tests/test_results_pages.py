@@ -136,3 +136,38 @@ def test_funders_and_members_cannot_open_the_outcome_list(results_db, role):
     if role == "funder":
         with pytest.raises(ValueError):
             at.switch_page("pages/outcomes_dashboard.py")
+
+
+def test_staff_record_an_outcome_pre_linked_to_an_activity_and_a_member_sees_it(results_db):
+    from sqlalchemy import select
+
+    from tracker.models import Activity
+
+    activity = results_db.scalar(select(Activity).where(Activity.external_id == "demo-0300"))
+    at = open_page("pages/outcome_list.py", role="staff", query={"activity": str(activity.id)})
+    assert at.multiselect(key="outcome_form_activities").value == [activity.id]
+    at.text_input(key="outcome_form_id").set_value("T-FORM")
+    at.text_area(key="outcome_form_statement").set_value("A UN working group took up the coalition's wording")
+    at.text_input(key="outcome_form_actor").set_value("A UN working group")
+    at.multiselect(key="outcome_form_themes").set_value(["Land rights"])
+    at.radio(key="outcome_form_confidentiality").set_value("public")
+    at.get("form_submit_button")[0].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success] == ["Saved outcome T-FORM."], (
+        at.get("form_submit_button"),
+        at.button,
+    )
+    results_db.rollback()  # a new transaction sees the page's write
+    [saved] = [o for o in outcomes.live_outcomes(results_db) if o.outcome_id == "T-FORM"]
+    assert [a.id for a in saved.activities] == [activity.id]
+    assert outcomes.history(results_db, saved.id)[0].actor == "demo-staff"
+    clear_caches()
+    member = open_page("pages/outcomes_dashboard.py", role="member")
+    assert "T-FORM" in set(_table(member, "outcome_id").value.outcome_id)
+
+
+def test_the_outcome_form_reports_every_problem_and_saves_nothing(results_db):
+    at = open_page("pages/outcome_list.py", role="staff")
+    at.get("form_submit_button")[0].click().run()
+    text = " ".join(e.value for e in at.error)
+    assert "Outcome statement" in text and "Themes" in text

@@ -114,6 +114,9 @@ class OutcomeInput(BaseModel):
     intended: Annotated[bool, BeforeValidator(_yes_no)] = True
     activities: Names = []
     confidentiality: str = DEFAULT_CONFIDENTIALITY
+    # The form names contributing activities by id (an activity may have no external id);
+    # when given, they and ``activities`` are the whole set of links.
+    activity_ids: list[int] | None = None
 
     @field_validator("*", mode="before")
     @classmethod
@@ -318,6 +321,9 @@ def record_problems(
                     ).format(id=key),
                 )
             )
+    for activity_id in record.activity_ids or []:
+        if session.get(Activity, activity_id) is None:
+            problems.append(("activities", _("Activity {id} does not exist.").format(id=activity_id)))
     owner = session.scalar(select(Outcome.id).where(Outcome.outcome_id == record.outcome_id))
     if owner is not None and owner != outcome_pk:
         problems.append(
@@ -346,7 +352,11 @@ def draft(
     problems = record_problems(session, refs, record, outcome_pk)
     if problems:
         raise ValidationFailed(problems[0][1], [m for _c, m in problems])
-    linked = {a.id: a for a in keep}
+    linked = {a.id: a for a in keep} if record.activity_ids is None else {}
+    for activity_id in record.activity_ids or []:
+        found = session.get(Activity, activity_id)
+        assert found is not None  # checked above
+        linked[found.id] = found
     for key in record.activities:
         activity = refs.activities[key]
         linked[activity.id] = activity

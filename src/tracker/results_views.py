@@ -253,3 +253,28 @@ def staff_outcome_rows(session: Session, role: str | None) -> pd.DataFrame:
 def export_outcomes(session: Session, fmt: str) -> bytes:
     """Every live outcome in the outcome import format (staff and admins only)."""
     return outcomes.FORMATS[fmt](outcomes.live_outcomes(session))
+
+
+@dataclass(frozen=True)
+class OutcomeFormOptions:
+    themes: list[str]
+    forums: list[str]
+    activities: dict[int, str]  # live activities, id -> "date · title"
+
+
+def outcome_form_options(session: Session, role: str | None) -> OutcomeFormOptions:
+    """What the staff outcome form offers (staff and admins read every activity)."""
+    if not can_see_restricted(role):
+        raise PermissionError("the outcome form is for staff and admins")
+    from tracker.models import Theme
+
+    rows = session.execute(
+        select(Activity.id, Activity.activity_date, Activity.title)
+        .where(Activity.deleted_at.is_(None))
+        .order_by(Activity.activity_date.desc(), Activity.id.desc())
+    ).all()
+    return OutcomeFormOptions(
+        themes=list(session.scalars(select(Theme.name).order_by(Theme.name))),
+        forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
+        activities={i: f"{d.isoformat()} · {t}" for i, d, t in rows},
+    )
