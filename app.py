@@ -7,7 +7,14 @@ script: AppTest runs it directly.
 """
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from tracker.web.routes import ROUTES
+
+# Every run goes through streamlit_app.py's st.navigation, from the first request on:
+# without this, Streamlit 1.67 starts in its legacy mode that serves the files of pages/
+# (a shared link opened first after a restart showed "Page not found"). The same
+# switch as tracker.web.auth.require; the browser and access tests cover both.
+PagesManager.uses_pages_directory = False
 
 app = st.App("streamlit_app.py", routes=ROUTES)

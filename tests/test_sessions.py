@@ -118,3 +118,15 @@ def test_end_all_and_a_disabled_account_cannot_start(alice):
     accounts.set_active(alice, "bob", False, "admin")
     with pytest.raises(LookupError):
         sessions.start(alice, "bob", NOW)
+
+
+def test_peek_reads_only_and_says_when_a_write_is_due(alice):
+    sid, _value = cookie_for(alice)
+    alice.commit()
+    assert sessions.peek(alice, sid, NOW + dt.timedelta(seconds=10))[::2] == (Status.ACTIVE, False)
+    status, account, must_write = sessions.peek(alice, sid, NOW + sessions.TOUCH_EVERY * 2)
+    assert (status, account.username, must_write) == (Status.ACTIVE, "alice", True)
+    assert alice.get(BrowserSession, sid).last_seen_at == NOW  # peek changed nothing
+    assert sessions.peek(alice, sid, NOW + dt.timedelta(hours=2))[::2] == (Status.IDLE, True)
+    assert alice.get(BrowserSession, sid) is not None
+    assert sessions.peek(alice, "unknown", NOW) == (Status.ENDED, None, False)

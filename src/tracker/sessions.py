@@ -26,9 +26,8 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
-from typing import cast
 
-from sqlalchemy import CursorResult, delete, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from tracker.accounts import Account, active_account
@@ -165,23 +164,44 @@ def from_cookie(session: Session, value: object, now: dt.datetime) -> str | None
     return row.id
 
 
-def _check_row(session: Session, row: BrowserSession, now: dt.datetime) -> tuple[Status, Account | None]:
+def _status(session: Session, row: BrowserSession, now: dt.datetime) -> tuple[Status, User | None]:
+    """What a session's record says now, without changing anything."""
     user = session.get(User, row.user_id)
     if user is None or not user.active:
-        status = Status.DISABLED
-    elif user.role != row.role or _fingerprint(user) != row.password_fingerprint:
-        status = Status.CHANGED
-    elif now - row.created_at > absolute_limit():
-        status = Status.EXPIRED
-    elif is_idle(row.last_seen_at, now):
-        status = Status.IDLE
-    else:
+        return Status.DISABLED, None
+    if user.role != row.role or _fingerprint(user) != row.password_fingerprint:
+        return Status.CHANGED, None
+    if now - row.created_at > absolute_limit():
+        return Status.EXPIRED, None
+    if is_idle(row.last_seen_at, now):
+        return Status.IDLE, None
+    return Status.ACTIVE, user
+
+
+def _check_row(session: Session, row: BrowserSession, now: dt.datetime) -> tuple[Status, Account | None]:
+    status, user = _status(session, row, now)
+    if user is not None:
         if now - row.last_seen_at > TOUCH_EVERY:
             row.last_seen_at = now
         return Status.ACTIVE, active_account(session, user.username)
     session.delete(row)
     session.flush()
     return status, None
+
+
+def peek(session: Session, session_id: object, now: dt.datetime) -> tuple[Status, Account | None, bool]:
+    """``check`` without writing: (status, account, whether ``check`` must write).
+
+    A run of the app only reads, unless the session ended or is due a ``last_seen_at``
+    update (at most every ``TOUCH_EVERY``): most clicks take no write lock.
+    """
+    row = session.get(BrowserSession, session_id) if isinstance(session_id, str) else None
+    if row is None:
+        return Status.ENDED, None, False
+    status, user = _status(session, row, now)
+    if user is None:
+        return status, None, True
+    return status, active_account(session, user.username), now - row.last_seen_at > TOUCH_EVERY
 
 
 def check(session: Session, session_id: object, now: dt.datetime) -> tuple[Status, Account | None]:
@@ -209,7 +229,8 @@ def end_all(session: Session, username: str) -> int:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         return 0
-    result = cast(
-        CursorResult, session.execute(delete(BrowserSession).where(BrowserSession.user_id == user.id))
-    )
-    return result.rowcount or 0
+    rows = session.scalars(select(BrowserSession).where(BrowserSession.user_id == user.id)).all()
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return len(rows)

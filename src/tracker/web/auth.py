@@ -149,8 +149,10 @@ def check_signed_in() -> Account | None:
         if account is not None:
             sign_in(account)
         return account
-    with db.writing() as session:
-        status, account = sessions.check(session, session_id, now)
+    status, account, must_write = db.read(sessions.peek, session_id, now)
+    if must_write:  # ended (delete its record) or due its last-seen update
+        with db.writing() as session:
+            status, account = sessions.check(session, session_id, now)
     if account is None:
         sign_out(_(ENDED_NOTICES[status]))
         return None
