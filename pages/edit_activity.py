@@ -79,6 +79,13 @@ else:
                 st.session_state["edit_saved"] = _("Deleted. Find it again here to restore it.")
                 st.rerun()
 
+if not current.deleted:
+    st.page_link(
+        "pages/outcome_list.py",
+        label=_("Record an outcome this activity contributed to"),
+        query_params={"activity": str(current.id)},
+    )
+
 with st.expander(_("History"), expanded=False):
     st.dataframe(db.read(entry.history, current.id), hide_index=True)
 

@@ -171,3 +171,15 @@ def test_the_outcome_form_reports_every_problem_and_saves_nothing(results_db):
     at.get("form_submit_button")[0].click().run()
     text = " ".join(e.value for e in at.error)
     assert "Outcome statement" in text and "Themes" in text
+
+
+def test_the_edit_page_links_to_the_outcome_form_with_the_activity(results_db):
+    from sqlalchemy import select
+
+    from tracker.models import Activity
+
+    activity = results_db.scalar(select(Activity).where(Activity.external_id == "demo-0300"))
+    at = open_page("pages/edit_activity.py", role="staff", query={"id": str(activity.id)})
+    links = [link for link in at.get("page_link") if "outcome" in str(link.proto)]
+    assert links, [str(x.proto) for x in at.get("page_link")] + [str(e.value) for e in at.error + at.warning]
+    assert len(links) == 1 and f"activity={activity.id}" in links[0].proto.query_string
