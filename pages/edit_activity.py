@@ -37,18 +37,29 @@ if current.deleted:
             st.rerun()
 else:
     options = reads.form_options()
+    slots: dict = {}
     pressed, values = activity_form.activity_form(
-        f"edit_{current.id}_{current.version}", options, current.values, [_("Save changes")]
+        f"edit_{current.id}_{current.version}",
+        options,
+        current.values,
+        [_("Save changes")],
+        choose_event=True,
+        slots=slots,
     )
     if pressed:
-        record, problems = activity_form.to_input(values)
+        activity_form.show_problems(slots, values, options)
+        record, problems = activity_form.to_input(values, options)
         if problems:
             st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
         else:
             ok, result = db.write(update_activity, current.id, record, current.version, auth.actor())
             if ok:
                 st.session_state.pop("edit_opened", None)
-                st.session_state["edit_saved"] = _("Saved version {v}.").format(v=result.version)
+                st.session_state["edit_saved"] = (
+                    _("Saved version {v}.").format(v=result.version)
+                    if result.version != current.version
+                    else _("Nothing changed: no new version was saved.")
+                )
                 st.rerun()
             elif isinstance(result, VersionConflict):
                 if result.changes:

@@ -19,6 +19,7 @@ EXPECTED_TABLES = {
     "forum_events",
     "forums",
     "organisations",
+    "import_batches",
     "themes",
 }
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from tests.apptest import clear_caches, figures, metrics, open_page, open_page_file
-from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
+from tests.conftest import BACKENDS, POSTGRES_URL, prepare_app_database, reset_postgres
 from tracker import analytics, database, views
-from tracker.demo import seed_demo, seed_demo_accounts
+from tracker.demo import seed_demo
 from tracker.filters import Filters
 from tracker.reference_data import load_reference_data
 from tracker.vocabulary import FORUM_CATEGORIES
@@ -51,11 +51,7 @@ def demo(demo_url, monkeypatch):
 
 @pytest.fixture
 def empty(use_database):
-    clear_caches()
-    engine = database.open_database(use_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
+    prepare_app_database(use_database).dispose()
     return use_database
 
 
