@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import grants as grants_service
 from tracker.errors import TrackerError
-from tracker.i18n import _
+from tracker.i18n import _, current_language
 from tracker.models import Activity, Grant
 from tracker.targets import TargetStatus, target_statuses
 
@@ -137,7 +137,7 @@ def _activity_element(
     activity = _sub(
         root, "iati-activity", default_currency=(grant.currency if grant and grant.currency else "USD")
     )
-    activity.set(XML_LANG, "en")
+    activity.set(XML_LANG, current_language())  # the narratives' language
     _sub(activity, "iati-identifier", identifier)
     _narrative(activity, "reporting-org", publisher.name, ref=publisher.org_id, type=publisher.org_type)
     _narrative(activity, "title", title)
