@@ -250,3 +250,18 @@ def test_the_schema_check_catches_a_wrong_element_order(session, schema):
     activity = root.find("iati-activity")
     activity.append(activity.find("title"))  # title after result: out of the sequence
     assert not schema.validate(root)
+
+
+def test_iati_export_of_the_demo_data_validates(session, schema):
+    from tracker.demo import seed_demo
+
+    seed_demo(session)
+    session.commit()
+    root = _build(session)
+    assert schema.validate(root), schema.error_log
+    # the two demo grants and CORE, the targets as results on CORE
+    assert len(root.findall("iati-activity")) == 3
+    assert root.xpath("count(iati-activity[last()]/result)") == 2
+    for activity in root.findall("iati-activity"):
+        shares = [float(c.get("percentage")) for c in activity.findall("recipient-country[@percentage]")]
+        assert not shares or sum(shares) == pytest.approx(100)
