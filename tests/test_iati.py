@@ -172,6 +172,10 @@ def test_iati_grant_activity_hand_computed(session, schema):
     budget = g.find("budget/value")
     assert (budget.text, budget.get("currency")) == ("50000", "EUR")
     assert [d.get("url") for d in g.findall("document-link")] == ["https://example.org/public-1"]
+    assert [d.findtext("narrative") for d in g.findall("description[@type='2']")] == [
+        "2021-03-02 PUBLICTITLE-1: PUBLICDESC-1",
+        "2021-05-02 PUBLICTITLE-2",
+    ]
     # the multi-year grant has no one-year budget, and is still running
     long = root.xpath(f"iati-activity[iati-identifier='{ORG_ID}-G-LONG']")[0]
     assert long.find("budget") is None

@@ -143,11 +143,9 @@ def _activity_element(
     _narrative(activity, "title", title)
     _narrative(activity, "description", description, type="1")
     public = [a for a in activities if a.confidentiality == "public"]
-    for a in public:
-        if a.description:
-            _narrative(
-                activity, "description", f"{a.activity_date.isoformat()} {a.title}: {a.description}", type="2"
-            )
+    for a in public:  # type 2: objectives; one per public activity, its date, title and description
+        text = f"{a.activity_date.isoformat()} {a.title}"
+        _narrative(activity, "description", f"{text}: {a.description}" if a.description else text, type="2")
     if grant is not None:
         _narrative(activity, "participating-org", grant.funder, role="1")
     _narrative(
