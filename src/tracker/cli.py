@@ -22,6 +22,7 @@ from tracker import (
     database,
     exports,
     grants,
+    iati,
     importer,
     outcome_fields,
     outcomes,
@@ -261,9 +262,18 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.format == "iati":
+        try:
+            publisher = iati.publisher_from_environment()
+        except iati.IatiSettingsMissing as error:
+            print(_("Error: {message}").format(message=error), file=sys.stderr)
+            return 2
     engine = database.open_database()
     with database.session_factory(engine)() as session:
-        data = exports.FORMATS[args.format](iter_visible_activities(session, Filters(), ADMIN))
+        if args.format == "iati":
+            data = iati.build_iati(session, publisher)
+        else:
+            data = exports.FORMATS[args.format](iter_visible_activities(session, Filters(), ADMIN))
     if args.out:
         Path(args.out).write_bytes(data)
         print(_("Wrote {file}.").format(file=args.out), file=sys.stderr)
@@ -451,7 +461,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _("Import activities from a CSV or XLSX file in the import format (all or nothing)."),
         _import,
     ),
-    "export": (_("Export every activity in the import format (CSV, XLSX or JSON)."), _export),
+    "export": (
+        _("Export every activity in the import format (CSV, XLSX or JSON), or the public IATI 2.03 file."),
+        _export,
+    ),
     "import-outcomes": (
         _("Import outcomes from a CSV or XLSX file in the outcome format (all or nothing)."),
         _import_outcomes,
@@ -510,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("import rows that look like activities already in the tracker (same date, forum and title)"),
     )
-    parsers["export"].add_argument("--format", choices=sorted(exports.FORMATS), default="csv")
+    parsers["export"].add_argument("--format", choices=[*sorted(exports.FORMATS), "iati"], default="csv")
     parsers["export"].add_argument("--out", help=_("file to write (default: standard output)"))
     parsers["import-outcomes"].add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
     parsers["import-outcomes"].add_argument(
