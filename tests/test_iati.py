@@ -151,22 +151,22 @@ def test_iati_grant_activity_hand_computed(session, schema):
     root = _build(session)
     g = root.xpath(f"iati-activity[iati-identifier='{ORG_ID}-G-2021']")[0]
     assert g.findtext("title/narrative") == "Grant title G-2021"
-    # ended grant: closed, actual start = first non-restricted activity, actual end
+    # ended grant: closed, actual start = first public activity, actual end
     assert g.find("activity-status").get("code") == "4"
     assert [(d.get("type"), d.get("iso-date")) for d in g.findall("activity-date")] == [
-        ("2", "2021-01-15"),
+        ("2", "2021-03-02"),
         ("4", "2021-12-31"),
     ]
     roles = [(p.get("role"), p.findtext("narrative")) for p in g.findall("participating-org")]
     assert roles == [("1", "Funder Alpha"), ("2", ORG_NAME), ("4", ORG_NAME), ("4", "Org Public One")]
-    # ZW: 2 activities (public + internal), ZA: 1 -> 66.67 + 33.33 = 100
+    # public only: ZW 1, ZA 1 (the internal activity in ZW is left out) -> 50 + 50
     countries = {c.get("code"): c.get("percentage") for c in g.findall("recipient-country")}
-    assert countries == {"ZA": "33.33", "ZW": "66.67"}
+    assert countries == {"ZA": "50", "ZW": "50"}
     assert sum(float(v) for v in countries.values()) == pytest.approx(100)
     sectors = {s.findtext("narrative"): s.get("percentage") for s in g.findall("sector")}
     assert all(s.get("vocabulary") == "99" for s in g.findall("sector"))
-    # KP reform x3, Land rights x1
-    assert sectors == {"KP reform": "75", "Land rights": "25"}
+    # public only: KP reform x2, Land rights x1
+    assert sectors == {"KP reform": "66.67", "Land rights": "33.33"}
     assert [t.findtext("narrative") for t in g.findall("tag")] == ["KP Intersessional"]
     assert [t.get("vocabulary") for t in g.findall("tag")] == ["99"]
     budget = g.find("budget/value")

@@ -4,8 +4,9 @@ One ``iati-activity`` per grant (its tagged activities in its period) and one
 ``{org}-CORE`` for coalition work tagged with no grant. IATI files are public:
 
 - text (activity titles, descriptions, evidence URLs) comes from PUBLIC records only;
-- names (organisations, countries, forums, themes) and dates come from public and
-  internal records, never from restricted ones;
+- names (organisations, countries, forums, themes) and dates come from public records
+  too: an internal or restricted activity is left out entirely (an IATI file is more
+  public than any page of the tracker);
 - the strategy targets become ``result``/``indicator``/``period`` on the CORE activity,
   with the actuals of ``tracker.targets.target_statuses`` (the one computation).
 
@@ -105,10 +106,10 @@ def _number(value: float) -> str:
 
 
 def _activities(session: Session, ids: Iterable[int] | None) -> list[Activity]:
-    """Live, non-restricted activities (of the ids, or tagged with no grant)."""
+    """Live public activities (of the ids, or tagged with no grant)."""
     query = (
         select(Activity)
-        .where(Activity.deleted_at.is_(None), Activity.confidentiality != "restricted")
+        .where(Activity.deleted_at.is_(None), Activity.confidentiality == "public")
         .options(
             selectinload(Activity.forum),
             selectinload(Activity.themes),
