@@ -1,11 +1,15 @@
-"""Home: what the tracker is and the headline figures."""
+"""Home: what the tracker is, the shift chart, the headline figures, and staff reminders."""
+
+import datetime as dt
 
 import streamlit as st
 
+from tracker import home
 from tracker.i18n import _
-from tracker.ui import cached_home_summary, format_share, require
+from tracker.permissions import ADMIN, STAFF
+from tracker.ui import cached_home_summary, format_share, read, require
 
-require("home_page")
+role = require("home_page")
 
 st.title(_("KP Civil Society Coalition: campaign tracker"))
 st.write(
@@ -29,23 +33,38 @@ if summary.is_empty:
             "To explore the tracker with sample records, run `tracker seed-demo`."
         )
     )
-    st.stop()
+else:
+    st.subheader(_("The shift away from the Kimberley Process"))
+    st.write(
+        _("Share of the coalition's engagement spent in KP forums, before and since its decision of March 2020.")
+    )
+    # A static SVG: the first screen does not wait for the Plotly bundle.
+    st.html(summary.shift_chart(format_share))
+    before, since = summary.kp_share_before_shift, summary.kp_share_since_shift
+    cols = st.columns(4)
+    cols[0].metric(_("KP share by activities, before"), format_share(before.by_count))
+    cols[1].metric(_("KP share by activities, since"), format_share(since.by_count))
+    cols[2].metric(_("KP share by effort, before"), format_share(before.by_effort))
+    cols[3].metric(_("KP share by effort, since"), format_share(since.by_effort))
 
-totals = summary.totals
-cols = st.columns(4)
-cols[0].metric(_("Activities"), f"{totals.activities:,}")
-cols[1].metric(_("Staff-days"), f"{totals.effort_days:,.1f}")
-cols[2].metric(_("Cost (US$)"), f"{totals.cost_usd:,.0f}")
-cols[3].metric(_("Forums engaged"), f"{totals.forums:,}")
-st.caption(_("Activities from {first} to {last}.").format(first=totals.first_date, last=totals.last_date))
+    totals = summary.totals
+    cols = st.columns(4)
+    cols[0].metric(_("Activities"), f"{totals.activities:,}")
+    cols[1].metric(_("Staff-days"), f"{totals.effort_days:,.1f}")
+    cols[2].metric(_("Cost (US$)"), f"{totals.cost_usd:,.0f}")
+    cols[3].metric(_("Forums engaged"), f"{totals.forums:,}")
+    st.caption(_("Activities from {first} to {last}.").format(first=totals.first_date, last=totals.last_date))
 
-st.subheader(_("The shift away from the Kimberley Process"))
-st.write(
-    _("Share of the coalition's engagement spent in KP forums, before and since its decision of March 2020.")
-)
-before, since = summary.kp_share_before_shift, summary.kp_share_since_shift
-cols = st.columns(4)
-cols[0].metric(_("KP share by activities, before"), format_share(before.by_count))
-cols[1].metric(_("KP share by activities, since"), format_share(since.by_count))
-cols[2].metric(_("KP share by effort, before"), format_share(before.by_effort))
-cols[3].metric(_("KP share by effort, since"), format_share(since.by_effort))
+if role in (STAFF, ADMIN):
+    reminders = read(home.staff_reminders, dt.date.today())
+    st.subheader(_("Forum events of the next 60 days"))
+    if reminders.upcoming.empty:
+        st.caption(_("No forum event in the calendar for the next 60 days."))
+    else:
+        st.html(home.reminder_list_html(reminders.upcoming))
+    st.subheader(_("Past events of the last 90 days with nothing logged"))
+    if reminders.unlogged.empty:
+        st.caption(_("Every forum event of the last 90 days has at least one activity logged."))
+    else:
+        st.caption(_("Log what the coalition did at these events, or note that it did not take part."))
+        st.html(home.reminder_list_html(reminders.unlogged))
