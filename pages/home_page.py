@@ -36,7 +36,10 @@ if summary.is_empty:
 else:
     st.subheader(_("The shift away from the Kimberley Process"))
     st.write(
-        _("Share of the coalition's engagement spent in KP forums, before and since its decision of March 2020.")
+        _(
+            "Share of the coalition's engagement spent in KP forums, before and since its decision of "
+            "March 2020."
+        )
     )
     # A static SVG: the first screen does not wait for the Plotly bundle.
     st.html(summary.shift_chart(format_share))

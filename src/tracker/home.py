@@ -98,7 +98,10 @@ def staff_reminders(session: Session, today: dt.date) -> StaffReminders:
     return StaffReminders(
         upcoming=_events(session, today, today + dt.timedelta(days=UPCOMING_DAYS), unlogged_only=False),
         unlogged=_events(
-            session, today - dt.timedelta(days=UNLOGGED_DAYS), today - dt.timedelta(days=1), unlogged_only=True
+            session,
+            today - dt.timedelta(days=UNLOGGED_DAYS),
+            today - dt.timedelta(days=1),
+            unlogged_only=True,
         ),
     )
 

@@ -229,7 +229,8 @@ def shift_chart_svg(
                     parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="3.5" fill="{colour}"/>')
                 else:
                     parts.append(
-                        f'<rect x="{x - 3.2:.1f}" y="{yy - 3.2:.1f}" width="6.4" height="6.4" fill="{colour}"/>'
+                        f'<rect x="{x - 3.2:.1f}" y="{yy - 3.2:.1f}" width="6.4" height="6.4" '
+                        f'fill="{colour}"/>'
                     )
     description = " ".join(
         _("{year}: {count} by activities, {effort} by staff-days.").format(
