@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import ui
+from tracker import reports, ui
 from tracker.i18n import _
 
 ui.require("funder_summary")
@@ -22,7 +22,8 @@ if not isinstance(picked, tuple) or len(picked) != 2:
     st.info(_("Choose the last day of the period too."))
     st.stop()
 
-view = ui.funder_summary(picked[0], picked[1])
+report = ui.funder_report(picked[0], picked[1])
+view = report.view
 if view.demo_data:
     st.info(_("Illustrative demo data, not the coalition's real records."))
 if view.is_empty:
@@ -30,22 +31,22 @@ if view.is_empty:
     st.stop()
 
 ui.headline(view.totals, view.kp_share)
+# The shift as a static SVG: shown before the Plotly bundle has loaded (or without it).
+st.html(report.shift.shift_chart(ui.format_share))
 
-left, right = st.columns(2)
-left.download_button(
-    _("Download the report (HTML, opens offline)"),
-    ui.funder_report_html(view),
-    file_name=f"funder-summary-{view.date_from}-{view.date_to}.html",
-    mime="text/html",
-    key="summary_html",
-)
-right.download_button(
-    _("Download the figures (XLSX)"),
-    ui.funder_report_xlsx(view),
-    file_name=f"funder-summary-{view.date_from}-{view.date_to}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="summary_xlsx",
-)
+downloads = st.columns(3)
+for column, fmt, label in (
+    (downloads[0], "html", _("Download the report (HTML, opens offline)")),
+    (downloads[1], "pdf", _("Download the report (PDF)")),
+    (downloads[2], "xlsx", _("Download the figures (XLSX)")),
+):
+    column.download_button(
+        label,
+        ui.funder_report_file(report, fmt),
+        file_name=reports.file_name(report, fmt),
+        mime=reports.MEDIA_TYPES[fmt],
+        key=f"summary_{fmt}",
+    )
 
 st.subheader(_("The shift away from the Kimberley Process"))
 ui.chart(view.share_figure, view.shares, "summary_kp_share")

@@ -19,7 +19,7 @@ from tracker.activity_log import iter_visible_activities
 from tracker.demo import seed_demo
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.filters import Filters
-from tracker.i18n import _
+from tracker.i18n import _, available_languages
 from tracker.models import Base
 from tracker.permissions import ADMIN, ROLES
 from tracker.reference_data import load_reference_data
@@ -121,6 +121,40 @@ def _summary(args: argparse.Namespace) -> int:
                     year=row["year"], share=share, effort=effort
                 )
             )
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from tracker import reports
+    from tracker.models import utcnow
+
+    if args.date_from > args.date_to:
+        print(_("Error: --from must not be after --to."), file=sys.stderr)
+        return 1
+    if args.language and args.language not in available_languages():
+        print(
+            _("Error: there is no {language} translation; choose one of {languages}.").format(
+                language=args.language, languages=", ".join(available_languages())
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    engine = database.open_database()
+    with database.session_factory(engine)() as session:
+        report = reports.build(session, args.date_from, args.date_to)
+    content = reports.render(report, args.format, utcnow(), args.language)
+    try:
+        with open(args.out, "wb") as handle:
+            handle.write(content)
+    except OSError as error:
+        print(
+            _("Error: cannot write {path} ({reason}); choose another --out file.").format(
+                path=args.out, reason=error.strerror
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    print(_("Wrote {path} ({size} bytes).").format(path=args.out, size=len(content)))
     return 0
 
 
@@ -263,6 +297,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _("Print the funder summary (activities, effort, cost, by year, KP share, by theme)."),
         _summary,
     ),
+    "report": (
+        _("Write the funder report for a period as HTML, PDF or XLSX (public records only)."),
+        _report,
+    ),
     "create-user": (
         _("Create an account; the password is asked for, or read from standard input."),
         _create_user,
@@ -327,6 +365,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary_parser.add_argument(
         "--to", dest="date_to", type=_iso_date, help=_("last day included, YYYY-MM-DD")
+    )
+    report_parser = parsers["report"]
+    report_parser.add_argument("--format", choices=("html", "pdf", "xlsx"), required=True)
+    report_parser.add_argument(
+        "--from", dest="date_from", type=_iso_date, required=True, help=_("first day included, YYYY-MM-DD")
+    )
+    report_parser.add_argument(
+        "--to", dest="date_to", type=_iso_date, required=True, help=_("last day included, YYYY-MM-DD")
+    )
+    report_parser.add_argument("--out", required=True, help=_("the file to write"))
+    report_parser.add_argument(
+        "--language", help=_("language of the report (default: TRACKER_LANG, else English)")
     )
     return parser
 

@@ -20,9 +20,9 @@ import pandas as pd
 from tracker.i18n import _
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
-# Okabe-Ito colours (colour-blind safe), as the Plotly charts use.
-COUNT_COLOUR = "#0072B2"
-EFFORT_COLOUR = "#D55E00"
+# The Plotly share chart's colours (charts.SHARE_COLOURS), without importing Plotly.
+COUNT_COLOUR = "#D55E00"
+EFFORT_COLOUR = "#000000"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 WIDTH = 640
 CHAR_WIDTH = 0.62  # of the font size: wider than the average glyph of the fonts above
@@ -256,3 +256,57 @@ def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
     # cairosvg draws nothing under a CSS ``height:auto``: size it from the view box.
     plain = re.sub(r' style="[^"]*"', "", svg, count=1)
     return cairosvg.svg2png(bytestring=plain.encode("utf-8"), scale=scale)
+
+
+def bar_chart_svg(
+    title: str,
+    rows: Sequence[tuple[str, float]],
+    value_format=lambda v: f"{v:,.1f}",
+    colour: str = "#0072B2",
+    colours: Sequence[str] | None = None,
+) -> str:
+    """Horizontal bars, one per labelled row, with the value written after each bar.
+
+    Labels are wrapped to the left third of the drawing and values are given their
+    measured room on the right, so neither is ever clipped."""
+    margin = 14
+    title_size = _fit(title, 15, WIDTH - 2 * margin)
+    size = 12.0
+    label_room = WIDTH * 0.36
+    value_room = max([text_width(value_format(v), size) for _label, v in rows] + [30.0]) + 8
+    bar_left = margin + label_room + 8
+    bar_room = WIDTH - margin - value_room - bar_left
+    top = margin + title_size + 12
+    largest = max([v for _label, v in rows] + [0.0]) or 1.0
+    parts = [
+        f'<text x="{margin}" y="{margin + title_size:.1f}" font-size="{title_size}" font-weight="600" '
+        f'fill="#222">{escape(title)}</text>'
+    ]
+    y = top
+    for index, (label, value) in enumerate(rows):
+        lines = _wrap(label, size, label_room)
+        row_height = max(22.0, len(lines) * (size + 3) + 8)
+        fill = colours[index % len(colours)] if colours else colour
+        width = max(0.0, value) / largest * bar_room
+        parts.append(
+            f'<rect x="{bar_left:.1f}" y="{y + 4:.1f}" width="{width:.1f}" height="{row_height - 8:.1f}" '
+            f'fill="{fill}"/>'
+        )
+        first_line = y + row_height / 2 - (len(lines) - 1) * (size + 3) / 2 + size / 3
+        for number, line in enumerate(lines):
+            parts.append(
+                f'<text x="{bar_left - 6:.1f}" y="{first_line + number * (size + 3):.1f}" font-size="{size}" '
+                f'text-anchor="end" fill="#222">{escape(line)}</text>'
+            )
+        parts.append(
+            f'<text x="{bar_left + width + 4:.1f}" y="{y + row_height / 2 + size / 3:.1f}" '
+            f'font-size="{size}" fill="#222">{escape(value_format(value))}</text>'
+        )
+        y += row_height
+    height = y + margin
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
+        f'role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" font-family="{escape(FONT)}" '
+        f'style="max-width:{WIDTH}px;height:auto;display:block">'
+        f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
+    )

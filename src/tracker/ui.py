@@ -263,12 +263,22 @@ def funder_summary(date_from: dt.date, date_to: dt.date) -> views.FunderSummaryV
     return _funder_summary(config.database_url(), date_from, date_to)
 
 
-def funder_report_html(view: views.FunderSummaryView) -> Callable[[], bytes]:
-    return lambda: reports.html_report(view, utcnow()).encode("utf-8")
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
+def _funder_report(url: str, date_from: dt.date, date_to: dt.date) -> reports.FunderReport:
+    return _read(reports.build, date_from, date_to)
 
 
-def funder_report_xlsx(view: views.FunderSummaryView) -> Callable[[], bytes]:
-    return lambda: reports.xlsx_report(view)
+def funder_report(date_from: dt.date, date_to: dt.date) -> reports.FunderReport:
+    """The period's funder summary and the whole record's shift (aggregates and public records only)."""
+    return _funder_report(config.database_url(), date_from, date_to)
+
+
+def funder_report_file(report: reports.FunderReport, fmt: str) -> Callable[[], bytes]:
+    """Deferred: the HTML, PDF or XLSX report is built only when the person clicks download."""
+    from tracker.i18n import current_language
+
+    language = current_language()
+    return lambda: reports.render(report, fmt, utcnow(), language)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
