@@ -32,7 +32,8 @@ if view.is_empty:
 
 ui.headline(view.totals, view.kp_share)
 # The shift as a static SVG: shown before the Plotly bundle has loaded (or without it).
-st.html(report.shift.shift_chart(ui.format_share))
+# Inline through st.markdown (st.html strips SVG); its text is escaped by the chart builder.
+st.markdown(report.shift.shift_chart(ui.format_share), unsafe_allow_html=True)
 
 downloads = st.columns(3)
 for column, fmt, label in (

@@ -41,8 +41,9 @@ else:
             "March 2020."
         )
     )
-    # A static SVG: the first screen does not wait for the Plotly bundle.
-    st.html(summary.shift_chart(format_share))
+    # A static SVG: the first screen does not wait for the Plotly bundle. Inline through
+    # st.markdown (st.html strips SVG); its text is escaped by the chart builder.
+    st.markdown(summary.shift_chart(format_share), unsafe_allow_html=True)
     before, since = summary.kp_share_before_shift, summary.kp_share_since_shift
     cols = st.columns(4)
     cols[0].metric(_("KP share by activities, before"), format_share(before.by_count))
