@@ -158,6 +158,46 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_digest(args: argparse.Namespace) -> int:
+    from tracker import digest
+
+    with database.writing(database.open_database()) as session:
+        warning = digest.set_digest(session, args.username, args.choice, actor="cli", email=args.email)
+    print(_("{name}: digest {choice}.").format(name=args.username, choice=args.choice))
+    if warning:
+        print(warning, file=sys.stderr)
+    return 0
+
+
+def _set_language(args: argparse.Namespace) -> int:
+    from tracker import digest
+
+    language = None if args.language == "default" else args.language
+    with database.writing(database.open_database()) as session:
+        digest.set_language(session, args.username, language, actor="cli")
+    print(_("{name}: language {language}.").format(name=args.username, language=args.language))
+    return 0
+
+
+def _send_digest(args: argparse.Namespace) -> int:
+    from tracker import digest
+
+    today = args.today or dt.date.today()
+    with database.session_factory(database.open_database())() as session:
+        deliveries = digest.send_digests(session, today, dry_run=args.dry_run)
+    if not deliveries:
+        print(_("No account subscribes to the digest."))
+    for d in deliveries:
+        print(
+            _("{name} <{email}>: {result} ({size} bytes)").format(
+                name=d.username, email=d.email or "–", result=d.message, size=d.size
+            ),
+            file=sys.stdout if d.sent or args.dry_run and d.email else sys.stderr,
+        )
+    failed = [d for d in deliveries if not d.sent and not (args.dry_run and d.email)]
+    return 1 if failed else 0
+
+
 def _read_password(confirm: bool = True) -> str:
     """From a prompt (asked twice), or the first line of standard input when it is not a terminal."""
     if not sys.stdin.isatty():
@@ -301,6 +341,18 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _("Write the funder report for a period as HTML, PDF or XLSX (public records only)."),
         _report,
     ),
+    "set-digest": (
+        _("Subscribe an account to the monthly digest by e-mail (monthly), or not (none)."),
+        _set_digest,
+    ),
+    "set-language": (
+        _("Set an account's language (interface, reports, digest); default: TRACKER_LANG."),
+        _set_language,
+    ),
+    "send-digest": (
+        _("Send the past month's digest to every subscribed account (cron: on the 1st of each month)."),
+        _send_digest,
+    ),
     "create-user": (
         _("Create an account; the password is asked for, or read from standard input."),
         _create_user,
@@ -366,6 +418,15 @@ def build_parser() -> argparse.ArgumentParser:
     summary_parser.add_argument(
         "--to", dest="date_to", type=_iso_date, help=_("last day included, YYYY-MM-DD")
     )
+    parsers["set-digest"].add_argument("username")
+    parsers["set-digest"].add_argument("choice", choices=("monthly", "none"))
+    parsers["set-digest"].add_argument("--email", help=_("the address the digest goes to"))
+    parsers["set-language"].add_argument("username")
+    parsers["set-language"].add_argument("language", help=_("a language code such as fr, or default"))
+    parsers["send-digest"].add_argument(
+        "--dry-run", action="store_true", help=_("build every message and print its size, send nothing")
+    )
+    parsers["send-digest"].add_argument("--today", type=_iso_date, help=argparse.SUPPRESS)
     report_parser = parsers["report"]
     report_parser.add_argument("--format", choices=("html", "pdf", "xlsx"), required=True)
     report_parser.add_argument(

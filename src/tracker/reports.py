@@ -151,6 +151,11 @@ def _shift_panel(report: FunderReport) -> str:
     return f'<p class="muted">{_e(span)}</p><div class="panel">{panel}</div>'
 
 
+def outcomes_list_html(view: FunderSummaryView) -> str:
+    """Public outcomes as a list (a table would scroll sideways on a phone), every text escaped."""
+    return _outcomes(view)
+
+
 def _outcomes(view: FunderSummaryView) -> str:
     if view.outcomes.empty:
         return f"<p>{_e(_('No public outcome recorded in this period.'))}</p>"
