@@ -49,14 +49,20 @@ for column, fmt, label in (
         key=f"summary_{fmt}",
     )
 
-st.subheader(_("The shift away from the Kimberley Process"))
-ui.chart(view.share_figure, view.shares, "summary_kp_share")
-ui.chart(view.engagement_figure, view.engagement, "summary_engagement")
+# Static SVG charts, as in the report: the funder's first screen never waits for the
+# Plotly bundle (docs/performance.md). The numbers behind each are beside it.
+st.subheader(_("KP share in this period"))
+ui.chart(None, view.shares, "summary_kp_share")
+st.subheader(_("Engagement per forum category"))
+st.markdown(reports.category_chart_svg(view), unsafe_allow_html=True)
+ui.chart(None, view.engagement, "summary_engagement")
 st.subheader(_("Engagement per theme"))
 st.caption(_("An activity with several themes counts once under each of its themes, with its full effort."))
-ui.chart(view.themes_figure, view.theme_matrix, "summary_themes")
+st.markdown(reports.themes_chart_svg(view), unsafe_allow_html=True)
+ui.chart(None, view.theme_matrix, "summary_themes")
 st.subheader(_("Outcomes of public activities"))
 if view.outcomes.empty:
     st.info(_("No public outcome recorded in this period."))
 else:
-    st.dataframe(view.outcomes, hide_index=True)
+    # A list, not a table: it reads on a phone without sideways scrolling.
+    st.html(reports.outcomes_list_html(view))

@@ -183,3 +183,26 @@ def test_tracker_report_refuses_an_inverted_period(demo_url, monkeypatch, tmp_pa
         ]
     )
     assert code == 1 and "--from must not be after --to" in capsys.readouterr().err
+
+
+def test_the_funder_summary_page_draws_static_charts_only(demo_url, monkeypatch):
+    from tests.apptest import clear_caches, open_page
+    from tracker.demo import seed_demo_accounts
+
+    engine = database.open_database(demo_url)
+    with database.session_factory(engine).begin() as session:
+        seed_demo_accounts(session)
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    clear_caches()
+    at = open_page("pages/funder_summary.py", role="funder")
+    at.date_input(key="summary_period").set_value((dt.date(2024, 1, 1), dt.date(2024, 12, 31))).run()
+    svgs = [m.value for m in at.markdown if m.value.startswith("<svg")]
+    assert len(svgs) == 3 and "March 2020 decision" in svgs[0]
+    assert at.get("plotly_chart") == []  # the first screen does not need the Plotly bundle
+    assert [b.label for b in at.get("download_button")][:3] == [
+        "Download the report (HTML, opens offline)",
+        "Download the report (PDF)",
+        "Download the figures (XLSX)",
+    ]
+    clear_caches()

@@ -115,6 +115,26 @@ def category_totals(view: FunderSummaryView) -> pd.DataFrame:
     return summed.reset_index()
 
 
+def category_chart_svg(view: FunderSummaryView) -> str:
+    """Staff-days per forum category in the period, as a static SVG (no JavaScript)."""
+    categories = category_totals(view)
+    return static_charts.bar_chart_svg(
+        _("Staff-days per forum category in this period"),
+        [(_(c), float(v)) for c, v in zip(categories.category, categories.effort_days, strict=True)],
+        value_format=lambda v: formatting.number(v, 1),
+        colours=[CATEGORY_COLOURS[c] for c in categories.category],
+    )
+
+
+def themes_chart_svg(view: FunderSummaryView) -> str:
+    """Staff-days per theme in the period (an activity counts under each of its themes)."""
+    return static_charts.bar_chart_svg(
+        _("Staff-days per theme in this period"),
+        [(_(t), float(v)) for t, v in zip(view.themes.theme, view.themes.effort_days, strict=True)],
+        value_format=lambda v: formatting.number(v, 1),
+    )
+
+
 def _figures(view: FunderSummaryView) -> str:
     t = view.totals
     items = [
@@ -183,12 +203,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
     )
     shift_chart = report.shift.shift_chart(formatting.share)
     categories = category_totals(view)
-    category_chart = static_charts.bar_chart_svg(
-        _("Staff-days per forum category in this period"),
-        [(_(c), float(v)) for c, v in zip(categories.category, categories.effort_days, strict=True)],
-        value_format=lambda v: formatting.number(v, 1),
-        colours=[CATEGORY_COLOURS[c] for c in categories.category],
-    )
+    category_chart = category_chart_svg(view)
     category_table = pd.DataFrame(
         {
             _("Forum category"): [_(c) for c in categories.category],
@@ -197,11 +212,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
         }
     )
     themes = view.themes
-    themes_chart = static_charts.bar_chart_svg(
-        _("Staff-days per theme in this period"),
-        [(_(t), float(v)) for t, v in zip(themes.theme, themes.effort_days, strict=True)],
-        value_format=lambda v: formatting.number(v, 1),
-    )
+    themes_chart = themes_chart_svg(view)
     theme_table = pd.DataFrame(
         {
             _("Theme"): [_(t) for t in themes.theme],
