@@ -17,6 +17,7 @@ st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", lay
 try:
     ui.engine()
     account = ui.check_signed_in()
+    ui.apply_account_language(account)
 except TrackerError as problem:
     ui.show_problem(str(problem))
 else:
@@ -26,6 +27,7 @@ else:
             st.caption(
                 _("Signed in as {name} ({role})").format(name=account.display_name, role=_(account.role))
             )
+            ui.language_choice(account)
             if st.button(_("Log out"), key="logout"):
                 ui.sign_out(_("You are logged out."))
                 st.rerun()

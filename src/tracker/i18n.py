@@ -36,6 +36,12 @@ def current_language() -> str:
     return _override.get() or os.environ.get("TRACKER_LANG", SOURCE_LANGUAGE)
 
 
+def set_language(language: str | None) -> None:
+    """Speak ``language`` from now on in this thread or task (one Streamlit script run);
+    None: the default language."""
+    _override.set(language)
+
+
 @contextlib.contextmanager
 def use_language(language: str | None) -> Iterator[None]:
     """Speak ``language`` inside the block (None: the default language)."""

@@ -49,6 +49,14 @@ def engine() -> Engine:
     return _engine_for(config.database_url())
 
 
+def _cache_key() -> str:
+    """The key of a cached read: the database and the reader's language (cached views carry
+    translated chart titles, so a French and an English reader must not share them)."""
+    from tracker.i18n import current_language
+
+    return f"{config.database_url()}#{current_language()}"
+
+
 def _read(build: Callable, *args):
     with database.session_factory(engine())() as session:
         return build(session, *args)
@@ -109,6 +117,45 @@ def require(page: str) -> str | None:
             st.error(_("This page is not available to your account."))
         st.stop()
     return role
+
+
+# ---- the reader's language -----------------------------------------------------------
+
+LANGUAGE_KEY = "account_language"
+
+
+def apply_account_language(account: Account | None) -> None:
+    """Speak the signed-in account's language for this run (else TRACKER_LANG)."""
+    from tracker import digest, i18n
+
+    if account is None:
+        i18n.set_language(None)
+        return
+    if st.session_state.get(LANGUAGE_KEY, ("", None))[0] != account.username:
+        prefs = _read(digest.preferences, account.username)
+        st.session_state[LANGUAGE_KEY] = (account.username, prefs.language)
+    i18n.set_language(st.session_state[LANGUAGE_KEY][1])
+
+
+def language_choice(account: Account) -> None:
+    """The sidebar's language selector; the choice is saved on the account."""
+    from tracker import digest, i18n
+
+    names = {"en": "English", "fr": "Français"}
+    current = st.session_state.get(LANGUAGE_KEY, ("", None))[1] or i18n.current_language()
+    languages = i18n.available_languages()
+    chosen = st.selectbox(
+        _("Language"),
+        languages,
+        index=languages.index(current) if current in languages else 0,
+        format_func=lambda code: names.get(code, code),
+        key="sidebar_language",
+    )
+    if chosen != current:
+        done, _result = write(digest.set_language, account.username, chosen, actor=account.username)
+        if done:
+            st.session_state[LANGUAGE_KEY] = (account.username, chosen)
+            st.rerun()
 
 
 # ---- signing in and out --------------------------------------------------------------
@@ -206,7 +253,7 @@ def _home_summary(url: str) -> HomeSummary:
 
 
 def cached_home_summary() -> HomeSummary:
-    return _home_summary(config.database_url())
+    return _home_summary(_cache_key())
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -215,7 +262,7 @@ def _filter_options(url: str) -> views.FilterOptions:
 
 
 def filter_options() -> views.FilterOptions:
-    return _filter_options(config.database_url())
+    return _filter_options(_cache_key())
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -224,7 +271,7 @@ def _overview(url: str, filters: Filters, period: str, measure: str) -> views.Ov
 
 
 def overview(filters: Filters, period: str, measure: str) -> views.OverviewView:
-    return _overview(config.database_url(), filters, period, measure)
+    return _overview(_cache_key(), filters, period, measure)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -233,7 +280,7 @@ def _forums(url: str, filters: Filters, measure: str, forum: str | None) -> view
 
 
 def forums(filters: Filters, measure: str, forum: str | None) -> views.ForumsView:
-    return _forums(config.database_url(), filters, measure, forum)
+    return _forums(_cache_key(), filters, measure, forum)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -242,7 +289,7 @@ def _themes(url: str, filters: Filters, period: str, measure: str) -> views.Them
 
 
 def themes(filters: Filters, period: str, measure: str) -> views.ThemesView:
-    return _themes(config.database_url(), filters, period, measure)
+    return _themes(_cache_key(), filters, period, measure)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -251,7 +298,7 @@ def _participation(url: str, filters: Filters, measure: str, by: str) -> views.P
 
 
 def participation(filters: Filters, measure: str, by: str) -> views.ParticipationView:
-    return _participation(config.database_url(), filters, measure, by)
+    return _participation(_cache_key(), filters, measure, by)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -260,7 +307,7 @@ def _funder_summary(url: str, date_from: dt.date, date_to: dt.date) -> views.Fun
 
 
 def funder_summary(date_from: dt.date, date_to: dt.date) -> views.FunderSummaryView:
-    return _funder_summary(config.database_url(), date_from, date_to)
+    return _funder_summary(_cache_key(), date_from, date_to)
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -270,7 +317,7 @@ def _funder_report(url: str, date_from: dt.date, date_to: dt.date) -> reports.Fu
 
 def funder_report(date_from: dt.date, date_to: dt.date) -> reports.FunderReport:
     """The period's funder summary and the whole record's shift (aggregates and public records only)."""
-    return _funder_report(config.database_url(), date_from, date_to)
+    return _funder_report(_cache_key(), date_from, date_to)
 
 
 def funder_report_file(report: reports.FunderReport, fmt: str) -> Callable[[], bytes]:
@@ -287,7 +334,7 @@ def _activity_log(url: str, role: str, filters: Filters, page: int) -> LogPage:
 
 
 def activity_log(filters: Filters, page: int) -> LogPage:
-    return _activity_log(config.database_url(), current_role(), filters, page)
+    return _activity_log(_cache_key(), current_role(), filters, page)
 
 
 DOWNLOAD_TYPES = {
@@ -345,7 +392,7 @@ def _form_options(url: str) -> entry.FormOptions:
 
 
 def form_options() -> entry.FormOptions:
-    return _form_options(config.database_url())
+    return _form_options(_cache_key())
 
 
 def changes_table(changes: dict[str, tuple[object, object]]) -> pd.DataFrame:
