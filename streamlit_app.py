@@ -28,6 +28,7 @@ else:
                 _("Signed in as {name} ({role})").format(name=account.display_name, role=_(account.role))
             )
             ui.language_choice(account)
+            ui.digest_choice(account)
             if st.button(_("Log out"), key="logout"):
                 ui.sign_out(_("You are logged out."))
                 st.rerun()

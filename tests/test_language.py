@@ -35,3 +35,11 @@ def test_choosing_a_language_in_the_sidebar_saves_it_on_the_account(two_readers)
     assert any("Connecté·e en tant que" in c.value for c in at.sidebar.caption)
     with database.session_factory(two_readers)() as session:
         assert digest.preferences(session, "brian").language == "fr"
+
+
+def test_subscribing_to_the_digest_in_the_sidebar(two_readers):
+    at = open_page(username="brian")
+    at.sidebar.toggle(key="sidebar_digest").set_value(True).run()
+    with database.session_factory(two_readers)() as session:
+        assert digest.preferences(session, "brian").digest == "monthly"
+    assert any("no e-mail address yet" in c.value for c in at.sidebar.caption)

@@ -158,6 +158,18 @@ def language_choice(account: Account) -> None:
             st.rerun()
 
 
+def digest_choice(account: Account) -> None:
+    """The sidebar's monthly-digest switch; the choice is saved on the account."""
+    from tracker import digest
+
+    prefs = _read(digest.preferences, account.username)
+    wanted = st.toggle(_("Monthly digest by e-mail"), value=prefs.digest == "monthly", key="sidebar_digest")
+    if wanted != (prefs.digest == "monthly"):
+        write(digest.set_digest, account.username, "monthly" if wanted else "none", actor=account.username)
+    if wanted and not prefs.email:
+        st.caption(_("Your account has no e-mail address yet: ask an administrator to add one."))
+
+
 # ---- signing in and out --------------------------------------------------------------
 
 
