@@ -7,9 +7,10 @@ import streamlit as st
 from tracker import home
 from tracker.i18n import _
 from tracker.permissions import ADMIN, STAFF
-from tracker.ui import cached_home_summary, format_share, read, require
+from tracker.web import auth, db, reads
+from tracker.web.render import format_share
 
-role = require("home_page")
+role = auth.require("home_page")
 
 st.title(_("KP Civil Society Coalition: campaign tracker"))
 st.write(
@@ -20,7 +21,7 @@ st.write(
     )
 )
 
-summary = cached_home_summary()
+summary = reads.home_summary()
 
 if summary.demo_data:
     st.info(_("This database holds illustrative demo data, not the coalition's real records."))
@@ -60,7 +61,7 @@ else:
     st.caption(_("Activities from {first} to {last}.").format(first=totals.first_date, last=totals.last_date))
 
 if role in (STAFF, ADMIN):
-    reminders = read(home.staff_reminders, dt.date.today())
+    reminders = db.read(home.staff_reminders, dt.date.today())
     st.subheader(_("Forum events of the next 60 days"))
     if reminders.upcoming.empty:
         st.caption(_("No forum event in the calendar for the next 60 days."))

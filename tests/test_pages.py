@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from tests.apptest import clear_caches, figures, metrics, open_page, open_page_file
-from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
-from tracker import analytics, database
-from tracker.demo import seed_demo, seed_demo_accounts
+from tests.conftest import BACKENDS, POSTGRES_URL, prepare_app_database, reset_postgres
+from tracker import analytics, database, views
+from tracker.demo import seed_demo
 from tracker.filters import Filters
 from tracker.reference_data import load_reference_data
 from tracker.vocabulary import FORUM_CATEGORIES
@@ -51,11 +51,7 @@ def demo(demo_url, monkeypatch):
 
 @pytest.fixture
 def empty(use_database):
-    clear_caches()
-    engine = database.open_database(use_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
+    prepare_app_database(use_database).dispose()
     return use_database
 
 
@@ -75,10 +71,16 @@ def test_overview_headline_and_figures_match_the_analytics(demo):
     assert shown["Staff-days"] == f"{totals.effort_days:,.1f}"
     assert shown["KP share by activities"] == f"{share.by_count:.0%}"
     assert shown["KP share by staff-days"] == f"{share.by_effort:.0%}"
-    assert any(s.value == "2026 against 2025" for s in at.subheader)
+    # The demo data ends in 2026: its part year against the same days of 2025.
+    today = dt.date.today()
+    expected = views.overview(demo, Filters(), "year", "activities", "member", today=today)
+    assert expected.latest_period != "2026" or today >= dt.date(2026, 12, 31)
+    assert any(
+        s.value == f"{expected.latest_period} against {expected.previous_period}" for s in at.subheader
+    )
 
     share_figure, engagement_figure = figures(at)
-    shares = analytics.kp_share_by_period(analytics.engagement_by_period(demo, Filters(), "year"))
+    shares = views.overview(demo, Filters(), "year", "activities", "member").shares
     count_trace = share_figure["data"][0]
     assert count_trace["y"] == pytest.approx(list(shares.by_count))
     assert "Shift decision" in share_figure["layout"]["annotations"][0]["text"]
@@ -131,7 +133,8 @@ def test_filters_that_select_nothing_give_a_hint(demo):
 
 def test_themes_page_counts_each_theme_and_says_totals_overlap(demo):
     at = open_page("pages/theme_dashboard.py", role="member")
-    expected = {r.theme: f"{r.activities:,}" for r in analytics.theme_totals(demo, Filters()).itertuples()}
+    view = views.themes(demo, Filters(), "year", "activities", "member")
+    expected = {r.theme: f"{r.activities:,}" for r in view.totals.itertuples()}
     assert {k: v for k, v in metrics(at).items() if k in expected} == expected
     assert any("counts once under each of its themes" in c.value for c in at.caption)
     trend, matrix = figures(at)
@@ -142,7 +145,7 @@ def test_themes_page_counts_each_theme_and_says_totals_overlap(demo):
 def test_forums_page_shows_the_real_calendar_of_a_forum(demo):
     at = open_page("pages/forum_calendar.py", role="member")
     top = figures(at)[0]
-    busiest = analytics.top_forums(demo, Filters()).iloc[0]
+    busiest = views.forums(demo, Filters(), "activities", None, "member").top.iloc[0]
     assert top["layout"]["yaxis"]["categoryarray"][0] == busiest.forum
     assert busiest.forum in next(t["y"] for t in top["data"] if t["name"] == busiest.category)
     at.selectbox(key="forums_forum").select("KP Plenary").run()
@@ -154,12 +157,12 @@ def test_forums_page_shows_the_real_calendar_of_a_forum(demo):
 def test_participation_page_ranks_organisations_and_countries(demo):
     at = open_page("pages/participation_dashboard.py", role="member")
     [organisations] = figures(at)
-    expected = analytics.participation_by_organisation(demo, Filters())
+    expected = views.participation(demo, Filters(), "activities", "organisations", "member").table
     assert organisations["data"][0]["y"] == list(expected.organisation)
     assert organisations["data"][0]["x"] == list(expected.activities)
     at.segmented_control(key="participation_by").set_value("countries").run()
     [countries] = figures(at)
-    by_country = analytics.activities_by_country(demo, Filters())
+    by_country = views.participation(demo, Filters(), "activities", "countries", "member").table
     assert countries["data"][0]["y"] == list(by_country.country)
 
 
@@ -197,3 +200,27 @@ def _restricted(session):
         .select_from(Activity)
         .where(Activity.confidentiality == "restricted", Activity.deleted_at.is_(None))
     )
+
+
+def test_an_unknown_link_parameter_is_ignored_with_a_notice_not_applied(demo):
+    """Issue 9.6: `?type=meeting` used to filter silently with no control to see or clear it."""
+    at = open_page("pages/overview_dashboard.py", role="member", query={"type": "meeting"})
+    assert any("“type”" in w.value for w in at.warning)
+    assert metrics(at)["Activities"] == f"{analytics.totals(demo).activities:,}"
+    assert "type" not in at.query_params
+
+
+def test_every_link_filter_shows_in_the_sidebar_and_can_be_cleared(demo):
+    at = open_page(
+        "pages/overview_dashboard.py",
+        role="member",
+        query={"theme": "Land rights", "category": "UN", "from": "2021-01-01", "to": "2022-06-30"},
+    )
+    assert at.multiselect(key="filters_themes").value == ["Land rights"]
+    assert at.multiselect(key="filters_categories").value == ["UN"]
+    assert at.date_input(key="filters_dates").value == (dt.date(2021, 1, 1), dt.date(2022, 6, 30))
+    at.button(key="filters_clear").click().run()
+    assert at.multiselect(key="filters_themes").value == []
+    assert at.multiselect(key="filters_categories").value == []
+    assert dict(at.query_params) == {}
+    assert metrics(at)["Activities"] == f"{analytics.totals(demo).activities:,}"

@@ -6,23 +6,15 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from tests.apptest import clear_caches, open_page
+from tests.apptest import open_page
 from tests.factories import add_activity
 from tracker import database
-from tracker.demo import seed_demo_accounts
 from tracker.models import Activity, AuditEntry, Organisation
-from tracker.reference_data import load_reference_data
 
 
 @pytest.fixture
-def staff_db(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
-    yield engine
-    engine.dispose()
+def staff_db(app_database):
+    return app_database
 
 
 def _session(engine):
@@ -61,9 +53,12 @@ def test_add_form_reports_every_bad_field_and_saves_nothing(staff_db):
     at = open_page("pages/add_activity.py", role="staff")
     at.text_area(key="add_0_0_evidence").input("javascript:alert(1)")
     at.button(key="FormSubmitter:add_0_0-Save").click().run()
-    message = at.error[0].value
+    message = next(e.value for e in at.error if e.value.startswith("Please correct"))
     for label in ("Forum", "Themes", "Title", "Evidence links"):
         assert f"- {label}:" in message
+    # and each field's problem is written beside (under) it, in plain words
+    beside = [e.value for e in at.error if not e.value.startswith("Please correct")]
+    assert "choose a forum" in beside and "choose at least one" in beside
     with _session(staff_db) as session:
         assert session.scalar(select(func.count()).select_from(Activity)) == 0
 
@@ -98,7 +93,8 @@ def test_edit_saves_a_new_version_and_history_shows_it(staff_db):
     at.button(key=f"FormSubmitter:{key}-Save changes").click().run()
     assert any("Saved version 2" in s.value for s in at.success)
     history = at.dataframe[0].value
-    assert list(history.action) == ["insert", "update"] and "Revised" in history.changes.iloc[1]
+    assert list(history["What"]) == ["Created", "Changed"]
+    assert history["Changes"].iloc[1] == "Title: Original → Revised"
 
 
 def test_two_people_editing_one_record_the_second_is_refused_with_what_changed(staff_db):
@@ -154,7 +150,7 @@ def test_import_page_previews_then_imports(staff_db):
     assert list(at.dataframe[0].value.result) == ["create", "create"]
     assert any("New Partner" in m.value for m in at.markdown)
     at.button(key="import_go").click().run()
-    assert any("Imported: 2 created, 0 updated." in s.value for s in at.success)
+    assert any("Imported: 2 created, 0 updated, 0 unchanged." in s.value for s in at.success)
     with _session(staff_db) as session:
         assert session.scalar(select(func.count()).select_from(Activity)) == 2
 

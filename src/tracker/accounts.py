@@ -255,6 +255,7 @@ def authenticate(
     wait = _wait(throttle, now)
     if wait > dt.timedelta(0):
         seconds = int(wait.total_seconds()) + 1
+        assert throttle is not None  # a wait implies a throttle row
         log.warning("log-in throttled for a username after %s failures", throttle.failures)
         _login_event(session, key, "login_throttled", throttle.failures)
         return LoginResult(
@@ -281,6 +282,7 @@ def authenticate(
 
     if throttle is not None:
         session.delete(throttle)
+    assert user is not None and user.password_hash is not None  # ok implies both
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.last_login_at = now

@@ -90,7 +90,7 @@ def backup(engine: Engine, path: Path) -> BackupSummary:
     }
     data = gzip.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     path.write_bytes(data)
-    return BackupSummary(revision, {t["name"]: len(t["rows"]) for t in tables})
+    return BackupSummary(revision, {str(t["name"]): len(t["rows"]) for t in tables})
 
 
 def read_backup(path: Path) -> dict:

@@ -12,10 +12,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from tracker import analytics, static_charts
-from tracker.demo import has_demo_data
+from tracker.demo_marker import has_demo_data
 from tracker.filters import Filters
 from tracker.models import Activity, Forum, ForumEvent
-from tracker.reference_data import format_partial_date
+from tracker.periods import format_partial_date
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
 UPCOMING_DAYS = 60

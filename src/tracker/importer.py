@@ -10,38 +10,33 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from zlib import error as zlib_error
 
 import pandas as pd
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker import audit
-from tracker.exports import EXPORT_COLUMNS, restore
+from tracker import activities, activity_fields, audit
+from tracker.activity_fields import EXPORT_COLUMNS, REQUIRED_COLUMNS
+from tracker.exports import restore
 from tracker.i18n import _
-from tracker.models import (
-    Activity,
-    AuditEntry,
-    Forum,
-    ForumEvent,
-    Organisation,
-    Theme,
-    activity_organisations,
-    activity_themes,
-    utcnow,
-)
+from tracker.models import Activity, Forum, ImportBatch
 from tracker.validation import ActivityInput, describe_errors
-from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
+from tracker.vocabulary import CONFIDENTIALITY_LEVELS
 
-REQUIRED_COLUMNS = ("date", "forum", "themes", "activity_type", "title")
 KNOWN_COLUMNS = tuple(EXPORT_COLUMNS)
-BATCH = 2000
-INSERT_SLICE = 500
+# The template's example row carries this external_id; the importer refuses it.
+TEMPLATE_MARKER = "EXAMPLE-delete-this-row"
+NUMBER_COLUMNS = ("effort_days", "cost_usd")
+DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 
 def max_import_bytes() -> int:
@@ -74,10 +69,57 @@ class PlannedRow:
     record: ActivityInput
     activity_id: int | None  # None: a new activity
     event_id: int | None
+    changes: dict[str, tuple] = field(default_factory=dict)  # snapshot key -> (old, new), updates only
+
+    @property
+    def final_record(self) -> ActivityInput:
+        return self.record.model_copy(update={"event_id": self.event_id})
 
     @property
     def action(self) -> str:
-        return "create" if self.activity_id is None else "update"
+        if self.activity_id is None:
+            return "create"
+        return "update" if self.changes else "unchanged"
+
+
+@dataclass(frozen=True)
+class Lowering:
+    """A row that lowers an activity's confidentiality, by an explicit value."""
+
+    row: int
+    external_id: str
+    activity_id: int
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return _("row {row} ({id}): confidentiality lowered from {before} to {after}").format(
+            row=self.row, id=self.external_id, before=self.before, after=self.after
+        )
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A row without external_id that matches live activities (same date, forum and title)."""
+
+    row: int
+    activity_ids: list[int]
+
+    @property
+    def message(self) -> str:
+        return _("likely duplicate of activity {ids} (same date, forum and title)").format(
+            ids=", ".join(str(i) for i in self.activity_ids)
+        )
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PreviousImport:
+    filename: str
+    imported_at: dt.datetime
+    imported_by: str
 
 
 @dataclass
@@ -86,6 +128,12 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     new_forums: dict[str, str] = field(default_factory=dict)  # name -> category
     new_organisations: list[str] = field(default_factory=list)
+    new_themes: list[str] = field(default_factory=list)
+    lowered: list[Lowering] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    already_imported: list[PreviousImport] = field(default_factory=list)
+    content_hash: str = ""
+    filename: str = ""
     row_count: int = 0
 
     @property
@@ -98,7 +146,11 @@ class ImportPlan:
 
     @property
     def updates(self) -> int:
-        return sum(1 for r in self.rows if r.activity_id is not None)
+        return sum(1 for r in self.rows if r.activity_id is not None and r.changes)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for r in self.rows if r.activity_id is not None and not r.changes)
 
     def preview(self, limit: int = 1000) -> pd.DataFrame:
         """One line per data row: what will happen to it, or what is wrong with it."""
@@ -109,22 +161,31 @@ class ImportPlan:
                     f"{problem.column}: {problem.message}" if problem.column else problem.message
                 )
         planned = {r.number: r for r in self.rows}
+        lowered = {r.row for r in self.lowered}
+        duplicates = {d.row: d for d in self.duplicates}
         lines = []
         for number in range(1, self.row_count + 1):
             if number in by_row:
-                lines.append((number, "error", "; ".join(by_row[number]), ""))
+                lines.append((number, "error", "; ".join(by_row[number]), "", ""))
             elif number in planned:
                 row = planned[number]
-                lines.append((number, row.action, "", row.record.title))
+                action = row.action + (" (confidentiality lowered)" if number in lowered else "")
+                if number in duplicates:
+                    ids = ", ".join(str(i) for i in duplicates[number].activity_ids)
+                    action += f" (likely duplicate of {ids})"
+                changes = activity_fields.describe_changes(row.changes)
+                lines.append((number, action, "", row.record.title, changes))
             if len(lines) >= limit:
                 break
-        return pd.DataFrame(lines, columns=["row", "result", "problems", "title"])
+        return pd.DataFrame(lines, columns=["row", "result", "problems", "title", "changes"])
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: int
     updated: int
+    unchanged: int = 0
+    lowered: tuple[Lowering, ...] = ()
 
 
 class ImportRejected(Exception):
@@ -148,8 +209,64 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _limit(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def max_rows() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_ROWS", 200_000))
+
+
+def max_cells() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_CELLS", 4_000_000))
+
+
+def max_uncompressed_bytes() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_UNCOMPRESSED_MB", 256) * 1024 * 1024)
+
+
+# Wider rows than this are cut: no real import file has more columns, and a workbook
+# claiming 16,384 columns would otherwise be padded cell by cell.
+MAX_COLUMNS = 64
+
+
+def _too_big(message: str) -> ImportRejected:
+    return ImportRejected([Problem(None, None, message)])
+
+
+class _Counter:
+    """Counts rows and cells while the file streams, refusing as soon as a limit is passed."""
+
+    def __init__(self) -> None:
+        self.rows_limit, self.cells_limit = max_rows(), max_cells()
+        self.rows = self.cells = 0
+
+    def take(self, rows):
+        for row in rows:
+            self.rows += 1
+            self.cells += len(row)
+            if self.rows > self.rows_limit + 1:  # + the header
+                raise _too_big(
+                    _("the file has more than {n} data rows; split it into smaller files.").format(
+                        n=f"{self.rows_limit:,}"
+                    )
+                )
+            if self.cells > self.cells_limit:
+                raise _too_big(
+                    _("the file has more than {n} cells; split it into smaller files.").format(
+                        n=f"{self.cells_limit:,}"
+                    )
+                )
+            yield row
+
+
 def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tuple[list[str], list[list[str]]]:
-    """The header and the data rows as text. Raises ImportRejected for an unreadable file."""
+    """The header and the data rows as text. Raises ImportRejected for an unreadable file,
+    or one over the limits (bytes, uncompressed size, rows, cells), checked while streaming."""
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise ImportRejected(
@@ -165,11 +282,11 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
         )
     if not data.strip():
         raise ImportRejected([Problem(None, None, _("the file is empty."))])
+    counter = _Counter()
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        table = _read_xlsx(data)
+        table = _read_xlsx(data, counter)
     else:
-        table = _read_csv(data)
-    table = [row for row in table]
+        table = _read_csv(data, counter)
     if not table:
         raise ImportRejected([Problem(None, None, _("the file is empty."))])
     header, rows = table[0], table[1:]
@@ -179,7 +296,8 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
     return [h.strip().lower() for h in header], rows
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
+    counter = counter or _Counter()
     if b"\x00" in data[:8192]:
         raise ImportRejected(
             [Problem(None, None, _("this is not a CSV or XLSX file (it contains binary data)."))]
@@ -191,27 +309,119 @@ def _read_csv(data: bytes) -> list[list[str]]:
             [Problem(None, None, _("the file is not UTF-8 text: save it as “CSV UTF-8” or as XLSX."))]
         ) from None
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+        delimiter = _delimiter(text)
+        rows = list(counter.take(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error as error:
         raise ImportRejected(
             [Problem(None, None, _("the CSV could not be read ({error}).").format(error=error))]
         ) from None
+    if delimiter == ";" and rows:
+        # Spreadsheets set up for French (and other locales) write 1,5 for 1.5.
+        header = [h.strip().lower() for h in rows[0]]
+        numbers = [i for i, name in enumerate(header) if name in NUMBER_COLUMNS]
+        for row in rows[1:]:
+            for i in numbers:
+                if i < len(row) and DECIMAL_COMMA.match(row[i]):
+                    row[i] = row[i].replace(",", ".")
+    return rows
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+ROW_TAG = re.compile(rb"<(?:\w{1,8}:)?row[\s>/]")
+
+
+def _check_workbook(data: bytes) -> None:
+    """Before any XML is parsed: the members' declared and real uncompressed sizes, and a
+    streamed count of the worksheets' rows (a zip bomb is refused here, in bounded memory)."""
+    unpacked_limit = max_uncompressed_bytes()
+    bad = _too_big(_("the file could not be read as an Excel workbook (.xlsx)."))
+    over = _too_big(
+        _("the workbook unpacks to more than {mb:.0f} MB; split it into smaller files.").format(
+            mb=unpacked_limit / 1024 / 1024
+        )
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise bad from None
+    with archive:
+        members = archive.infolist()
+        if sum(m.file_size for m in members) > unpacked_limit:
+            raise over
+        rows_limit = max_rows() + 1
+        unpacked = 0
+        for member in members:
+            if not member.filename.startswith("xl/worksheets/"):
+                continue
+            rows, pending = 0, b""
+            try:
+                with archive.open(member) as stream:
+                    while True:
+                        chunk = stream.read(1024 * 1024)
+                        unpacked += len(chunk)
+                        if unpacked > unpacked_limit:
+                            raise over
+                        block = pending + chunk
+                        if not chunk:
+                            rows += len(ROW_TAG.findall(block))
+                        else:
+                            # A tag cut by the chunk's end is counted with the next chunk.
+                            cut = max(0, len(block) - 16)
+                            rows += sum(1 for m in ROW_TAG.finditer(block) if m.start() < cut)
+                            pending = block[cut:]
+                        if rows > rows_limit:
+                            raise _too_big(
+                                _(
+                                    "the file has more than {n} data rows; split it into smaller files."
+                                ).format(n=f"{rows_limit - 1:,}")
+                            )
+                        if not chunk:
+                            break
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib_error):
+                raise bad from None
+
+
+def _read_xlsx(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    counter = counter or _Counter()
+    _check_workbook(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise ImportRejected(
-            [Problem(None, None, _("the file could not be read as an Excel workbook (.xlsx)."))]
-        ) from None
+    except Exception:  # any malformed part: one sentence, never a traceback
+        raise _too_big(_("the file could not be read as an Excel workbook (.xlsx).")) from None
     try:
         sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        return [[_cell(v) for v in row] for row in counter.take(rows)]
+    except ImportRejected:
+        raise
+    except Exception:  # malformed XML inside the sheet
+        raise _too_big(_("the file could not be read as an Excel workbook (.xlsx).")) from None
     finally:
         book.close()
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the header into the most known columns.
+
+    ``csv.Sniffer`` proposes; the header check decides (a title with commas in a
+    semicolon file, or the other way round, cannot fool it).
+    """
+    first = text.split("\n", 1)[0]
+    candidates = [",", ";", "\t"]
+    try:
+        sniffed = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+        candidates.remove(sniffed)
+        candidates.insert(0, sniffed)
+    except csv.Error:
+        pass
+
+    def known(delimiter: str) -> int:
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        return sum(1 for h in header if h.strip().lower() in KNOWN_COLUMNS)
+
+    best = max(candidates, key=lambda d: (known(d), d == ","))
+    return best if known(best) else ","
 
 
 # ---- checking ------------------------------------------------------------------------
@@ -234,34 +444,71 @@ def _header_problems(header: list[str]) -> list[Problem]:
                     ),
                 )
             )
-    for name in REQUIRED_COLUMNS:
-        if name not in seen:
-            problems.append(Problem(None, name, _("is required but missing from the header.")))
+    if "external_id" not in seen:
+        # Without external_id every row creates an activity; with it, rows that update
+        # may leave columns out (rows that create are checked one by one).
+        for name in REQUIRED_COLUMNS:
+            if name not in seen:
+                problems.append(Problem(None, name, _("is required but missing from the header.")))
     return problems
 
 
 FIELD_FOR_COLUMN = {"date": "activity_date", "evidence_url": "evidence_urls"}
+COLUMN_FOR_FIELD = {"activity_date": "date", "evidence_urls": "evidence_url", "event_id": "event"}
+RANK = {level: n for n, level in enumerate(CONFIDENTIALITY_LEVELS)}
+
+
+def _existing(session: Session, external_ids: list[str]) -> dict[str, Activity]:
+    """Activities (deleted too) holding these external ids, with what a snapshot reads."""
+    found: dict[str, Activity] = {}
+    for start in range(0, len(external_ids), 500):
+        chunk = external_ids[start : start + 500]
+        for activity in session.scalars(
+            select(Activity)
+            .where(Activity.external_id.in_(chunk))
+            .options(
+                selectinload(Activity.themes),
+                selectinload(Activity.organisations),
+                selectinload(Activity.forum),
+                selectinload(Activity.event),
+            )
+        ):
+            found[activity.external_id or ""] = activity
+    return found
 
 
 def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | None = None) -> ImportPlan:
-    """Check a whole file against the rules and the database. Writes nothing."""
+    """Check a whole file against the rules and the database. Writes nothing.
+
+    A row whose ``external_id`` is in the tracker updates that activity with the columns
+    the file has (the brief's "Updating by external_id"); any other row creates one.
+    """
     try:
         header, rows = read_table(data, filename, max_bytes)
     except ImportRejected as rejected:
         return ImportPlan(problems=rejected.problems)
     plan = ImportPlan(problems=_header_problems(header), row_count=len(rows))
+    plan.content_hash, plan.filename = hashlib.sha256(data).hexdigest(), filename
+    plan.already_imported = previous_imports(session, plan.content_hash)
     if plan.problems:
         return plan
     if not any(any(c.strip() for c in row) for row in rows):
         plan.problems.append(Problem(None, None, _("the file has a header but no data rows.")))
         return plan
 
-    forums = {f.name.casefold(): f for f in session.scalars(select(Forum))}
-    themes = {t.name.casefold(): t.name for t in session.scalars(select(Theme))}
-    organisations = {o.name.casefold(): o.name for o in session.scalars(select(Organisation))}
-    new_organisations: dict[str, str] = {}
+    refs = activities.References(session, create=False)
+    known_organisations = set(refs.organisations)
+    known_forums = set(refs.forums)
+    events = {(e.forum_id, e.name.casefold()): e.id for e in refs.events.values()}
+    missing_required = [c for c in REQUIRED_COLUMNS if c not in header]
+    position = {name: i for i, name in enumerate(header)}
+    id_column = position.get("external_id")
+    ids = sorted(
+        {row[id_column].strip() for row in rows if id_column is not None and id_column < len(row)} - {""}
+    )
+    existing = _existing(session, [restore(i) for i in ids])
+    refs.load_external_ids(restore(i) for i in ids)
     first_row_of_id: dict[str, int] = {}
-    candidates: list[tuple[int, ActivityInput, str | None]] = []
 
     for number, cells in enumerate(rows, start=1):
         if not any(c.strip() for c in cells):
@@ -277,307 +524,241 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
                 )
             )
             continue
-        values = {name: restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
-        event_name = values.pop("event", "") or None
-        fields = {FIELD_FOR_COLUMN.get(k, k): v for k, v in values.items()}
-        theme_names = [t.strip() for t in values.get("themes", "").split(";") if t.strip()]
-        category = match_case_insensitive(values.get("forum_category", ""), FORUM_CATEGORIES)
-        row_problems = _check_names(
-            values.get("forum", ""), category, theme_names, number, forums, themes, plan.new_forums
-        )
-        try:
-            record = ActivityInput(**fields)
-        except ValidationError as error:
-            described = describe_errors(error)
-            plan.problems.extend(Problem(number, c, m) for c, m in described)
-            plan.problems.extend(p for p in row_problems if p.column not in {c for c, _m in described})
+        present = {name: restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
+        external_id = present.get("external_id") or None
+        if external_id and external_id.casefold() == TEMPLATE_MARKER.casefold():
+            plan.problems.append(
+                Problem(
+                    number, None, _("this is the template's example row: delete it, then add your own rows.")
+                )
+            )
             continue
-        if record.external_id:
-            if record.external_id in first_row_of_id:
-                row_problems.append(
+        if external_id:
+            if external_id in first_row_of_id:
+                plan.problems.append(
                     Problem(
                         number,
                         "external_id",
                         _("“{id}” also appears in row {other}.").format(
-                            id=record.external_id, other=first_row_of_id[record.external_id]
-                        ),
-                    )
-                )
-            else:
-                first_row_of_id[record.external_id] = number
-        if row_problems:
-            plan.problems.extend(row_problems)
-            continue
-        for name in record.organisations:
-            if name.casefold() not in organisations:
-                new_organisations.setdefault(name.casefold(), name)
-        candidates.append((number, record, event_name))
-
-    existing = _existing_ids(session, list(first_row_of_id))
-    events = _events(session)
-    for number, record, event_name in candidates:
-        event_id = None
-        if event_name:
-            event_id = events.get((record.forum.casefold(), event_name.casefold()))
-            if event_id is None:
-                plan.problems.append(
-                    Problem(
-                        number,
-                        "event",
-                        _("“{event}” is not an event of the forum “{forum}”.").format(
-                            event=event_name, forum=record.forum
+                            id=external_id, other=first_row_of_id[external_id]
                         ),
                     )
                 )
                 continue
-        plan.rows.append(PlannedRow(number, record, existing.get(record.external_id or ""), event_id))
-    plan.new_organisations = sorted(new_organisations.values(), key=str.casefold)
+            first_row_of_id[external_id] = number
+        stored = existing.get(external_id or "")
+        if stored is not None and stored.deleted_at is not None:
+            plan.problems.append(
+                Problem(
+                    number,
+                    "external_id",
+                    _(
+                        "“{id}” names activity {n}, deleted on {day}: restore it first, then import again."
+                    ).format(id=external_id, n=stored.id, day=stored.deleted_at.date().isoformat()),
+                )
+            )
+            continue
+        if stored is None and missing_required:
+            message = (
+                _(
+                    "“{id}” is not in the tracker, so this row creates an activity: "
+                    "the file needs the columns {columns}."
+                ).format(id=external_id, columns=", ".join(missing_required))
+                if external_id
+                else _("this row creates an activity: the file needs the columns {columns}.").format(
+                    columns=", ".join(missing_required)
+                )
+            )
+            plan.problems.append(Problem(number, None, message))
+            continue
+        values = dict(present)
+        if stored is not None:
+            values = {**activity_fields.import_format_row(stored), **present}
+            if not present.get("confidentiality"):
+                # Never lowered by omission: an absent or empty cell keeps the stored level.
+                values["confidentiality"] = stored.confidentiality
+            if "event" not in present and values["forum"].casefold() != stored.forum.name.casefold():
+                values["event"] = ""  # a new forum: the old forum's event no longer fits
+        row_problems = _plan_row(plan, refs, events, known_forums, number, values, stored)
+        if row_problems:
+            plan.problems.extend(row_problems)
+            continue
+        record = plan.rows[-1].record
+        for name in record.organisations:
+            if name.casefold() not in known_organisations:
+                known_organisations.add(name.casefold())
+                plan.new_organisations.append(name)
+    plan.new_organisations.sort(key=str.casefold)
+    plan.new_themes.sort(key=str.casefold)
+    plan.duplicates = _duplicates(
+        session, [r for r in plan.rows if r.activity_id is None and not r.record.external_id]
+    )
     plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return plan
 
 
-def _check_names(
-    forum_name: str,
-    category: str | None,
-    theme_names: list[str],
+def previous_imports(session: Session, content_hash: str) -> list[PreviousImport]:
+    """Earlier successful imports of a file with this content, oldest first."""
+    return [
+        PreviousImport(b.filename, b.imported_at, b.imported_by)
+        for b in session.scalars(
+            select(ImportBatch).where(ImportBatch.content_sha256 == content_hash).order_by(ImportBatch.id)
+        )
+    ]
+
+
+def _duplicates(session: Session, rows: list[PlannedRow]) -> list[Duplicate]:
+    """Rows matching live activities on date, forum and title (case-insensitively)."""
+    if not rows:
+        return []
+    dates = sorted({r.record.activity_date for r in rows})
+    live: dict[tuple, list[int]] = {}
+    for start in range(0, len(dates), 500):
+        for activity_id, day, forum, title in session.execute(
+            select(Activity.id, Activity.activity_date, Forum.name, Activity.title)
+            .join(Forum, Forum.id == Activity.forum_id)
+            .where(Activity.deleted_at.is_(None), Activity.activity_date.in_(dates[start : start + 500]))
+            .order_by(Activity.id)
+        ):
+            live.setdefault((day, forum.casefold(), title.casefold()), []).append(activity_id)
+    found = []
+    for row in rows:
+        key = (row.record.activity_date, row.record.forum.casefold(), row.record.title.casefold())
+        if key in live:
+            found.append(Duplicate(row.number, live[key]))
+    return found
+
+
+def _plan_row(
+    plan: ImportPlan,
+    refs: activities.References,
+    events: dict[tuple[int, str], int],
+    known_forums: set[str],
     number: int,
-    forums: dict,
-    themes: dict,
-    new_forums: dict[str, str],
+    values: dict[str, str],
+    stored: Activity | None,
 ) -> list[Problem]:
-    """Forum and themes against the database (new forums are planned in ``new_forums``)."""
-    problems = []
-    forum_name = forum_name.strip()
-    if forum_name and forums.get(forum_name.casefold()) is None:
-        known_new = next((c for n, c in new_forums.items() if n.casefold() == forum_name.casefold()), None)
-        if category is None and known_new is None:
-            problems.append(
-                Problem(
-                    number,
-                    "forum_category",
-                    _("the forum “{forum}” is new: give its category to create it.").format(forum=forum_name),
-                )
-            )
-        elif known_new is not None and category not in (None, known_new):
+    """Check one row (merged with the stored record for an update); plan it if it passes."""
+    values = dict(values)
+    event_name = values.pop("event", "") or None
+    forum_name = values.get("forum", "").strip()
+    if forum_name.casefold() in known_forums:
+        values.pop("forum_category", None)  # an existing forum keeps its category
+    fields = {FIELD_FOR_COLUMN.get(k, k): v for k, v in values.items()}
+    for name in ("effort_days", "cost_usd"):
+        if stored is not None and fields.get(name) == "":
+            fields[name] = "0"
+    try:
+        record = ActivityInput(**fields)
+    except ValidationError as error:
+        return [Problem(number, c, m) for c, m in describe_errors(error)]
+    problems: list[Problem] = []
+    forum = refs.forums.get(record.forum.casefold())
+    if forum is not None and forum.id is None:
+        first = plan.new_forums.get(forum.name)
+        if record.forum_category is not None and first is not None and record.forum_category != first:
             problems.append(
                 Problem(
                     number,
                     "forum_category",
                     _("the new forum “{forum}” was given the category {first} in an earlier row.").format(
-                        forum=forum_name, first=known_new
+                        forum=forum_name, first=first
                     ),
                 )
             )
-        elif known_new is None:
-            new_forums[forum_name] = category
-    for name in theme_names:
-        if name.casefold() not in themes:
+    event_id = None
+    if event_name:
+        event_id = events.get((forum.id, event_name.casefold())) if forum is not None and forum.id else None
+        if event_id is None:
             problems.append(
                 Problem(
                     number,
-                    "themes",
-                    _("“{name}” is not a known theme (known: {known}).").format(
-                        name=name, known=", ".join(sorted(themes.values()))
+                    "event",
+                    _("“{event}” is not an event of the forum “{forum}”.").format(
+                        event=event_name, forum=record.forum
                     ),
                 )
             )
-    return problems
-
-
-def _existing_ids(session: Session, external_ids: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(external_ids), 500):
-        chunk = external_ids[start : start + 500]
-        found.update(
-            {
-                e: i
-                for i, e in session.execute(
-                    select(Activity.id, Activity.external_id).where(Activity.external_id.in_(chunk))
+    record = record.model_copy(update={"event_id": event_id})
+    activity_id = stored.id if stored is not None else None
+    for name, message in activities.record_problems(refs, record, activity_id, new_themes=True):
+        problems.append(Problem(number, COLUMN_FOR_FIELD.get(name, name), message))
+    if problems:
+        return problems
+    if forum is None and record.forum_category is not None:
+        plan.new_forums[record.forum] = record.forum_category
+        refs.forum(record.forum, record.forum_category)  # later rows know it (a transient row)
+    for name in record.themes:
+        if name.casefold() not in refs.themes:
+            plan.new_themes.append(name)
+            refs.theme(name)
+    changes: dict[str, tuple] = {}
+    if stored is not None:
+        draft = activities.draft(refs, record, activity_id, stored.version, new_themes=True)
+        changes = audit.changed_fields(activity_fields.snapshot(stored), draft.snapshot())
+        if RANK[record.confidentiality] < RANK[stored.confidentiality]:
+            plan.lowered.append(
+                Lowering(
+                    number,
+                    stored.external_id or "",
+                    stored.id,
+                    stored.confidentiality,
+                    record.confidentiality,
                 )
-            }
-        )
-    return found
-
-
-def _events(session: Session) -> dict[tuple[str, str], int]:
-    rows = session.execute(select(Forum.name, ForumEvent.name, ForumEvent.id).join(ForumEvent.forum))
-    return {(f.casefold(), e.casefold()): i for f, e, i in rows}
+            )
+    plan.rows.append(PlannedRow(number, record, activity_id, event_id, changes))
+    return []
 
 
 # ---- writing -------------------------------------------------------------------------
 
 
 def apply_import(
-    session: Session, plan: ImportPlan, actor: str, progress: Callable[[float], None] | None = None
+    session: Session,
+    plan: ImportPlan,
+    actor: str,
+    progress: Callable[[float], None] | None = None,
+    confirm_duplicates: bool = False,
 ) -> ImportResult:
-    """Write a checked plan in the caller's transaction (all or nothing), audited."""
+    """Write a checked plan in the caller's transaction (all or nothing), through ``activities``.
+
+    Likely duplicates are written only with ``confirm_duplicates``; the import is recorded
+    (content hash, file name, who, when) so the same file is flagged next time.
+    """
     if not plan.ok:
         raise ImportRejected(plan.problems or [Problem(None, None, _("there is nothing to import."))])
-    now = utcnow()
-    forums = {f.name.casefold(): f for f in session.scalars(select(Forum))}
-    for name, category in plan.new_forums.items():
-        forum = Forum(name=name, category=category)
-        session.add(forum)
-        forums[name.casefold()] = forum
-    organisations = {o.name.casefold(): o for o in session.scalars(select(Organisation))}
-    for name in plan.new_organisations:
-        organisation = Organisation(name=name)
-        session.add(organisation)
-        organisations[name.casefold()] = organisation
-    session.flush()
-    themes = {t.name.casefold(): t for t in session.scalars(select(Theme))}
-    event_names = dict(session.execute(select(ForumEvent.id, ForumEvent.name)).all())
-
+    if plan.duplicates and not confirm_duplicates:
+        raise ImportRejected(
+            [
+                *[Problem(d.row, None, d.message) for d in plan.duplicates],
+                Problem(None, None, _("the file has likely duplicates: confirm them to import it anyway.")),
+            ]
+        )
     total, done = len(plan.rows), 0
-    creates = [r for r in plan.rows if r.activity_id is None]
-    for start in range(0, len(creates), BATCH):
-        batch = creates[start : start + BATCH]
-        _insert_batch(session, batch, actor, now, forums, themes, organisations, event_names)
-        done += len(batch)
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
         if progress:
             progress(done / total)
-    updates = [r for r in plan.rows if r.activity_id is not None]
-    for start in range(0, len(updates), BATCH):
-        batch = updates[start : start + BATCH]
-        _update_batch(session, batch, actor, now, forums, themes, organisations)
-        done += len(batch)
-        if progress:
-            progress(done / total)
-    return ImportResult(created=len(creates), updated=len(updates))
 
-
-def _values(row: PlannedRow, actor: str, now: dt.datetime, forums: dict) -> dict:
-    record = row.record
-    return {
-        "activity_date": record.activity_date,
-        "forum_id": forums[record.forum.casefold()].id,
-        "event_id": row.event_id,
-        "activity_type": record.activity_type,
-        "title": record.title,
-        "description": record.description,
-        "country": record.country,
-        "effort_days": record.effort_days,
-        "cost_usd": record.cost_usd,
-        "outcome": record.outcome,
-        "evidence_urls": "\n".join(record.evidence_urls) or None,
-        "confidentiality": record.confidentiality,
-        "external_id": record.external_id,
-        "updated_at": now,
-        "updated_by": actor,
-    }
-
-
-def _snapshot(
-    activity_id: int,
-    version: int,
-    row: PlannedRow,
-    forums: dict,
-    themes: dict,
-    organisations: dict,
-    event_names: dict,
-) -> dict:
-    record = row.record
-    return {
-        "id": activity_id,
-        "version": version,
-        "date": record.activity_date.isoformat(),
-        "forum": forums[record.forum.casefold()].name,
-        "event": event_names.get(row.event_id) if row.event_id else None,
-        "themes": sorted(themes[n.casefold()].name for n in record.themes),
-        "activity_type": record.activity_type,
-        "title": record.title,
-        "description": record.description,
-        "organisations": sorted(organisations[n.casefold()].name for n in record.organisations),
-        "country": record.country,
-        "effort_days": record.effort_days,
-        "cost_usd": record.cost_usd,
-        "outcome": record.outcome,
-        "evidence_urls": list(record.evidence_urls),
-        "confidentiality": record.confidentiality,
-        "external_id": record.external_id,
-        "deleted": False,
-    }
-
-
-def _insert_batch(session, batch, actor, now, forums, themes, organisations, event_names) -> None:
-    rows = [
-        {**_values(r, actor, now, forums), "created_at": now, "created_by": actor, "version": 1}
-        for r in batch
-    ]
-    # Core inserts in slices: RETURNING over one huge executemany costs quadratic time
-    # in SQLAlchemy's result splicing.
-    table = Activity.__table__
-    ids: list[int] = []
-    for start in range(0, len(rows), INSERT_SLICE):
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids += list(session.execute(statement, rows[start : start + INSERT_SLICE]).scalars())
-    theme_links, organisation_links, entries = [], [], []
-    for activity_id, row in zip(ids, batch, strict=True):
-        theme_links += [
-            {"activity_id": activity_id, "theme_id": tid}
-            for tid in {themes[n.casefold()].id for n in row.record.themes}
-        ]
-        organisation_links += [
-            {"activity_id": activity_id, "organisation_id": oid}
-            for oid in {organisations[n.casefold()].id for n in row.record.organisations}
-        ]
-        entries.append(
-            {
-                "at": now,
-                "actor": actor,
-                "action": "insert",
-                "entity": "activity",
-                "entity_id": activity_id,
-                "before": None,
-                "after": _snapshot(activity_id, 1, row, forums, themes, organisations, event_names),
-            }
+    creates = [r.final_record for r in plan.rows if r.activity_id is None]
+    activities.create_activities(session, creates, actor, advance, new_themes=True)
+    updates = [(r.activity_id, r.final_record) for r in plan.rows if r.activity_id is not None]
+    assert all(i is not None for i, _r in updates)
+    changed = activities.update_activities(session, updates, actor, advance, new_themes=True)
+    session.add(
+        ImportBatch(
+            content_sha256=plan.content_hash,
+            filename=plan.filename[:255],
+            imported_by=actor,
+            created=len(creates),
+            updated=changed,
         )
-    session.execute(insert(activity_themes), theme_links)
-    if organisation_links:
-        session.execute(insert(activity_organisations), organisation_links)
-    session.execute(insert(AuditEntry.__table__), entries)
-
-
-def _update_batch(session, batch, actor, now, forums, themes, organisations) -> None:
-    activities = {
-        a.id: a
-        for a in session.scalars(
-            select(Activity)
-            .where(Activity.id.in_([r.activity_id for r in batch]))
-            .options(
-                selectinload(Activity.themes),
-                selectinload(Activity.organisations),
-                selectinload(Activity.forum),
-                selectinload(Activity.event),
-            )
-        )
-    }
-    befores = {}
-    for row in batch:
-        activity = activities[row.activity_id]
-        befores[activity.id] = audit.activity_snapshot(activity)
-        for key, value in _values(row, actor, now, forums).items():
-            setattr(activity, key, value)
-        activity.forum = forums[row.record.forum.casefold()]
-        activity.event = session.get(ForumEvent, row.event_id) if row.event_id else None
-        activity.themes = sorted({themes[n.casefold()] for n in row.record.themes}, key=lambda t: t.name)
-        activity.organisations = sorted(
-            {organisations[n.casefold()] for n in row.record.organisations}, key=lambda o: o.name
-        )
-    session.flush()
-    for row in batch:
-        activity = activities[row.activity_id]
-        session.add(
-            AuditEntry(
-                at=now,
-                actor=actor,
-                action="update",
-                entity="activity",
-                entity_id=activity.id,
-                before=befores[activity.id],
-                after=audit.activity_snapshot(activity),
-            )
-        )
+    )
+    return ImportResult(
+        created=len(creates), updated=changed, unchanged=len(updates) - changed, lowered=tuple(plan.lowered)
+    )
 
 
 def import_file(
@@ -587,11 +768,15 @@ def import_file(
     actor: str,
     dry_run: bool = False,
     progress: Callable[[float], None] | None = None,
+    confirm_duplicates: bool = False,
 ) -> tuple[ImportPlan, ImportResult | None]:
+    """Plan, then (unless ``dry_run``) write. Likely duplicates are problems unless confirmed."""
     plan = plan_import(session, data, filename)
+    if plan.duplicates and not confirm_duplicates:
+        plan.problems.extend(Problem(d.row, None, d.message) for d in plan.duplicates)
     if not plan.ok or dry_run:
         return plan, None
-    return plan, apply_import(session, plan, actor, progress)
+    return plan, apply_import(session, plan, actor, progress, confirm_duplicates)
 
 
 def template_csv() -> bytes:
@@ -602,7 +787,7 @@ def template_csv() -> bytes:
         "forum_category": "KP",
         "themes": "KP reform;Land rights",
         "activity_type": "statement",
-        "title": "Statement on the conflict-diamond definition",
+        "title": "EXAMPLE: delete this row",
         "description": "",
         "organisations": "ZELA;IPIS",
         "country": "",
@@ -611,7 +796,7 @@ def template_csv() -> bytes:
         "outcome": "",
         "evidence_url": "https://www.kpcivilsociety.org/",
         "confidentiality": "public",
-        "external_id": "",
+        "external_id": TEMPLATE_MARKER,
         "event": "KP Plenary 2024",
     }
     buffer = io.StringIO()

@@ -3,7 +3,7 @@
 The e-mail column exists since 0003 (single sign-on); the digest is sent to it.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0005 (re-chained at the merge of main, which has 0004 and 0005)
 Create Date: 2026-11-29 22:05:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
