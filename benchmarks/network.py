@@ -214,7 +214,12 @@ def run(roles: list[str], timeout_s: int) -> tuple[list[Step], list[str]]:
             for role in roles:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 for visit in ("first", "repeat"):
-                    found, counter = _visit(context, nginx.url, role, visit, timeout_s * 1000)
+                    try:
+                        found, counter = _visit(context, nginx.url, role, visit, timeout_s * 1000)
+                    except Exception:
+                        for page in context.pages:
+                            page.screenshot(path=str(folder.parent / f"bench-network-{role}-{visit}.png"))
+                        raise
                     steps += found
                     violations += counter.csp_violations
                 context.close()
