@@ -67,14 +67,14 @@ for column, fmt, label in (
 # Static SVG charts, as in the report: the funder's first screen never waits for the
 # Plotly bundle (docs/performance.md). The numbers behind each are beside it.
 st.subheader(_("KP share in this period"))
-render.chart(None, view.shares, "summary_kp_share", f"{named}-kp-share.csv")
+render.static_numbers(view.shares, "summary_kp_share", f"{named}-kp-share.csv")
 st.subheader(_("Engagement per forum category"))
 st.markdown(reports.category_chart_svg(view), unsafe_allow_html=True)
-render.chart(None, view.engagement, "summary_engagement", f"{named}-engagement.csv")
+render.static_numbers(view.engagement, "summary_engagement", f"{named}-engagement.csv")
 st.subheader(_("Engagement per theme"))
 st.caption(_("An activity with several themes counts once under each of its themes, with its full effort."))
 st.markdown(reports.themes_chart_svg(view), unsafe_allow_html=True)
-render.chart(None, view.theme_matrix, "summary_themes", f"{named}-themes.csv")
+render.static_numbers(view.theme_matrix, "summary_themes", f"{named}-themes.csv")
 st.subheader(_("Outcomes of public activities"))
 if view.outcomes.empty:
     st.info(_("No public outcome recorded in this period."))

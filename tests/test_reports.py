@@ -202,6 +202,8 @@ def test_the_funder_summary_page_draws_static_charts_only(demo_url, monkeypatch)
     svgs = [m.value for m in at.markdown if m.value.startswith("<svg")]
     assert len(svgs) == 3 and "March 2020 decision" in svgs[0]
     assert at.get("plotly_chart") == []  # the first screen does not need the Plotly bundle
+    assert at.dataframe.len == 0  # nor the data-grid scripts: the numbers are plain tables
+    assert any("<table>" in h.proto.body for h in at.get("html"))
     assert [b.label for b in at.get("download_button")][:3] == [
         "Download the report (HTML, opens offline)",
         "Download the report (PDF)",

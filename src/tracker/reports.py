@@ -95,6 +95,12 @@ def _table(frame: pd.DataFrame, numeric: set[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def table_html(frame: pd.DataFrame) -> str:
+    """A frame as a small scrollable HTML table, every cell escaped (for the app's pages)."""
+    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
+    return f'<div style="overflow-x:auto;max-width:100%">{_table(frame, numeric)}</div>'
+
+
 def share_table(view: FunderSummaryView) -> pd.DataFrame:
     """The period's shares as text in the reader's language (for HTML and PDF)."""
     return pd.DataFrame(

@@ -40,6 +40,20 @@ def chart(figure: go.Figure | None, numbers: pd.DataFrame, key: str, file_name: 
         )
 
 
+def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None) -> None:
+    """The numbers behind a static chart: a plain HTML table (escaped) and the same CSV
+    download as ``chart``; no data-grid scripts to load on a slow link."""
+    with st.expander(_("Numbers behind this chart")) as numbers_box:
+        numbers_box.html(reports.table_html(numbers))
+        numbers_box.download_button(
+            _("Download these numbers (CSV)"),
+            numbers.to_csv(index=False).encode("utf-8"),
+            file_name=file_name or f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_download",
+        )
+
+
 def headline(totals, share) -> None:
     """The five headline figures shared by the Overview and the Funder summary."""
     cols = st.columns(5)
