@@ -181,7 +181,7 @@ def content(session: Session, role: str, today: dt.date) -> DigestContent:
         end=end,
         totals=analytics.totals_from(cube),
         share=analytics.kp_share_from(cube),
-        activities=[tuple(r) for r in rows[:MAX_ITEMS]],
+        activities=[(day, forum, title, outcome) for day, forum, title, outcome in rows[:MAX_ITEMS]],
         more=max(0, len(rows) - MAX_ITEMS),
         events=[(d, n, f, p or "") for d, n, f, p in events],
         shift=home.home_summary(session),
@@ -288,7 +288,8 @@ def _message(recipient: Recipient, digest: DigestContent, sender: str) -> EmailM
     message.set_content(text)
     message.add_alternative(body, subtype="html")
     png = static_charts.svg_to_png(digest.shift.shift_chart(formatting.share), scale=1.0)
-    message.get_payload()[1].add_related(png, "image", "png", cid=chart_id, filename="shift-chart.png")
+    html_part: EmailMessage = message.get_payload()[1]  # type: ignore[index,assignment]
+    html_part.add_related(png, "image", "png", cid=chart_id, filename="shift-chart.png")
     message["Content-Language"] = language  # after set_content, which clears Content-* headers
     return message
 
@@ -371,6 +372,7 @@ def send_digests(
     by_role: dict[str, DigestContent] = {}
     prepared: list[tuple[Recipient, EmailMessage | None, Delivery | None]] = []
     for recipient in subscribers(session):
+        message: EmailMessage | None
         if not recipient.email:
             prepared.append(
                 (

@@ -353,7 +353,9 @@ def _xlsx(report: FunderReport) -> bytes:
     return buffer.getvalue()
 
 
-def _sheet(book: Workbook, title: str, frame: pd.DataFrame, percent_columns: set[int] = frozenset()) -> None:
+def _sheet(
+    book: Workbook, title: str, frame: pd.DataFrame, percent_columns: frozenset[int] | set[int] = frozenset()
+) -> None:
     sheet = book.create_sheet(title)
     sheet.append([str(c) for c in frame.columns])
     for cell in sheet[1]:

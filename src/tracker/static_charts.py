@@ -205,7 +205,7 @@ def shift_chart_svg(
         (EFFORT_COLOUR, "6 4", "by_effort", "square"),
     ):
         segment: list[tuple[float, float]] = []
-        segments = []
+        segments: list[list[tuple[float, float]]] = []
         for point in points:
             value = getattr(point, attribute)
             if value is None:
@@ -217,14 +217,14 @@ def shift_chart_svg(
         if segment:
             segments.append(segment)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        for line in segments:
-            if len(line) > 1:
-                coordinates = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in line)
+        for run in segments:
+            if len(run) > 1:
+                coordinates = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in run)
                 parts.append(
                     f'<polyline points="{coordinates}" fill="none" stroke="{colour}" '
                     f'stroke-width="2.5"{dash_attr}/>'
                 )
-            for x, yy in line:
+            for x, yy in run:
                 if marker == "circle":
                     parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="3.5" fill="{colour}"/>')
                 else:
