@@ -5,7 +5,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint typecheck lock bench bench-postgres clean
+.PHONY: run test install install-dev lint typecheck lock bench bench-postgres bench-network clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer).")'
@@ -66,6 +66,11 @@ bench-postgres: install-dev
 	bash scripts/start-test-postgres.sh
 	TRACKER_BENCH_POSTGRES_URL=$${TRACKER_BENCH_POSTGRES_URL:-postgresql+psycopg://tracker_test:tracker_test@127.0.0.1:5432/tracker_bench} \
 		$(BIN)/python -m benchmarks.scale_postgres
+
+## make bench-network: headless Chromium at 400 kbit/s and 400 ms through docs/deploy/nginx.conf
+## (needs nginx, libnginx-mod-http-brotli-filter, chromium); table printed and written to docs/performance.md
+bench-network: install-dev
+	$(BIN)/python -m benchmarks.network
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts .lock-venv

@@ -127,6 +127,8 @@ def user_snapshot(user: User) -> dict:
         "organisation": user.organisation,
         "email": user.email,
         "active": user.active,
+        "language": user.language,
+        "digest": user.digest,
     }
 
 

@@ -33,7 +33,7 @@ from tracker.activity_log import iter_visible_activities
 from tracker.demo import seed_demo
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.filters import Filters
-from tracker.i18n import _
+from tracker.i18n import _, available_languages
 from tracker.models import Base
 from tracker.permissions import ADMIN, ROLES
 from tracker.reference_data import load_reference_data
@@ -140,6 +140,80 @@ def _summary(args: argparse.Namespace) -> int:
                 )
             )
     return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from tracker import reports
+    from tracker.models import utcnow
+
+    if args.date_from > args.date_to:
+        print(_("Error: --from must not be after --to."), file=sys.stderr)
+        return 1
+    if args.language and args.language not in available_languages():
+        print(
+            _("Error: there is no {language} translation; choose one of {languages}.").format(
+                language=args.language, languages=", ".join(available_languages())
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    engine = database.open_database()
+    with database.session_factory(engine)() as session:
+        report = reports.build(session, args.date_from, args.date_to)
+    content = reports.render(report, args.format, utcnow(), args.language)
+    try:
+        with open(args.out, "wb") as handle:
+            handle.write(content)
+    except OSError as error:
+        print(
+            _("Error: cannot write {path} ({reason}); choose another --out file.").format(
+                path=args.out, reason=error.strerror
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    print(_("Wrote {path} ({size} bytes).").format(path=args.out, size=len(content)))
+    return 0
+
+
+def _set_digest(args: argparse.Namespace) -> int:
+    from tracker import digest
+
+    with database.writing(database.open_database()) as session:
+        warning = digest.set_digest(session, args.username, args.choice, actor="cli", email=args.email)
+    print(_("{name}: digest {choice}.").format(name=args.username, choice=args.choice))
+    if warning:
+        print(warning, file=sys.stderr)
+    return 0
+
+
+def _set_language(args: argparse.Namespace) -> int:
+    from tracker import digest
+
+    language = None if args.language == "default" else args.language
+    with database.writing(database.open_database()) as session:
+        digest.set_language(session, args.username, language, actor="cli")
+    print(_("{name}: language {language}.").format(name=args.username, language=args.language))
+    return 0
+
+
+def _send_digest(args: argparse.Namespace) -> int:
+    from tracker import digest
+
+    today = args.today or dt.date.today()
+    with database.session_factory(database.open_database())() as session:
+        deliveries = digest.send_digests(session, today, dry_run=args.dry_run)
+    if not deliveries:
+        print(_("No account subscribes to the digest."))
+    for d in deliveries:
+        print(
+            _("{name} <{email}>: {result} ({size} bytes)").format(
+                name=d.username, email=d.email or "–", result=d.message, size=d.size
+            ),
+            file=sys.stdout if d.sent or args.dry_run and d.email else sys.stderr,
+        )
+    failed = [d for d in deliveries if not d.sent and not (args.dry_run and d.email)]
+    return 1 if failed else 0
 
 
 def _read_password(confirm: bool = True) -> str:
@@ -449,6 +523,22 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _("Print the funder summary (activities, effort, cost, by year, KP share, by theme)."),
         _summary,
     ),
+    "report": (
+        _("Write the funder report for a period as HTML, PDF or XLSX (public records only)."),
+        _report,
+    ),
+    "set-digest": (
+        _("Subscribe an account to the monthly digest by e-mail (monthly), or not (none)."),
+        _set_digest,
+    ),
+    "set-language": (
+        _("Set an account's language (interface, reports, digest); default: TRACKER_LANG."),
+        _set_language,
+    ),
+    "send-digest": (
+        _("Send the past month's digest to every subscribed account (cron: on the 1st of each month)."),
+        _send_digest,
+    ),
     "create-user": (
         _("Create an account; the password is asked for, or read from standard input."),
         _create_user,
@@ -560,6 +650,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary_parser.add_argument(
         "--grant", help=_("GRANT_ID: the grant's period and the activities tagged with it")
+    )
+    parsers["set-digest"].add_argument("username")
+    parsers["set-digest"].add_argument("choice", choices=("monthly", "none"))
+    parsers["set-digest"].add_argument("--email", help=_("the address the digest goes to"))
+    parsers["set-language"].add_argument("username")
+    parsers["set-language"].add_argument("language", help=_("a language code such as fr, or default"))
+    parsers["send-digest"].add_argument(
+        "--dry-run", action="store_true", help=_("build every message and print its size, send nothing")
+    )
+    parsers["send-digest"].add_argument("--today", type=_iso_date, help=argparse.SUPPRESS)
+    report_parser = parsers["report"]
+    report_parser.add_argument("--format", choices=("html", "pdf", "xlsx"), required=True)
+    report_parser.add_argument(
+        "--from", dest="date_from", type=_iso_date, required=True, help=_("first day included, YYYY-MM-DD")
+    )
+    report_parser.add_argument(
+        "--to", dest="date_to", type=_iso_date, required=True, help=_("last day included, YYYY-MM-DD")
+    )
+    report_parser.add_argument("--out", required=True, help=_("the file to write"))
+    report_parser.add_argument(
+        "--language", help=_("language of the report (default: TRACKER_LANG, else English)")
     )
     return parser
 

@@ -322,7 +322,10 @@ class User(Base):
     """An account. Only the argon2 hash of the password is stored."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'staff', 'member', 'funder')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'staff', 'member', 'funder')", name="role"),
+        CheckConstraint("digest IN ('monthly', 'none')", name="digest"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -336,6 +339,10 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The account's interface, report and e-mail language (None: TRACKER_LANG).
+    language: Mapped[str | None] = mapped_column(String(16))
+    # The monthly digest by e-mail: "monthly" or "none".
+    digest: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
 
 
 class LoginThrottle(Base):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker import accounts, entry, results_views, views
+from tracker import accounts, entry, reports, results_views, views
 from tracker.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
@@ -22,6 +22,7 @@ forums = cached(views.forums)  # (filters, measure, forum, role)
 themes = cached(views.themes)  # (filters, period, measure, role)
 participation = cached(views.participation)  # (filters, measure, by, role)
 funder_summary = cached(views.funder_summary)  # (date_from, date_to)
+funder_report = cached(reports.build)  # (date_from, date_to): the period and the whole record's shift
 activity_log = cached(views.activity_log)  # (filters, role, page)
 form_options = cached(entry.form_options)
 demo_accounts_exist = cached(accounts.has_demo_accounts)

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import database, exports, reports, views
+from tracker import database, exports, reports
 from tracker.activity_log import iter_visible_activities
 from tracker.filters import Filters
 from tracker.i18n import _
@@ -31,6 +31,20 @@ def chart(figure: go.Figure | None, numbers: pd.DataFrame, key: str, file_name: 
         st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"{key}_chart")
     with st.expander(_("Numbers behind this chart")) as numbers_box:
         numbers_box.dataframe(numbers, hide_index=True)
+        numbers_box.download_button(
+            _("Download these numbers (CSV)"),
+            numbers.to_csv(index=False).encode("utf-8"),
+            file_name=file_name or f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_download",
+        )
+
+
+def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None) -> None:
+    """The numbers behind a static chart: a plain HTML table (escaped) and the same CSV
+    download as ``chart``; no data-grid scripts to load on a slow link."""
+    with st.expander(_("Numbers behind this chart")) as numbers_box:
+        numbers_box.html(reports.table_html(numbers))
         numbers_box.download_button(
             _("Download these numbers (CSV)"),
             numbers.to_csv(index=False).encode("utf-8"),
@@ -97,12 +111,13 @@ def activity_download_button(container, label: str, filters: Filters, role: str 
     )
 
 
-def funder_report_html(view: views.FunderSummaryView) -> Callable[[], bytes]:
-    return lambda: reports.html_report(view, utcnow()).encode("utf-8")
+def funder_report_file(report: reports.FunderReport, fmt: str) -> Callable[[], bytes]:
+    """Deferred: the HTML, PDF or XLSX report is built only when the person clicks download,
+    in the reader's language."""
+    from tracker.i18n import current_language
 
-
-def funder_report_xlsx(view: views.FunderSummaryView) -> Callable[[], bytes]:
-    return lambda: reports.xlsx_report(view)
+    language = current_language()
+    return lambda: reports.render(report, fmt, utcnow(), language)
 
 
 def show_problem(message: str) -> None:
