@@ -111,3 +111,32 @@ def audit_page(
     ]
     columns = ["at", "actor", "action", "entity", "entity_id", "changes"]
     return pd.DataFrame(rows, columns=columns), total, page
+
+
+def record_export(
+    session: Session, actor: str, what: str, rows: int, details: dict[str, Any] | None = None
+) -> AuditEntry:
+    """An export or report download: who took what, and how many rows of records it held."""
+    entry = AuditEntry(
+        actor=actor[:100],
+        action="export",
+        entity="export",
+        entity_id=0,
+        before=None,
+        after={"what": what, "rows": rows, **(details or {})},
+    )
+    session.add(entry)
+    return entry
+
+
+class Counted:
+    """Wraps an iterable of records and counts what was read from it (for record_export)."""
+
+    def __init__(self, items):
+        self._items = items
+        self.count = 0
+
+    def __iter__(self):
+        for item in self._items:
+            self.count += 1
+            yield item

@@ -51,7 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from tracker import __version__, database
+from tracker import __version__, database, files
 from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.models import Base
@@ -112,7 +112,7 @@ def backup(engine: Engine, path: Path) -> BackupSummary:
         "checksum": _checksum(tables),
     }
     data = gzip.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"))
-    path.write_bytes(data)
+    files.write_private(path, data)
     return BackupSummary(revision, {t["name"]: len(t["rows"]) for t in tables})
 
 
