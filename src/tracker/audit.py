@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -140,3 +141,21 @@ class Counted:
         for item in self._items:
             self.count += 1
             yield item
+
+
+def audited_download(
+    engine,
+    actor: str,
+    what: str,
+    build: Callable[[], bytes],
+    rows: int | Callable[[], int],
+    details: dict[str, Any] | None = None,
+) -> bytes:
+    """Build a download, then record who took it, what, and how many rows of records it held
+    (``rows`` may be a callable read after the build, e.g. a ``Counted``'s count)."""
+    from tracker import database
+
+    data = build()
+    with database.writing(engine) as session:
+        record_export(session, actor, what, rows() if callable(rows) else rows, details)
+    return data

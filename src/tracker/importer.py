@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import audit
+from tracker.cells import csv_table
 from tracker.exports import EXPORT_COLUMNS, restore
 from tracker.i18n import _
 from tracker.models import (
@@ -614,8 +615,4 @@ def template_csv() -> bytes:
         "external_id": "",
         "event": "KP Plenary 2024",
     }
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerow(example)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_table(EXPORT_COLUMNS, [[example[c] for c in EXPORT_COLUMNS]])

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from plotly.offline import get_plotlyjs
 
+from tracker import cells
 from tracker.charts import MULTI_THEME_NOTE
-from tracker.exports import neutralise
 from tracker.i18n import _
 from tracker.views import FunderSummaryView
 
@@ -163,7 +163,7 @@ def xlsx_report(view: FunderSummaryView) -> bytes:
     if view.demo_data:
         rows.append((_("Note"), _("Illustrative demo data, not the coalition’s real records.")))
     for row in rows:
-        sheet.append(row)
+        sheet.append(cells.row(row))
     sheet["A1"].font = Font(bold=True)
     sheet.column_dimensions["A"].width = 28
     _sheet(book, _("KP share"), share_table(view))
@@ -177,8 +177,8 @@ def xlsx_report(view: FunderSummaryView) -> bytes:
 
 def _sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
     sheet = book.create_sheet(title)
-    sheet.append([str(c) for c in frame.columns])
+    sheet.append(cells.row(str(c) for c in frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
-        sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        sheet.append(cells.row(row))

@@ -17,9 +17,9 @@ from sqlalchemy import Engine
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from tracker import accounts, audit, config, database, entry, exports, reports, sessions, views
+from tracker import accounts, audit, cells, config, database, entry, exports, reports, sessions, views
 from tracker.accounts import Account
-from tracker.activity_log import LogPage, iter_visible_activities
+from tracker.activity_log import LogPage
 from tracker.errors import TrackerError
 from tracker.filters import MEASURES, PERIODS, Filters, from_query, to_query
 from tracker.home import HomeSummary, home_summary
@@ -268,12 +268,19 @@ def funder_summary(date_from: dt.date, date_to: dt.date) -> views.FunderSummaryV
     return _funder_summary(config.database_url(), date_from, date_to)
 
 
+def _audited_report(view: views.FunderSummaryView, what: str, build: Callable[[], bytes]):
+    who = actor()
+    details = {"period": f"{view.date_from}/{view.date_to}", "activities": view.totals.activities}
+    return lambda: audit.audited_download(engine(), who, what, build, len(view.outcomes), details)
+
+
 def funder_report_html(view: views.FunderSummaryView) -> Callable[[], bytes]:
-    return lambda: reports.html_report(view, utcnow()).encode("utf-8")
+    build = lambda: reports.html_report(view, utcnow()).encode("utf-8")  # noqa: E731
+    return _audited_report(view, "funder-summary.html", build)
 
 
 def funder_report_xlsx(view: views.FunderSummaryView) -> Callable[[], bytes]:
-    return lambda: reports.xlsx_report(view)
+    return _audited_report(view, "funder-summary.xlsx", lambda: reports.xlsx_report(view))
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
@@ -306,13 +313,8 @@ def activity_download_button(container, label: str, filters: Filters, fmt: str) 
 def activity_download(filters: Filters, fmt: str = "csv") -> Callable[[], bytes]:
     """Deferred: the file (rows this role may read, in the import format) is built only
     when the person clicks download."""
-    role = current_role()
-
-    def build() -> bytes:
-        with database.session_factory(engine())() as session:
-            return exports.FORMATS[fmt](iter_visible_activities(session, filters, role))
-
-    return build
+    role, who = current_role(), actor()
+    return lambda: exports.audited_export(engine(), who, role, filters, fmt)
 
 
 def write(action: Callable, *args, **kwargs):
@@ -493,7 +495,7 @@ def chart(figure: go.Figure | None, numbers: pd.DataFrame, key: str) -> None:
         st.dataframe(numbers, hide_index=True)
         st.download_button(
             _("Download these numbers (CSV)"),
-            numbers.to_csv(index=False).encode("utf-8"),
+            cells.csv_bytes(numbers),
             file_name=f"{key}.csv",
             mime="text/csv",
             key=f"{key}_download",
