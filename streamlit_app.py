@@ -11,6 +11,7 @@ import streamlit as st
 from tracker import ui
 from tracker.errors import TrackerError
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 
 st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")
 
@@ -24,7 +25,9 @@ else:
     if account is not None:
         with st.sidebar:
             st.caption(
-                _("Signed in as {name} ({role})").format(name=account.display_name, role=_(account.role))
+                _("Signed in as {name} ({role})").format(
+                    name=markdown_literal(account.display_name), role=_(account.role)
+                )
             )
             if st.button(_("Log out"), key="logout"):
                 ui.sign_out(_("You are logged out."))

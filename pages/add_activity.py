@@ -5,13 +5,14 @@ import streamlit as st
 from tracker import activity_form, ui
 from tracker.activities import create_activity
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 
 ui.require("add_activity")
 st.title(_("Add an activity"))
 
 saved = st.session_state.pop("add_saved", None)
 if saved:
-    st.success(_("Saved activity {id}: {title}").format(id=saved[0], title=saved[1]))
+    st.success(_("Saved activity {id}: {title}").format(id=saved[0], title=markdown_literal(saved[1])))
 
 options = ui.form_options()
 event = st.selectbox(
@@ -34,7 +35,11 @@ pressed, values = activity_form.activity_form(
 if pressed:
     record, problems = activity_form.to_input(values)
     if problems:
-        st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.error(
+            _("Please correct these fields:")
+            + "\n\n"
+            + "\n".join(f"- {markdown_literal(p)}" for p in problems)
+        )
     else:
         ok, result = ui.write(create_activity, record, ui.actor())
         if ok:

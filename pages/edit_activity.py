@@ -6,6 +6,7 @@ from tracker import activity_form, entry, ui
 from tracker.activities import delete_activity, restore_activity, update_activity
 from tracker.errors import VersionConflict
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 
 ui.require("edit_activity")
 st.title(_("Edit an activity"))
@@ -42,7 +43,11 @@ else:
     if pressed:
         record, problems = activity_form.to_input(values)
         if problems:
-            st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+            st.error(
+                _("Please correct these fields:")
+                + "\n\n"
+                + "\n".join(f"- {markdown_literal(p)}" for p in problems)
+            )
         else:
             ok, result = ui.write(update_activity, current.id, record, current.version, ui.actor())
             if ok:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from tracker import ui
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 
 ui.require("forum_calendar")
 st.title(_("Forums"))
@@ -24,7 +25,7 @@ else:
     ui.chart(view.top_figure, view.top, "top_forums")
 
 if view.calendar is not None:
-    st.subheader(_("Calendar of {forum}").format(forum=view.forum))
+    st.subheader(_("Calendar of {forum}").format(forum=markdown_literal(view.forum)))
     if view.calendar.empty:
         st.info(_("No dated events are recorded for this forum."))
     else:

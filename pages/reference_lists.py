@@ -6,6 +6,7 @@ import streamlit as st
 
 from tracker import reference_lists, ui
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES
 
 ui.require("reference_lists")
@@ -33,7 +34,9 @@ def merge_form(key: str, names: list[str], merge, what: str) -> None:
             ok, moved = ui.write(merge, duplicate, keep, ui.actor())
             if ok:
                 saved(
-                    _("Merged “{a}” into “{b}”: {n} activities moved.").format(a=duplicate, b=keep, n=moved)
+                    _("Merged “{a}” into “{b}”: {n} activities moved.").format(
+                        a=markdown_literal(duplicate), b=markdown_literal(keep), n=moved
+                    )
                 )
 
 

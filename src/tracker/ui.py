@@ -26,6 +26,7 @@ from tracker.home import HomeSummary, home_summary
 from tracker.i18n import _
 from tracker.models import utcnow
 from tracker.permissions import may_open, pages_for
+from tracker.plain_text import markdown_literal
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
 
 READ_TTL_SECONDS = 300
@@ -325,7 +326,7 @@ def write(action: Callable, *args, **kwargs):
         with database.writing(engine()) as session:
             result = action(session, *args, **kwargs)
     except TrackerError as problem:
-        st.error(str(problem))
+        st.error(markdown_literal(str(problem)))
         return False, problem
     clear_read_caches()
     return True, result
