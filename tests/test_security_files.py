@@ -158,3 +158,15 @@ def test_page_downloads_are_audited_with_who_what_and_rows(hostile, engine):
         ("demo-member", "activities.csv", 1),
         ("demo-funder", "funder-summary.xlsx", 1),
     ]
+
+
+def test_the_single_sign_on_secrets_file_is_ignored_by_git():
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (PROJECT_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=PROJECT_ROOT, check=False
+    )
+    assert ignored.returncode == 0
