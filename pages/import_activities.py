@@ -40,9 +40,15 @@ if plan.problems:
     st.code("\n".join(str(p) for p in plan.problems[:500]), language=None)
 else:
     st.success(
-        _("All {n} rows are valid: {c} new activities, {u} updates.").format(
-            n=len(plan.rows), c=plan.creates, u=plan.updates
+        _("All {n} rows are valid: {c} new activities, {u} updates, {k} unchanged.").format(
+            n=len(plan.rows), c=plan.creates, u=plan.updates, k=plan.unchanged
         )
+    )
+if plan.lowered:
+    st.warning(
+        _("These rows lower an activity's confidentiality (check each is meant):")
+        + "\n\n"
+        + "\n".join(f"- {lowering}" for lowering in plan.lowered)
     )
 if plan.new_forums:
     st.write(
@@ -50,6 +56,8 @@ if plan.new_forums:
             names=markdown_literal(", ".join(f"{n} ({c})" for n, c in plan.new_forums.items()))
         )
     )
+if plan.new_themes:
+    st.write(_("New themes that will be created: {names}").format(names=", ".join(plan.new_themes)))
 if plan.new_organisations:
     st.write(
         _("New organisations that will be created: {names}").format(
@@ -78,7 +86,7 @@ if plan.ok and st.button(
             )
             st.code("\n".join(str(p) for p in checked.problems[:500]), language=None)
         else:
-            st.session_state["import_done"] = _("Imported: {c} created, {u} updated.").format(
-                c=result.created, u=result.updated
+            st.session_state["import_done"] = _("Imported: {c} created, {u} updated, {n} unchanged.").format(
+                c=result.created, u=result.updated, n=result.unchanged
             )
             st.rerun()

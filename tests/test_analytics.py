@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 
 from tests.factories import add_activity
-from tracker import analytics
+from tracker import analytics, views
 from tracker.activities import delete_activity
 from tracker.activity_log import log_page
 from tracker.filters import Filters
@@ -101,7 +101,7 @@ def test_totals_ignore_soft_deleted_and_count_restricted(fixture):
 
 
 def test_engagement_by_year_has_every_year_and_category_with_zeros(fixture):
-    frame = analytics.engagement_by_period(fixture, Filters(), "year")
+    frame = views.overview(fixture, Filters(), "year", "activities", "member").engagement
     assert len(frame) == 4 * 5
     assert list(frame.period.unique()) == ["2019", "2020", "2021", "2022"]
     assert list(frame.category[:5]) == ["KP", "UN", "Other international", "Regional", "National"]
@@ -117,7 +117,7 @@ def test_engagement_by_year_has_every_year_and_category_with_zeros(fixture):
 
 
 def test_kp_share_is_a_gap_for_an_empty_year_and_one_for_a_kp_only_year(fixture):
-    shares = analytics.kp_share_by_period(analytics.engagement_by_period(fixture, Filters(), "year"))
+    shares = views.overview(fixture, Filters(), "year", "activities", "member").shares
     got = {
         r.period: (r.by_count, None if r.by_effort is None else round(r.by_effort, 4))
         for r in shares.itertuples()
@@ -126,17 +126,19 @@ def test_kp_share_is_a_gap_for_an_empty_year_and_one_for_a_kp_only_year(fixture)
 
 
 def test_quarters_and_months_fill_the_gaps(fixture):
-    quarters = analytics.engagement_by_period(fixture, Filters(), "quarter")
+    quarters = views.overview(fixture, Filters(), "quarter", "activities", "member").engagement
     assert quarters.period.nunique() == 13  # 2019-Q1 .. 2022-Q1
     assert quarters[quarters.period == "2019-Q2"].activities.sum() == 0
-    months = analytics.engagement_by_period(fixture, Filters(date_to=D(2019, 12, 31)), "month")
+    months = views.overview(
+        fixture, Filters(date_to=D(2019, 12, 31)), "month", "activities", "member"
+    ).engagement
     assert list(months.period.unique()) == [f"2019-{m:02d}" for m in range(3, 12)]
 
 
 def test_theme_views_count_a_multi_theme_activity_under_each_theme(fixture):
     totals = {
         r.theme: (r.activities, r.effort_days)
-        for r in analytics.theme_totals(fixture, Filters()).itertuples()
+        for r in views.themes(fixture, Filters(), "year", "activities", "member").totals.itertuples()
     }
     assert totals == {
         "Benefit redistribution": (1, 3.0),
@@ -145,7 +147,7 @@ def test_theme_views_count_a_multi_theme_activity_under_each_theme(fixture):
         "Reduction of violence": (0, 0.0),
     }
     assert sum(a for a, _ in totals.values()) == 6 > analytics.totals(fixture).activities
-    matrix = analytics.theme_category_matrix(fixture, Filters())
+    matrix = views.themes(fixture, Filters(), "year", "activities", "member").matrix
     nonzero = [r for r in _rows(matrix, "theme", "category", "activities") if r[2]]
     assert nonzero == [
         ("Benefit redistribution", "Regional", 1),
@@ -156,7 +158,7 @@ def test_theme_views_count_a_multi_theme_activity_under_each_theme(fixture):
 
 
 def test_theme_trend_per_year(fixture):
-    trend = analytics.theme_trend(fixture, Filters(themes=("KP reform",)), "year")
+    trend = views.themes(fixture, Filters(themes=("KP reform",)), "year", "activities", "member").trend
     assert _rows(trend, "period", "theme", "activities") == [
         ("2019", "KP reform", 1),
         ("2020", "KP reform", 0),
@@ -175,18 +177,42 @@ def test_filters_select_by_theme_category_and_date(fixture):
 
 
 def test_forums_organisations_and_countries(fixture):
-    top = analytics.top_forums(fixture, Filters())
-    assert _rows(top, "forum", "category", "activities", "effort_days")[0] == ("KP Plenary", "KP", 2, 6.0)
-    organisations = analytics.participation_by_organisation(fixture, Filters())
-    assert _rows(organisations, "organisation", "activities") == [("ZELA", 2), ("IPIS", 1)]
-    countries = analytics.activities_by_country(fixture, Filters())
-    assert _rows(countries, "country_code", "country", "activities") == [("SL", "Sierra Leone", 1)]
-    kp = analytics.forums_in_category(fixture, Filters(), "KP")
+    forums = views.forums(fixture, Filters(), "activities", None, "staff")
+    assert _rows(forums.top, "forum", "category", "activities", "effort_days")[0] == (
+        "KP Plenary",
+        "KP",
+        2,
+        6.0,
+    )
+    kp = forums.by_category["KP"]
     assert _rows(kp, "forum", "activities")[:2] == [("KP Plenary", 2), ("KP Intersessional", 1)]
+    organisations = views.participation(fixture, Filters(), "activities", "organisations", "staff").table
+    assert _rows(organisations, "organisation", "activities") == [("ZELA", 2), ("IPIS", 1)]
+    countries = views.participation(fixture, Filters(), "activities", "countries", "staff").table
+    assert _rows(countries, "country_code", "country", "activities") == [("SL", "Sierra Leone", 1)]
+
+
+def test_members_see_restricted_records_grouped_under_one_label(fixture):
+    """a2 (restricted, UN General Assembly, ZELA) counts, but under "Restricted records"."""
+    forums = views.forums(fixture, Filters(), "activities", None, "member")
+    assert ("Restricted records · UN", "UN", 1) in _rows(forums.top, "forum", "category", "activities")
+    assert "UN General Assembly" not in set(forums.top.forum)
+    assert forums.top.activities.sum() == 5
+    un = forums.by_category["UN"]
+    # Only a restricted record carries UN General Assembly: members never see its name;
+    # forums no record carries (reference data) stay listed with 0.
+    assert "UN General Assembly" not in set(un.forum) and "UN Human Rights Council" in set(un.forum)
+    assert un.activities.sum() == 1
+    organisations = views.participation(fixture, Filters(), "activities", "organisations", "member").table
+    assert _rows(organisations, "organisation", "activities") == [
+        ("IPIS", 1),
+        ("ZELA", 1),
+        ("Restricted records", 1),
+    ]
 
 
 def test_forum_calendar_lists_real_events_with_activities_at_each(fixture):
-    calendar = analytics.forum_calendar(fixture, "KP Plenary", Filters())
+    calendar = views.forums(fixture, Filters(), "activities", "KP Plenary", "member").calendar
     assert len(calendar) >= 23
     assert calendar.activities.sum() == 0  # the fixture's activities are not tied to events
     assert calendar.iloc[-1].date == "2003-04-28"
@@ -232,8 +258,44 @@ def test_activity_log_pages(fixture):
 
 def test_theme_filter_in_a_theme_view_keeps_whole_activities(fixture):
     """Filtering on Land rights keeps a1 whole: its KP reform side still counts under KP reform."""
-    matrix = analytics.theme_category_matrix(fixture, Filters(themes=("Land rights", "KP reform")))
-    nonzero = [r for r in _rows(matrix, "theme", "category", "activities") if r[2]]
+    view = views.themes(fixture, Filters(themes=("Land rights", "KP reform")), "year", "activities", "member")
+    nonzero = [r for r in _rows(view.matrix, "theme", "category", "activities") if r[2]]
     assert nonzero == [("KP reform", "KP", 3), ("Land rights", "KP", 1), ("Land rights", "UN", 1)]
-    organisations = analytics.participation_by_organisation(fixture, Filters(organisations=("IPIS",)))
-    assert _rows(organisations, "organisation", "activities") == [("IPIS", 1), ("ZELA", 1)]
+    by_ipis = views.participation(
+        fixture, Filters(organisations=("IPIS",)), "activities", "organisations", "staff"
+    )
+    assert _rows(by_ipis.table, "organisation", "activities") == [("IPIS", 1), ("ZELA", 1)]
+
+
+def test_summary_json_is_read_from_the_funder_summary_view(fixture):
+    """One computation: the JSON of ``tracker summary`` is the funder view, by year."""
+    from tracker.summary import summary_from
+
+    view = views.funder_summary(fixture, D(2019, 1, 1), D(2022, 12, 31), period="year")
+    assert summary_from(view) == summary(fixture, D(2019, 1, 1), D(2022, 12, 31))
+    assert summary_from(view)["activities"] == view.totals.activities == 5
+
+
+def test_the_latest_period_is_compared_like_with_like(fixture):
+    """a3 2021-06-01 KP 1 day and a4 2021-07-01 Regional 3 days against a6 2022-02-01 KP 2 days."""
+
+    def compare(period, today):
+        view = views.overview(fixture, Filters(), period, "activities", "member", today=today)
+        figures = {k: (c.value, c.previous) for k, c in view.changes.items()}
+        return view.latest_period, view.previous_period, figures
+
+    latest, previous, figures = compare("year", D(2022, 7, 15))
+    assert (latest, previous) == ("1 Jan–15 Jul 2022", "1 Jan–15 Jul 2021")
+    assert figures == {
+        "activities": (1, 2),
+        "effort_days": (2.0, 4.0),
+        "by_count": (1.0, 0.5),
+        "by_effort": (1.0, 0.25),
+    }
+    latest, previous, figures = compare("year", D(2022, 2, 15))
+    assert (latest, previous) == ("1 Jan–15 Feb 2022", "1 Jan–15 Feb 2021")
+    assert figures["activities"] == (1, 0) and figures["by_count"] == (1.0, None)
+    latest, previous, figures = compare("year", D(2023, 3, 1))  # 2022 is over: whole years
+    assert (latest, previous, figures["activities"]) == ("2022", "2021", (1, 2))
+    latest, previous, figures = compare("month", D(2022, 2, 15))
+    assert (latest, previous, figures["activities"]) == ("1–15 Feb 2022", "1–15 Jan 2022", (1, 0))

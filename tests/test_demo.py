@@ -3,7 +3,8 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from tracker import analytics
-from tracker.demo import DEMO_LABEL, demo_activities, has_demo_data, seed_demo
+from tracker.demo import demo_activities, seed_demo
+from tracker.demo_marker import DEMO_LABEL, has_demo_data
 from tracker.filters import Filters
 from tracker.models import Activity, AuditEntry
 
@@ -36,3 +37,17 @@ def test_seed_demo_twice_adds_nothing_the_second_time(session):
     seed_demo(session)
     session.commit()
     assert seed_demo(session) == 0
+
+
+def test_screens_never_import_the_demo_seeder():
+    """The demo marker lives in ``demo_marker``: the dashboards, the funder summary and
+    the Streamlit side read it without loading the seeder (and its account creation)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tracker.views, tracker.home, tracker.summary, tracker.reports, tracker.ui; "
+        "print('tracker.demo' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

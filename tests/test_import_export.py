@@ -61,8 +61,8 @@ def _ok(session, data: bytes, filename: str = "file.csv"):
         ("", "2020-02-30,KP Plenary,KP reform,meeting,T", "row 2, column date: is not a real calendar date"),
         (
             "",
-            "2020-01-01,KP Plenary,Astrology,meeting,T",
-            "row 2, column themes: “Astrology” is not a known theme",
+            "2020-01-01,KP Plenary,Land; rights‮,meeting,T",
+            "row 2, column themes: contains a character that is not allowed",
         ),
         ("", "2020-01-01,KP Plenary,KP reform,lobbying,T", "row 2, column activity_type: must be one of"),
         (
@@ -73,7 +73,7 @@ def _ok(session, data: bytes, filename: str = "file.csv"):
         (
             "",
             "2020-01-01,New body,KP reform,meeting,T",
-            "row 2, column forum_category: the forum “New body” is new",
+            "row 2, column forum_category: The forum “New body” is new",
         ),
         (
             ",confidentiality",
@@ -235,13 +235,14 @@ def test_reimport_by_external_id_updates_instead_of_duplicating(session):
     )
     _ok(session, data)
     plan, result = _ok(session, data.replace(b",A-1,2", b",A-1,5"))
-    assert (result.created, result.updated) == (0, 2)
+    # A-2 is unchanged: it gets no new version
+    assert (result.created, result.updated) == (0, 1)
     assert _count(session) == 2
     assert session.scalar(select(Activity.effort_days).where(Activity.external_id == "A-1")) == 5
     actions = [
         a for (a,) in session.execute(select(AuditEntry.action).where(AuditEntry.entity == "activity"))
     ]
-    assert sorted(actions) == ["insert", "insert", "update", "update"]
+    assert sorted(actions) == ["insert", "insert", "update"]
 
 
 def test_xlsx_import_reads_date_and_number_cells(session):
@@ -315,9 +316,9 @@ def test_cli_import_and_export(use_database, tmp_path, capsys):
     assert main(["import", str(good), "--dry-run"]) == 0
     assert "Dry run: 1 would be created" in capsys.readouterr().out
     assert main(["import", str(good)]) == 0
-    assert "Imported: 1 created, 0 updated." in capsys.readouterr().out
+    assert "Imported: 1 created, 0 updated, 0 unchanged." in capsys.readouterr().out
     assert main(["import", str(good)]) == 0
-    assert "0 created, 1 updated" in capsys.readouterr().out
+    assert "0 created, 0 updated, 1 unchanged" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_bytes(
         _csv(HEADER, "2021-01-01,KP Plenary,KP reform,meeting,", "2021-13-01,KP Plenary,KP reform,meeting,x")

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.models import Forum, ForumEvent, Organisation, Theme
-from tracker.reference_data import format_partial_date, load_reference_data, parse_partial_date
+from tracker.periods import format_partial_date, parse_partial_date
+from tracker.reference_data import load_reference_data
 from tracker.vocabulary import DEFAULT_THEMES, FORUM_CATEGORIES
 
 

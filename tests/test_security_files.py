@@ -85,10 +85,10 @@ def test_every_chart_numbers_csv_is_neutralised(hostile):
     filters = Filters()
     screens = [
         views.funder_summary(hostile, dt.date(2025, 6, 1), dt.date(2026, 6, 1)),
-        views.overview(hostile, filters, "year", "activities"),
-        views.forums(hostile, filters, "activities", HOSTILE_FORUM),
-        views.themes(hostile, filters, "year", "activities"),
-        views.participation(hostile, filters, "activities", "organisation"),
+        views.overview(hostile, filters, "year", "activities", ADMIN),
+        views.forums(hostile, filters, "activities", HOSTILE_FORUM, ADMIN),
+        views.themes(hostile, filters, "year", "activities", ADMIN),
+        views.participation(hostile, filters, "activities", "organisation", ADMIN),
     ]
     produced = []
     for view in screens:

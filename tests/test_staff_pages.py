@@ -98,7 +98,8 @@ def test_edit_saves_a_new_version_and_history_shows_it(staff_db):
     at.button(key=f"FormSubmitter:{key}-Save changes").click().run()
     assert any("Saved version 2" in s.value for s in at.success)
     history = at.dataframe[0].value
-    assert list(history.action) == ["insert", "update"] and "Revised" in history.changes.iloc[1]
+    assert list(history["What"]) == ["Created", "Changed"]
+    assert history["Changes"].iloc[1] == "Title: Original → Revised"
 
 
 def test_two_people_editing_one_record_the_second_is_refused_with_what_changed(staff_db):
@@ -154,7 +155,7 @@ def test_import_page_previews_then_imports(staff_db):
     assert list(at.dataframe[0].value.result) == ["create", "create"]
     assert any("New Partner" in m.value for m in at.markdown)
     at.button(key="import_go").click().run()
-    assert any("Imported: 2 created, 0 updated." in s.value for s in at.success)
+    assert any("Imported: 2 created, 0 updated, 0 unchanged." in s.value for s in at.success)
     with _session(staff_db) as session:
         assert session.scalar(select(func.count()).select_from(Activity)) == 2
 

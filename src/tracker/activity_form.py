@@ -11,50 +11,21 @@ import datetime as dt
 import streamlit as st
 from pydantic import ValidationError
 
+from tracker.activity_fields import FIELDS, form_defaults
 from tracker.entry import EventChoice, FormOptions
 from tracker.i18n import _
 from tracker.validation import TITLE_MAX, ActivityInput, describe_errors
-from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS, DEFAULT_CONFIDENTIALITY
+from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS
 
-LABELS = {
-    "date": "Date",
-    "forum": "Forum",
-    "themes": "Themes",
-    "activity_type": "Activity type",
-    "title": "Title",
-    "description": "Description",
-    "organisations": "Organisations",
-    "country": "Country",
-    "effort_days": "Effort (staff-days)",
-    "cost_usd": "Cost (US$)",
-    "outcome": "Outcome",
-    "evidence_url": "Evidence links",
-    "confidentiality": "Confidentiality",
-    "external_id": "External id",
-}
+# Field labels by import column, declared once in ``activity_fields``.
+LABELS = {f.column: f.label for f in FIELDS if f.column}
 
 
 def new_activity_defaults(
     options: FormOptions, event: EventChoice | None, organisation: str | None, sticky: dict | None = None
 ) -> dict:
     """Today, the user's organisation, internal; an event fills its forum and date."""
-    defaults = {
-        "activity_date": dt.date.today(),
-        "forum": None,
-        "event_id": None,
-        "themes": [],
-        "activity_type": "meeting",
-        "title": "",
-        "description": "",
-        "organisations": [organisation] if organisation in options.organisations else [],
-        "country": None,
-        "effort_days": 0.0,
-        "cost_usd": 0.0,
-        "outcome": "",
-        "evidence_urls": "",
-        "confidentiality": DEFAULT_CONFIDENTIALITY,
-        "external_id": "",
-    }
+    defaults = form_defaults(dt.date.today(), [organisation] if organisation in options.organisations else [])
     defaults.update(sticky or {})
     if event is not None:
         defaults.update(activity_date=event.start_date, forum=event.forum, event_id=event.id)

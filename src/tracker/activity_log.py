@@ -13,9 +13,9 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from tracker.analytics import conditions
+from tracker import activity_fields
 from tracker.countries import display_name
-from tracker.filters import Filters
+from tracker.filters import Filters, conditions
 from tracker.models import Activity, Forum
 from tracker.permissions import visible_confidentiality
 
@@ -53,7 +53,7 @@ def _visible(filters: Filters, role: str | None):
     return (
         select(Activity.id)
         .join(Forum, Activity.forum_id == Forum.id)
-        .where(*conditions(filters), Activity.confidentiality.in_(visible_confidentiality(role)))
+        .where(*conditions(filters, role), Activity.confidentiality.in_(visible_confidentiality(role)))
     )
 
 
@@ -75,21 +75,7 @@ def _load(session: Session, ids: list[int]) -> list[Activity]:
 
 
 def _row(activity: Activity) -> dict[str, object]:
-    return {
-        "id": activity.id,
-        "date": activity.activity_date,
-        "title": activity.title,
-        "forum": activity.forum.name,
-        "category": activity.forum.category,
-        "themes": "; ".join(t.name for t in activity.themes),
-        "activity_type": activity.activity_type,
-        "organisations": "; ".join(o.name for o in activity.organisations),
-        "country": display_name(activity.country),
-        "effort_days": activity.effort_days,
-        "cost_usd": activity.cost_usd,
-        "confidentiality": activity.confidentiality,
-        "outcome": activity.outcome or "",
-    }
+    return activity_fields.log_row(activity, display_name)
 
 
 def log_page(
@@ -127,7 +113,7 @@ def public_outcomes(session: Session, filters: Filters, limit: int = 50) -> pd.D
         select(Activity.activity_date, Forum.name, Forum.category, Activity.title, Activity.outcome)
         .join(Forum, Activity.forum_id == Forum.id)
         .where(
-            *conditions(filters),
+            *conditions(filters, "funder"),
             Activity.confidentiality == "public",
             Activity.outcome.is_not(None),
             Activity.outcome != "",

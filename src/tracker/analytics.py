@@ -7,6 +7,10 @@
   with zero activities between the first and the last activity in range.
 - An activity with several themes counts once under each theme with its full effort.
 - Soft-deleted activities count nowhere; restricted ones count in every aggregate.
+- For members and funders, no name a restricted record carries (forum, event,
+  organisations, country, activity type) appears in a breakdown: its records are
+  grouped under ``permissions.RESTRICTED_LABEL``, so totals still add up; and a name
+  only restricted records carry is left out everywhere (``restricted_only_names``).
 
 No Streamlit here: pages, the CLI and tests call the same functions. Only aggregates
 leave this module; activity rows are read by ``activity_log`` alone.
@@ -18,13 +22,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, String, and_, exists, func, or_, select
+from sqlalchemy import String, and_, func, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import FunctionElement
 
 from tracker.countries import display_name
-from tracker.filters import Filters
+from tracker.filters import IS_RESTRICTED, Filters, conditions, filtered
+from tracker.i18n import _
 from tracker.models import (
     Activity,
     Forum,
@@ -34,6 +39,16 @@ from tracker.models import (
     activity_organisations,
     activity_themes,
 )
+from tracker.periods import (
+    Span,
+    format_partial_date,
+    like_for_like,
+    period_label,
+    period_range,
+    period_start,
+    span_label,
+)
+from tracker.permissions import RESTRICTED_LABEL, sees_restricted_names
 from tracker.vocabulary import FORUM_CATEGORIES
 
 ALL_ACTIVITIES = Filters()
@@ -56,56 +71,6 @@ class KpShare:
 
     by_count: float | None
     by_effort: float | None
-
-
-def conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """WHERE clauses selecting the live activities a filter describes (Forum must be joined)."""
-    where: list[ColumnElement[bool]] = [Activity.deleted_at.is_(None)]
-    if filters.date_from is not None:
-        where.append(Activity.activity_date >= filters.date_from)
-    if filters.date_to is not None:
-        where.append(Activity.activity_date <= filters.date_to)
-    if filters.categories:
-        where.append(Forum.category.in_(filters.categories))
-    if filters.forums:
-        where.append(Forum.name.in_(filters.forums))
-    if filters.countries:
-        where.append(Activity.country.in_(filters.countries))
-    if filters.activity_types:
-        where.append(Activity.activity_type.in_(filters.activity_types))
-    # Aliases keep these subqueries independent of views that join themes themselves.
-    if filters.themes:
-        theme, link = aliased(Theme), activity_themes.alias()
-        where.append(
-            exists().where(
-                link.c.activity_id == Activity.id,
-                link.c.theme_id == theme.id,
-                theme.name.in_(filters.themes),
-            )
-        )
-    if filters.organisations:
-        organisation, link = aliased(Organisation), activity_organisations.alias()
-        where.append(
-            exists().where(
-                link.c.activity_id == Activity.id,
-                link.c.organisation_id == organisation.id,
-                organisation.name.in_(filters.organisations),
-            )
-        )
-    if filters.text.strip():
-        pattern = f"%{filters.text.strip().lower()}%"
-        where.append(
-            or_(
-                func.lower(Activity.title).like(pattern),
-                func.lower(func.coalesce(Activity.description, "")).like(pattern),
-                func.lower(func.coalesce(Activity.outcome, "")).like(pattern),
-            )
-        )
-    return where
-
-
-def _filtered(query: Select, filters: Filters) -> Select:
-    return query.join(Forum, Activity.forum_id == Forum.id).where(*conditions(filters))
 
 
 class month_key(FunctionElement):
@@ -140,7 +105,9 @@ def _forums_frame(session: Session) -> pd.DataFrame:
     return _frame(rows, ["forum_id", "forum", "category"])
 
 
-def activity_cube(session: Session, filters: Filters = ALL_ACTIVITIES) -> pd.DataFrame:
+def activity_cube(
+    session: Session, filters: Filters = ALL_ACTIVITIES, role: str | None = None
+) -> pd.DataFrame:
     """The filtered live activities summed per month x forum: one scan, from which the
     totals, KP shares and engagement per period are all derived."""
     month = month_key(Activity.activity_date).label("month")
@@ -157,12 +124,12 @@ def activity_cube(session: Session, filters: Filters = ALL_ACTIVITIES) -> pd.Dat
         .select_from(Activity)
         .group_by(month, Activity.forum_id)
     )
-    rows = session.execute(_filtered(query, filters)).all()
+    rows = session.execute(filtered(query, filters, role)).all()
     cube = _frame(rows, ["month", "forum_id", *CUBE_MEASURES])
     return cube.merge(_forums_frame(session), on="forum_id", how="left")
 
 
-def theme_cube(session: Session, filters: Filters = ALL_ACTIVITIES) -> pd.DataFrame:
+def theme_cube(session: Session, filters: Filters = ALL_ACTIVITIES, role: str | None = None) -> pd.DataFrame:
     """Per month x forum category x theme: an activity counts under each of its themes."""
     month = month_key(Activity.activity_date).label("month")
     theme_id = activity_themes.c.theme_id
@@ -173,7 +140,7 @@ def theme_cube(session: Session, filters: Filters = ALL_ACTIVITIES) -> pd.DataFr
         func.count(Activity.id),
         func.coalesce(func.sum(Activity.effort_days), 0.0),
     ).select_from(Activity)
-    query = _filtered(query, filters).join(activity_themes, activity_themes.c.activity_id == Activity.id)
+    query = filtered(query, filters, role).join(activity_themes, activity_themes.c.activity_id == Activity.id)
     rows = session.execute(query.group_by(month, Forum.category, theme_id)).all()
     cube = _frame(rows, ["month", "category", "theme_id", "activities", "effort_days"])
     names = _frame(session.execute(select(Theme.id, Theme.name)).all(), ["theme_id", "theme"])
@@ -222,38 +189,6 @@ def _share(count: float, kp_count: float, effort: float, kp_effort: float) -> Kp
     )
 
 
-# ---- periods -------------------------------------------------------------------------
-
-
-def period_start(year: int, month: int, period: str) -> dt.date:
-    if period == "year":
-        return dt.date(year, 1, 1)
-    if period == "quarter":
-        return dt.date(year, 3 * ((month - 1) // 3) + 1, 1)
-    return dt.date(year, month, 1)
-
-
-def period_label(start: dt.date, period: str) -> str:
-    if period == "year":
-        return f"{start.year}"
-    if period == "quarter":
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year}-{start.month:02d}"
-
-
-def period_range(first: dt.date, last: dt.date, period: str) -> list[dt.date]:
-    """Every period start from the period of ``first`` to the period of ``last``."""
-    step = {"year": 12, "quarter": 3, "month": 1}[period]
-    current = period_start(first.year, first.month, period)
-    end = period_start(last.year, last.month, period)
-    starts = []
-    while current <= end:
-        starts.append(current)
-        months = current.year * 12 + current.month - 1 + step
-        current = dt.date(months // 12, months % 12 + 1, 1)
-    return starts
-
-
 def _to_periods(
     monthly: pd.DataFrame, period: str, keys: list[str], key_values: list[list[str]]
 ) -> pd.DataFrame:
@@ -283,10 +218,6 @@ def engagement_from(cube: pd.DataFrame, period: str = "year") -> pd.DataFrame:
     return _to_periods(cube, period, ["category"], [list(FORUM_CATEGORIES)])
 
 
-def engagement_by_period(session: Session, filters: Filters, period: str = "year") -> pd.DataFrame:
-    return engagement_from(activity_cube(session, filters), period)
-
-
 def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
     """KP share per period from ``engagement_by_period``; None where the measure is zero."""
     rows = []
@@ -312,6 +243,54 @@ def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
     for column in ("by_count", "by_effort"):
         frame[column] = pd.Series([row[column] for row in rows], index=frame.index, dtype=object)
     return frame
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The latest period to date against the same span one period earlier (like with like)."""
+
+    latest_span: Span
+    previous_span: Span
+    latest_label: str
+    previous_label: str
+    latest: dict[str, float | None]
+    previous: dict[str, float | None]
+
+
+def _span_figures(
+    session: Session, filters: Filters, span: Span, role: str | None
+) -> dict[str, float | None]:
+    cube = activity_cube(session, filters.with_(date_from=span.start, date_to=span.end), role)
+    totals, share = totals_from(cube), kp_share_from(cube)
+    return {
+        "activities": float(totals.activities),
+        "effort_days": totals.effort_days,
+        "by_count": share.by_count,
+        "by_effort": share.by_effort,
+    }
+
+
+def latest_against_previous(
+    session: Session, filters: Filters, period: str, today: dt.date, last_date: dt.date, role: str | None
+) -> Comparison | None:
+    """The period of ``last_date`` (the latest activity selected) up to today, or to the
+    end of the selected range, against the same span one period earlier; None when that
+    earlier span falls before the selected range."""
+    as_of = min(today, filters.date_to) if filters.date_to else today
+    spans = like_for_like(
+        period_start(last_date.year, last_date.month, period), period, as_of, filters.date_from
+    )
+    if spans is None:
+        return None
+    latest, previous = spans
+    return Comparison(
+        latest_span=latest,
+        previous_span=previous,
+        latest_label=span_label(latest, period),
+        previous_label=span_label(previous, period),
+        latest=_span_figures(session, filters, latest, role),
+        previous=_span_figures(session, filters, previous, role),
+    )
 
 
 # ---- themes --------------------------------------------------------------------------
@@ -346,19 +325,60 @@ def selected_themes(session: Session, filters: Filters) -> list[str]:
     return [n for n in names if n in filters.themes] if filters.themes else names
 
 
-def theme_category_matrix(session: Session, filters: Filters) -> pd.DataFrame:
-    return theme_matrix_from(theme_cube(session, filters), selected_themes(session, filters))
+# ---- names restricted records carry --------------------------------------------------
 
 
-def theme_trend(session: Session, filters: Filters, period: str = "year") -> pd.DataFrame:
-    return theme_trend_from(theme_cube(session, filters), selected_themes(session, filters), period)
+@dataclass(frozen=True)
+class HiddenNames:
+    """Names that only restricted records carry (live or deleted): members and funders
+    never see them. A name no record carries (reference data) is not hidden."""
+
+    forums: frozenset[str] = frozenset()
+    events: frozenset[int] = frozenset()
+    organisations: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
 
 
-def theme_totals(session: Session, filters: Filters) -> pd.DataFrame:
-    return theme_totals_from(theme_category_matrix(session, filters))
+NOTHING_HIDDEN = HiddenNames()
+
+
+def restricted_only_names(session: Session, role: str | None) -> HiddenNames:
+    """What ``role`` may not see by name: carried by a restricted record (even a deleted
+    one) and by no live record that is not restricted. Nothing for staff and admins."""
+    if sees_restricted_names(role):
+        return NOTHING_HIDDEN
+    shown = and_(Activity.deleted_at.is_(None), ~IS_RESTRICTED)
+
+    def only_restricted(column) -> set:
+        carried = set(session.scalars(select(column).where(IS_RESTRICTED, column.is_not(None)).distinct()))
+        if not carried:
+            return set()
+        return carried - set(session.scalars(select(column).where(shown, column.in_(carried)).distinct()))
+
+    forum_ids = only_restricted(Activity.forum_id)
+    # The link table has no confidentiality: ask through the activities.
+    link = activity_organisations.c
+    by_organisation = select(link.organisation_id).join(Activity, Activity.id == link.activity_id).distinct()
+    organisation_ids = set(session.scalars(by_organisation.where(IS_RESTRICTED)))
+    if organisation_ids:
+        organisation_ids -= set(session.scalars(by_organisation.where(shown)))
+    return HiddenNames(
+        forums=frozenset(session.scalars(select(Forum.name).where(Forum.id.in_(forum_ids)))),
+        events=frozenset(only_restricted(Activity.event_id)),
+        organisations=frozenset(
+            session.scalars(select(Organisation.name).where(Organisation.id.in_(organisation_ids)))
+        ),
+        countries=frozenset(only_restricted(Activity.country)),
+    )
+
+
+def restricted_label() -> str:
+    return _(RESTRICTED_LABEL)
 
 
 # ---- forums, organisations, countries -------------------------------------------------
+
+FORUM_TOTAL_COLUMNS = ["forum", "category", "activities", "effort_days"]
 
 
 def forum_totals_from(cube: pd.DataFrame, forums: pd.DataFrame) -> pd.DataFrame:
@@ -369,12 +389,42 @@ def forum_totals_from(cube: pd.DataFrame, forums: pd.DataFrame) -> pd.DataFrame:
     )
     table = table.astype({"activities": "int64", "effort_days": "float64"})
     return table.sort_values(["activities", "forum"], ascending=[False, True], ignore_index=True)[
-        ["forum", "category", "activities", "effort_days"]
+        FORUM_TOTAL_COLUMNS
     ]
 
 
-def forum_totals(session: Session, filters: Filters) -> pd.DataFrame:
-    return forum_totals_from(activity_cube(session, filters), _forums_frame(session))
+def forum_totals(session: Session, filters: Filters, role: str | None) -> pd.DataFrame:
+    """Per forum, as ``role`` may see it: for members and funders, restricted records are
+    one row per forum category ("Restricted records · KP"), and forums only restricted
+    records carry are not listed."""
+    forums = _forums_frame(session)
+    if sees_restricted_names(role):
+        return forum_totals_from(activity_cube(session, filters, role), forums)
+    hidden = restricted_only_names(session, role)
+    query = (
+        select(
+            Activity.forum_id,
+            IS_RESTRICTED.label("restricted"),
+            func.count(Activity.id),
+            func.coalesce(func.sum(Activity.effort_days), 0.0),
+        )
+        .select_from(Activity)
+        .group_by(Activity.forum_id, IS_RESTRICTED)
+    )
+    rows = _frame(
+        session.execute(filtered(query, filters, role)).all(),
+        ["forum_id", "restricted", "activities", "effort_days"],
+    )
+    rows = rows.merge(forums, on="forum_id", how="left")
+    secret = rows[rows.restricted.astype(bool)]
+    table = forum_totals_from(rows[~rows.restricted.astype(bool)], forums[~forums.forum.isin(hidden.forums)])
+    if secret.empty:
+        return table
+    grouped = secret.groupby("category", as_index=False)[["activities", "effort_days"]].sum()
+    grouped.insert(0, "forum", [f"{restricted_label()} · {c}" for c in grouped.category])
+    grouped = grouped.astype({"activities": "int64", "effort_days": "float64"})[FORUM_TOTAL_COLUMNS]
+    table = pd.concat([table, grouped], ignore_index=True)
+    return table.sort_values(["activities", "forum"], ascending=[False, True], ignore_index=True)
 
 
 def top_forums_from(table: pd.DataFrame, limit: int | None = 10) -> pd.DataFrame:
@@ -382,20 +432,37 @@ def top_forums_from(table: pd.DataFrame, limit: int | None = 10) -> pd.DataFrame
     return (engaged.head(limit) if limit else engaged).reset_index(drop=True)
 
 
-def top_forums(session: Session, filters: Filters, limit: int | None = 10) -> pd.DataFrame:
-    return top_forums_from(forum_totals(session, filters), limit)
+def forum_names(session: Session, hidden: HiddenNames) -> list[str]:
+    """Every forum but the ``hidden`` ones (``restricted_only_names``), alphabetically."""
+    names = session.scalars(select(Forum.name).order_by(Forum.name))
+    return [name for name in names if name not in hidden.forums]
 
 
-def forums_in_category(session: Session, filters: Filters, category: str) -> pd.DataFrame:
-    """Every forum of a category with the coalition's activities there (zeros included)."""
-    table = forum_totals(session, filters)
-    return table[table.category == category].reset_index(drop=True)[["forum", "activities", "effort_days"]]
+def organisation_names(session: Session, hidden: HiddenNames) -> list[str]:
+    names = session.scalars(select(Organisation.name).order_by(Organisation.name))
+    return [name for name in names if name not in hidden.organisations]
 
 
-def forum_calendar(session: Session, forum: str, filters: Filters) -> pd.DataFrame:
-    """The forum's real events with the coalition's activities at each."""
+def country_codes(session: Session, hidden: HiddenNames) -> list[str]:
+    """Countries of activities (deleted ones included), less the ``hidden`` ones."""
+    codes = session.scalars(select(Activity.country).where(Activity.country.is_not(None)).distinct())
+    return [code for code in codes if code not in hidden.countries]
+
+
+def forum_calendar(session: Session, forum: str, filters: Filters, role: str | None) -> pd.DataFrame:
+    """The forum's real events with the coalition's activities at each. For members and
+    funders, restricted records are not counted per event (the count would name their
+    event) and events only restricted records carry are not listed."""
+    columns = ["event", "date", "end", "place", "verified", "source", "activities", "effort_days"]
+    hidden = restricted_only_names(session, role)
+    if forum in hidden.forums:
+        return pd.DataFrame(columns=columns)
+    counted = conditions(filters, role)
+    if not sees_restricted_names(role):
+        counted.append(~IS_RESTRICTED)
     query = (
         select(
+            ForumEvent.id,
             ForumEvent.name,
             ForumEvent.start_date,
             ForumEvent.date_precision,
@@ -408,13 +475,11 @@ def forum_calendar(session: Session, forum: str, filters: Filters) -> pd.DataFra
         )
         .select_from(ForumEvent)
         .join(Forum, Forum.id == ForumEvent.forum_id)
-        .outerjoin(Activity, and_(Activity.event_id == ForumEvent.id, *conditions(filters)))
+        .outerjoin(Activity, and_(Activity.event_id == ForumEvent.id, *counted))
         .where(Forum.name == forum)
         .group_by(ForumEvent.id)
         .order_by(ForumEvent.start_date.desc())
     )
-    from tracker.reference_data import format_partial_date
-
     rows = [
         {
             "event": name,
@@ -426,13 +491,27 @@ def forum_calendar(session: Session, forum: str, filters: Filters) -> pd.DataFra
             "activities": int(count),
             "effort_days": float(effort),
         }
-        for name, start, precision, end, place, verified, source, count, effort in session.execute(query)
+        for event_id, name, start, precision, end, place, verified, source, count, effort in session.execute(
+            query
+        )
+        if event_id not in hidden.events
     ]
-    columns = ["event", "date", "end", "place", "verified", "source", "activities", "effort_days"]
     return pd.DataFrame(rows, columns=columns)
 
 
-def participation_by_organisation(session: Session, filters: Filters) -> pd.DataFrame:
+def _restricted_row(session: Session, filters: Filters, role: str | None, *where) -> tuple[int, float]:
+    """How many restricted records (and their effort) a breakdown groups under one label."""
+    query = select(func.count(Activity.id), func.coalesce(func.sum(Activity.effort_days), 0.0)).select_from(
+        Activity
+    )
+    count, effort = session.execute(filtered(query, filters, role).where(IS_RESTRICTED, *where)).one()
+    return int(count), float(effort)
+
+
+def participation_by_organisation(session: Session, filters: Filters, role: str | None) -> pd.DataFrame:
+    """Per organisation (an activity counts for each of its organisations). For members and
+    funders, restricted records count once each in one "Restricted records" row."""
+    hide = not sees_restricted_names(role)
     query = (
         select(
             Organisation.name,
@@ -444,19 +523,28 @@ def participation_by_organisation(session: Session, filters: Filters) -> pd.Data
         .join(activity_organisations, activity_organisations.c.activity_id == Activity.id)
         .join(Organisation, Organisation.id == activity_organisations.c.organisation_id)
     )
-    query = (
-        _filtered(query, filters)
-        .group_by(Organisation.name, Organisation.country)
-        .order_by(func.count(Activity.id).desc(), Organisation.name)
+    query = filtered(query, filters, role)
+    if hide:
+        query = query.where(~IS_RESTRICTED)
+    query = query.group_by(Organisation.name, Organisation.country).order_by(
+        func.count(Activity.id).desc(), Organisation.name
     )
     rows = [
         (name, display_name(country), int(count), float(effort))
         for name, country, count, effort in session.execute(query)
     ]
+    if hide:
+        with_organisation = Activity.id.in_(select(activity_organisations.c.activity_id))
+        count, effort = _restricted_row(session, filters, role, with_organisation)
+        if count:
+            rows.append((restricted_label(), "", count, effort))
     return pd.DataFrame(rows, columns=["organisation", "country", "activities", "effort_days"])
 
 
-def activities_by_country(session: Session, filters: Filters) -> pd.DataFrame:
+def activities_by_country(session: Session, filters: Filters, role: str | None) -> pd.DataFrame:
+    """Per country of the activity. For members and funders, restricted records are one
+    "Restricted records" row."""
+    hide = not sees_restricted_names(role)
     query = (
         select(
             Activity.country,
@@ -466,9 +554,15 @@ def activities_by_country(session: Session, filters: Filters) -> pd.DataFrame:
         .select_from(Activity)
         .group_by(Activity.country)
     )
-    query = _filtered(query, filters).where(Activity.country.is_not(None))
+    query = filtered(query, filters, role).where(Activity.country.is_not(None))
+    if hide:
+        query = query.where(~IS_RESTRICTED)
     rows = [
         (code, display_name(code), int(count), float(effort))
         for code, count, effort in session.execute(query.order_by(func.count(Activity.id).desc()))
     ]
+    if hide:
+        count, effort = _restricted_row(session, filters, role, Activity.country.is_not(None))
+        if count:
+            rows.append(("", restricted_label(), count, effort))
     return pd.DataFrame(rows, columns=["country_code", "country", "activities", "effort_days"])

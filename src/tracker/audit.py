@@ -8,31 +8,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker import activity_fields
 from tracker.models import Activity, AuditEntry
 
 
 def activity_snapshot(activity: Activity) -> dict[str, Any]:
-    """The activity as plain JSON values, names instead of ids, for the log and diffs."""
-    return {
-        "id": activity.id,
-        "version": activity.version,
-        "date": activity.activity_date.isoformat(),
-        "forum": activity.forum.name,
-        "event": activity.event.name if activity.event else None,
-        "themes": [t.name for t in activity.themes],
-        "activity_type": activity.activity_type,
-        "title": activity.title,
-        "description": activity.description,
-        "organisations": [o.name for o in activity.organisations],
-        "country": activity.country,
-        "effort_days": activity.effort_days,
-        "cost_usd": activity.cost_usd,
-        "outcome": activity.outcome,
-        "evidence_urls": activity.evidence_urls.split("\n") if activity.evidence_urls else [],
-        "confidentiality": activity.confidentiality,
-        "external_id": activity.external_id,
-        "deleted": activity.deleted_at is not None,
-    }
+    """The activity as plain JSON values, names instead of ids (``activity_fields.snapshot``)."""
+    return activity_fields.snapshot(activity)
 
 
 def record(
@@ -102,9 +84,7 @@ def audit_page(
             "action": e.action,
             "entity": e.entity,
             "entity_id": e.entity_id,
-            "changes": ", ".join(
-                f"{k}: {b!r} → {a!r}" for k, (b, a) in changed_fields(e.before or {}, e.after or {}).items()
-            )
+            "changes": activity_fields.describe_changes(changed_fields(e.before or {}, e.after or {}))
             if e.before
             else "",
         }

@@ -15,8 +15,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import accounts, audit, backup, config, database, exports, files, importer
+from tracker.activity_fields import describe_changes
 from tracker.activity_log import iter_visible_activities
-from tracker.demo import DEMO_PREFIX, DEMO_PREFIX_END, seed_demo
+from tracker.demo import seed_demo
+from tracker.demo_marker import DEMO_PREFIX, DEMO_PREFIX_END
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.filters import Filters
 from tracker.i18n import _
@@ -230,10 +232,23 @@ def _import(args: argparse.Namespace) -> int:
                 c=plan.creates, u=plan.updates
             )
         )
+        for row in plan.rows:
+            if row.changes:
+                print(_("row {row}: {changes}").format(row=row.number, changes=describe_changes(row.changes)))
     else:
-        print(_("Imported: {c} created, {u} updated.").format(c=result.created, u=result.updated))
+        print(
+            _("Imported: {c} created, {u} updated, {n} unchanged.").format(
+                c=result.created, u=result.updated, n=result.unchanged
+            )
+        )
+    if plan.lowered:
+        print(_("Confidentiality lowered (check these are meant):"))
+        for lowering in plan.lowered:
+            print(f"  {lowering}")
     if plan.new_forums:
         print(_("New forums: {names}").format(names=", ".join(plan.new_forums)))
+    if plan.new_themes:
+        print(_("New themes: {names}").format(names=", ".join(plan.new_themes)))
     if plan.new_organisations:
         print(_("New organisations: {names}").format(names=", ".join(plan.new_organisations)))
     return 0

@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
+# The checkout (pages/, streamlit_app.py, data/) when run from it; in an installed
+# package this is only meaningful for the app, which runs from a checkout.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+# Reference lists ship inside the package, so any install can run ``tracker init-db``.
+REFERENCE_DIR: Traversable = files("tracker") / "reference"
+
+
+def _in_checkout() -> bool:
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "streamlit_app.py").is_file()
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("TRACKER_DATA_DIR", PROJECT_ROOT / "data"))
+    """``TRACKER_DATA_DIR`` if set; else ``data/`` of the checkout, or of the current
+    folder for an installed package."""
+    configured = os.environ.get("TRACKER_DATA_DIR", "").strip()
+    if configured:
+        return Path(configured)
+    return (PROJECT_ROOT if _in_checkout() else Path.cwd()) / "data"
 
 
 def database_url() -> str:

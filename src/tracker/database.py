@@ -17,12 +17,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import config, files
-from tracker.errors import DatabaseUnavailable, VersionConflict
+from tracker.errors import DatabaseUnavailable, ValidationFailed, VersionConflict
 from tracker.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -64,14 +71,14 @@ def make_engine(url: str | None = None) -> Engine:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
             _ensure_sqlite_directory(parsed.database)
-            engine = create_engine(url, connect_args={"timeout": 30})
+            engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "connect", _private_sqlite_files(parsed.database))
             event.listen(engine, "begin", _sqlite_begin)
         else:
             if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
-            engine = create_engine(parsed, pool_pre_ping=True)
+            engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseUnavailable(
             _(
@@ -219,7 +226,21 @@ def writing(engine: Engine) -> Iterator[Session]:
             raise DatabaseUnavailable(
                 _("The database is busy with other changes: try again in a moment; nothing was saved.")
             ) from error
-        raise
+        raise DatabaseUnavailable(
+            _(
+                "The database could not complete this change (it may be full or unreachable): "
+                "nothing was saved; try again, or tell the administrator."
+            )
+        ) from error
+    except (IntegrityError, DataError) as error:
+        # The rules are checked before the write; this is the database's own last word.
+        # One sentence, and never the statement or its values (they may name people at risk).
+        raise ValidationFailed(
+            _(
+                "The database refused this change (a value is too long, not allowed or already used): "
+                "check the values, then try again; nothing was saved."
+            )
+        ) from error
 
 
 def table_names(engine: Engine) -> list[str]:

@@ -12,18 +12,16 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.accounts import create_user, find_user
 from tracker.activities import create_activity
-from tracker.models import Activity, Forum, ForumEvent, Organisation
+from tracker.demo_marker import DEMO_LABEL, DEMO_PREFIX, has_demo_data
+from tracker.models import Forum, ForumEvent, Organisation
 from tracker.validation import ActivityInput
 
-DEMO_PREFIX = "demo-"
-DEMO_PREFIX_END = "demo."  # sorts right after every "demo-..." id
 DEMO_ACTOR = "demo-data"
-DEMO_LABEL = "Illustrative demo data."
 SEED = 20200304
 LAST_DEMO_DATE = dt.date(2026, 11, 20)
 
@@ -114,12 +112,6 @@ OUTCOMES = (
 class _Context:
     events_by_year: dict[tuple[str, int], list[ForumEvent]]
     organisations: list[Organisation]
-
-
-def has_demo_data(session: Session) -> bool:
-    # A range on the unique index instead of LIKE, which SQLite would answer by a full scan.
-    in_demo_range = and_(Activity.external_id >= DEMO_PREFIX, Activity.external_id < DEMO_PREFIX_END)
-    return session.scalar(select(Activity.id).where(in_demo_range).limit(1)) is not None
 
 
 def _ensure_national_forums(session: Session) -> None:

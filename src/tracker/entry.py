@@ -11,11 +11,11 @@ import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker import activity_fields, audit
 from tracker.activities import get_live_activity
-from tracker.i18n import _
+from tracker.i18n import N_, _
 from tracker.models import Activity, Forum, ForumEvent, Organisation, Theme
-from tracker.reference_data import format_partial_date
+from tracker.periods import format_partial_date
 
 
 @dataclass(frozen=True)
@@ -70,23 +70,7 @@ def activity_form(session: Session, activity_id: int) -> ActivityForm:
         id=activity.id,
         version=activity.version,
         deleted=activity.deleted_at is not None,
-        values={
-            "activity_date": activity.activity_date,
-            "forum": activity.forum.name,
-            "event_id": activity.event_id,
-            "themes": [t.name for t in activity.themes],
-            "activity_type": activity.activity_type,
-            "title": activity.title,
-            "description": activity.description or "",
-            "organisations": [o.name for o in activity.organisations],
-            "country": activity.country,
-            "effort_days": activity.effort_days,
-            "cost_usd": activity.cost_usd,
-            "outcome": activity.outcome or "",
-            "evidence_urls": activity.evidence_urls or "",
-            "confidentiality": activity.confidentiality,
-            "external_id": activity.external_id or "",
-        },
+        values=activity_fields.form_values(activity),
     )
 
 
@@ -126,18 +110,37 @@ def deleted_activities(session: Session) -> pd.DataFrame:
     )
 
 
+ACTION_WORDS = {
+    "insert": N_("Created"),
+    "update": N_("Changed"),
+    "delete": N_("Deleted"),
+    "restore": N_("Restored"),
+}
+
+
 def history(session: Session, activity_id: int) -> pd.DataFrame:
-    """Every version of an activity: when, who, what they did and which fields changed."""
+    """Every version of an activity: when, who, what they did and which fields changed,
+    with field labels and plain words (no column names, no ``None``)."""
     rows = []
     for entry in audit.history(session, activity_id):
         changes = audit.changed_fields(entry.before, entry.after) if entry.before and entry.after else {}
+        changes.pop("deleted", None)  # the action says it
         rows.append(
             {
                 "version": (entry.after or {}).get("version"),
                 "at": entry.at,
                 "who": entry.actor,
-                "action": entry.action,
-                "changes": "; ".join(f"{k}: {b!r} → {a!r}" for k, (b, a) in changes.items()),
+                "action": _(ACTION_WORDS.get(entry.action, entry.action)),
+                "changes": activity_fields.describe_changes(changes),
             }
         )
-    return pd.DataFrame(rows, columns=["version", "at", "who", "action", "changes"])
+    frame = pd.DataFrame(rows, columns=["version", "at", "who", "action", "changes"])
+    return frame.rename(
+        columns={
+            "version": _("Version"),
+            "at": _("When (UTC)"),
+            "who": _("Who"),
+            "action": _("What"),
+            "changes": _("Changes"),
+        }
+    )

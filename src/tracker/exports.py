@@ -11,56 +11,15 @@ import io
 from collections.abc import Iterable
 
 from tracker import cells
+from tracker.activity_fields import EXPORT_COLUMNS, IMPORT_COLUMNS, import_format_row
 from tracker.models import Activity
 
-IMPORT_COLUMNS = [
-    "date",
-    "forum",
-    "forum_category",
-    "themes",
-    "activity_type",
-    "title",
-    "description",
-    "organisations",
-    "country",
-    "effort_days",
-    "cost_usd",
-    "outcome",
-    "evidence_url",
-    "confidentiality",
-    "external_id",
-]
-# The brief's import columns, plus ``event`` (the forum event's name), so that an
-# export imported into an empty database keeps each activity's event.
-EXPORT_COLUMNS = [*IMPORT_COLUMNS, "event"]
+__all__ = ["EXPORT_COLUMNS", "IMPORT_COLUMNS", "import_format_row", "neutralise", "restore"]
+
+# One neutralising function for every CSV and XLSX the app produces (tracker.cells).
 FORMULA_STARTS = cells.FORMULA_STARTS
 neutralise = cells.neutralise
 restore = cells.restore
-
-
-def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) else repr(value)
-
-
-def import_format_row(activity: Activity) -> dict[str, str]:
-    return {
-        "date": activity.activity_date.isoformat(),
-        "forum": activity.forum.name,
-        "forum_category": activity.forum.category,
-        "themes": ";".join(t.name for t in activity.themes),
-        "activity_type": activity.activity_type,
-        "title": activity.title,
-        "description": activity.description or "",
-        "organisations": ";".join(o.name for o in activity.organisations),
-        "country": activity.country or "",
-        "effort_days": _number(activity.effort_days),
-        "cost_usd": _number(activity.cost_usd),
-        "outcome": activity.outcome or "",
-        "evidence_url": " ".join((activity.evidence_urls or "").split()),
-        "confidentiality": activity.confidentiality,
-        "external_id": activity.external_id or "",
-        "event": activity.event.name if activity.event else "",
-    }
 
 
 def to_csv(activities: Iterable[Activity]) -> bytes:

@@ -1,6 +1,8 @@
-"""What a view is filtered by, and how a filter travels in a shareable URL.
+"""What a view is filtered by, how a filter becomes SQL, and how it travels in a URL.
 
-No Streamlit here: ``tracker.ui`` binds these to widgets and ``st.query_params``.
+``conditions`` is the one translation of a ``Filters`` into WHERE clauses, used by every
+aggregate and by the activity log. No Streamlit here: ``tracker.ui`` binds these to
+widgets and ``st.query_params``.
 """
 
 from __future__ import annotations
@@ -9,7 +11,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy import ColumnElement, Select, exists, func, or_
+from sqlalchemy.orm import aliased
+
 from tracker.i18n import _
+from tracker.models import Activity, Forum, Organisation, Theme, activity_organisations, activity_themes
+from tracker.permissions import sees_restricted_names
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
 
 PERIODS = ("year", "quarter", "month")
@@ -36,6 +43,14 @@ class Filters:
     @property
     def is_default(self) -> bool:
         return self == Filters()
+
+    @property
+    def names_a_detail(self) -> bool:
+        """Whether it selects by a detail a restricted record hides (forum, organisation,
+        country, activity type, or words of its text)."""
+        return bool(
+            self.forums or self.organisations or self.countries or self.activity_types or self.text.strip()
+        )
 
 
 @dataclass
@@ -91,3 +106,67 @@ def to_query(filters: Filters) -> dict[str, str]:
     if filters.activity_types:
         query["type"] = ",".join(filters.activity_types)
     return query
+
+
+# ---- filters as SQL --------------------------------------------------------------------
+
+IS_RESTRICTED = Activity.confidentiality == "restricted"
+
+
+def conditions(filters: Filters, role: str | None = None) -> list[ColumnElement[bool]]:
+    """WHERE clauses selecting the live activities a filter describes (Forum must be joined).
+
+    For a role that may not see the names restricted records carry (members, funders, and
+    ``None``), a filter on such a detail leaves restricted records out: otherwise the count
+    it returns would name the forum, organisation, country or type of a restricted record
+    (see ``permissions.RESTRICTED_LABEL``). Date, theme and category filters keep them.
+    """
+    where: list[ColumnElement[bool]] = [Activity.deleted_at.is_(None)]
+    if filters.names_a_detail and not sees_restricted_names(role):
+        where.append(~IS_RESTRICTED)
+    if filters.date_from is not None:
+        where.append(Activity.activity_date >= filters.date_from)
+    if filters.date_to is not None:
+        where.append(Activity.activity_date <= filters.date_to)
+    if filters.categories:
+        where.append(Forum.category.in_(filters.categories))
+    if filters.forums:
+        where.append(Forum.name.in_(filters.forums))
+    if filters.countries:
+        where.append(Activity.country.in_(filters.countries))
+    if filters.activity_types:
+        where.append(Activity.activity_type.in_(filters.activity_types))
+    # Aliases keep these subqueries independent of views that join themes themselves.
+    if filters.themes:
+        theme, theme_link = aliased(Theme), activity_themes.alias()
+        where.append(
+            exists().where(
+                theme_link.c.activity_id == Activity.id,
+                theme_link.c.theme_id == theme.id,
+                theme.name.in_(filters.themes),
+            )
+        )
+    if filters.organisations:
+        organisation, link = aliased(Organisation), activity_organisations.alias()
+        where.append(
+            exists().where(
+                link.c.activity_id == Activity.id,
+                link.c.organisation_id == organisation.id,
+                organisation.name.in_(filters.organisations),
+            )
+        )
+    if filters.text.strip():
+        pattern = f"%{filters.text.strip().lower()}%"
+        where.append(
+            or_(
+                func.lower(Activity.title).like(pattern),
+                func.lower(func.coalesce(Activity.description, "")).like(pattern),
+                func.lower(func.coalesce(Activity.outcome, "")).like(pattern),
+            )
+        )
+    return where
+
+
+def filtered(query: Select, filters: Filters, role: str | None = None) -> Select:
+    """``query`` (over Activity) joined to its forum and narrowed to what ``filters`` selects."""
+    return query.join(Forum, Activity.forum_id == Forum.id).where(*conditions(filters, role))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from tracker import analytics
-from tracker.demo import has_demo_data
+from tracker.demo_marker import has_demo_data
 from tracker.filters import Filters
 from tracker.vocabulary import SHIFT_DECISION_DATE
 

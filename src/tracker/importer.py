@@ -12,37 +12,28 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 from pydantic import ValidationError
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker import audit
+from tracker import activities, activity_fields, audit
+from tracker.activity_fields import EXPORT_COLUMNS, REQUIRED_COLUMNS
 from tracker.cells import csv_table
-from tracker.exports import EXPORT_COLUMNS, restore
+from tracker.exports import restore
 from tracker.i18n import _
-from tracker.models import (
-    Activity,
-    AuditEntry,
-    Forum,
-    ForumEvent,
-    Organisation,
-    Theme,
-    activity_organisations,
-    activity_themes,
-    utcnow,
-)
+from tracker.models import Activity
 from tracker.validation import ActivityInput, describe_errors
-from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
+from tracker.vocabulary import CONFIDENTIALITY_LEVELS
 
-REQUIRED_COLUMNS = ("date", "forum", "themes", "activity_type", "title")
 KNOWN_COLUMNS = tuple(EXPORT_COLUMNS)
-BATCH = 2000
-INSERT_SLICE = 500
+NUMBER_COLUMNS = ("effort_days", "cost_usd")
+DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 
 def max_import_bytes() -> int:
@@ -75,10 +66,33 @@ class PlannedRow:
     record: ActivityInput
     activity_id: int | None  # None: a new activity
     event_id: int | None
+    changes: dict[str, tuple] = field(default_factory=dict)  # snapshot key -> (old, new), updates only
+
+    @property
+    def final_record(self) -> ActivityInput:
+        return self.record.model_copy(update={"event_id": self.event_id})
 
     @property
     def action(self) -> str:
-        return "create" if self.activity_id is None else "update"
+        if self.activity_id is None:
+            return "create"
+        return "update" if self.changes else "unchanged"
+
+
+@dataclass(frozen=True)
+class Lowering:
+    """A row that lowers an activity's confidentiality, by an explicit value."""
+
+    row: int
+    external_id: str
+    activity_id: int
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return _("row {row} ({id}): confidentiality lowered from {before} to {after}").format(
+            row=self.row, id=self.external_id, before=self.before, after=self.after
+        )
 
 
 @dataclass
@@ -87,6 +101,8 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     new_forums: dict[str, str] = field(default_factory=dict)  # name -> category
     new_organisations: list[str] = field(default_factory=list)
+    new_themes: list[str] = field(default_factory=list)
+    lowered: list[Lowering] = field(default_factory=list)
     row_count: int = 0
 
     @property
@@ -99,7 +115,11 @@ class ImportPlan:
 
     @property
     def updates(self) -> int:
-        return sum(1 for r in self.rows if r.activity_id is not None)
+        return sum(1 for r in self.rows if r.activity_id is not None and r.changes)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for r in self.rows if r.activity_id is not None and not r.changes)
 
     def preview(self, limit: int = 1000) -> pd.DataFrame:
         """One line per data row: what will happen to it, or what is wrong with it."""
@@ -110,22 +130,27 @@ class ImportPlan:
                     f"{problem.column}: {problem.message}" if problem.column else problem.message
                 )
         planned = {r.number: r for r in self.rows}
+        lowered = {r.row for r in self.lowered}
         lines = []
         for number in range(1, self.row_count + 1):
             if number in by_row:
-                lines.append((number, "error", "; ".join(by_row[number]), ""))
+                lines.append((number, "error", "; ".join(by_row[number]), "", ""))
             elif number in planned:
                 row = planned[number]
-                lines.append((number, row.action, "", row.record.title))
+                action = row.action + (" (confidentiality lowered)" if number in lowered else "")
+                changes = activity_fields.describe_changes(row.changes)
+                lines.append((number, action, "", row.record.title, changes))
             if len(lines) >= limit:
                 break
-        return pd.DataFrame(lines, columns=["row", "result", "problems", "title"])
+        return pd.DataFrame(lines, columns=["row", "result", "problems", "title", "changes"])
 
 
 @dataclass(frozen=True)
 class ImportResult:
     created: int
     updated: int
+    unchanged: int = 0
+    lowered: tuple[Lowering, ...] = ()
 
 
 class ImportRejected(Exception):
@@ -192,11 +217,44 @@ def _read_csv(data: bytes) -> list[list[str]]:
             [Problem(None, None, _("the file is not UTF-8 text: save it as “CSV UTF-8” or as XLSX."))]
         ) from None
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""))]
+        delimiter = _delimiter(text)
+        rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as error:
         raise ImportRejected(
             [Problem(None, None, _("the CSV could not be read ({error}).").format(error=error))]
         ) from None
+    if delimiter == ";" and rows:
+        # Spreadsheets set up for French (and other locales) write 1,5 for 1.5.
+        header = [h.strip().lower() for h in rows[0]]
+        numbers = [i for i, name in enumerate(header) if name in NUMBER_COLUMNS]
+        for row in rows[1:]:
+            for i in numbers:
+                if i < len(row) and DECIMAL_COMMA.match(row[i]):
+                    row[i] = row[i].replace(",", ".")
+    return rows
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the one that splits the header into the most known columns.
+
+    ``csv.Sniffer`` proposes; the header check decides (a title with commas in a
+    semicolon file, or the other way round, cannot fool it).
+    """
+    first = text.split("\n", 1)[0]
+    candidates = [",", ";", "\t"]
+    try:
+        sniffed = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+        candidates.remove(sniffed)
+        candidates.insert(0, sniffed)
+    except csv.Error:
+        pass
+
+    def known(delimiter: str) -> int:
+        header = next(csv.reader([first], delimiter=delimiter), [])
+        return sum(1 for h in header if h.strip().lower() in KNOWN_COLUMNS)
+
+    best = max(candidates, key=lambda d: (known(d), d == ","))
+    return best if known(best) else ","
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -235,17 +293,45 @@ def _header_problems(header: list[str]) -> list[Problem]:
                     ),
                 )
             )
-    for name in REQUIRED_COLUMNS:
-        if name not in seen:
-            problems.append(Problem(None, name, _("is required but missing from the header.")))
+    if "external_id" not in seen:
+        # Without external_id every row creates an activity; with it, rows that update
+        # may leave columns out (rows that create are checked one by one).
+        for name in REQUIRED_COLUMNS:
+            if name not in seen:
+                problems.append(Problem(None, name, _("is required but missing from the header.")))
     return problems
 
 
 FIELD_FOR_COLUMN = {"date": "activity_date", "evidence_url": "evidence_urls"}
+COLUMN_FOR_FIELD = {"activity_date": "date", "evidence_urls": "evidence_url", "event_id": "event"}
+RANK = {level: n for n, level in enumerate(CONFIDENTIALITY_LEVELS)}
+
+
+def _existing(session: Session, external_ids: list[str]) -> dict[str, Activity]:
+    """Activities (deleted too) holding these external ids, with what a snapshot reads."""
+    found: dict[str, Activity] = {}
+    for start in range(0, len(external_ids), 500):
+        chunk = external_ids[start : start + 500]
+        for activity in session.scalars(
+            select(Activity)
+            .where(Activity.external_id.in_(chunk))
+            .options(
+                selectinload(Activity.themes),
+                selectinload(Activity.organisations),
+                selectinload(Activity.forum),
+                selectinload(Activity.event),
+            )
+        ):
+            found[activity.external_id or ""] = activity
+    return found
 
 
 def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | None = None) -> ImportPlan:
-    """Check a whole file against the rules and the database. Writes nothing."""
+    """Check a whole file against the rules and the database. Writes nothing.
+
+    A row whose ``external_id`` is in the tracker updates that activity with the columns
+    the file has (the brief's "Updating by external_id"); any other row creates one.
+    """
     try:
         header, rows = read_table(data, filename, max_bytes)
     except ImportRejected as rejected:
@@ -257,12 +343,18 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
         plan.problems.append(Problem(None, None, _("the file has a header but no data rows.")))
         return plan
 
-    forums = {f.name.casefold(): f for f in session.scalars(select(Forum))}
-    themes = {t.name.casefold(): t.name for t in session.scalars(select(Theme))}
-    organisations = {o.name.casefold(): o.name for o in session.scalars(select(Organisation))}
-    new_organisations: dict[str, str] = {}
+    refs = activities.References(session, create=False)
+    known_organisations = set(refs.organisations)
+    known_forums = set(refs.forums)
+    events = {(e.forum_id, e.name.casefold()): e.id for e in refs.events.values()}
+    missing_required = [c for c in REQUIRED_COLUMNS if c not in header]
+    position = {name: i for i, name in enumerate(header)}
+    id_column = position.get("external_id")
+    ids = sorted(
+        {row[id_column].strip() for row in rows if id_column is not None and id_column < len(row)} - {""}
+    )
+    existing = _existing(session, [restore(i) for i in ids])
     first_row_of_id: dict[str, int] = {}
-    candidates: list[tuple[int, ActivityInput, str | None]] = []
 
     for number, cells in enumerate(rows, start=1):
         if not any(c.strip() for c in cells):
@@ -278,131 +370,146 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
                 )
             )
             continue
-        values = {name: restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
-        event_name = values.pop("event", "") or None
-        fields = {FIELD_FOR_COLUMN.get(k, k): v for k, v in values.items()}
-        theme_names = [t.strip() for t in values.get("themes", "").split(";") if t.strip()]
-        category = match_case_insensitive(values.get("forum_category", ""), FORUM_CATEGORIES)
-        row_problems = _check_names(
-            values.get("forum", ""), category, theme_names, number, forums, themes, plan.new_forums
-        )
-        try:
-            record = ActivityInput(**fields)
-        except ValidationError as error:
-            described = describe_errors(error)
-            plan.problems.extend(Problem(number, c, m) for c, m in described)
-            plan.problems.extend(p for p in row_problems if p.column not in {c for c, _m in described})
-            continue
-        if record.external_id:
-            if record.external_id in first_row_of_id:
-                row_problems.append(
+        present = {name: restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
+        external_id = present.get("external_id") or None
+        if external_id:
+            if external_id in first_row_of_id:
+                plan.problems.append(
                     Problem(
                         number,
                         "external_id",
                         _("“{id}” also appears in row {other}.").format(
-                            id=record.external_id, other=first_row_of_id[record.external_id]
-                        ),
-                    )
-                )
-            else:
-                first_row_of_id[record.external_id] = number
-        if row_problems:
-            plan.problems.extend(row_problems)
-            continue
-        for name in record.organisations:
-            if name.casefold() not in organisations:
-                new_organisations.setdefault(name.casefold(), name)
-        candidates.append((number, record, event_name))
-
-    existing = _existing_ids(session, list(first_row_of_id))
-    events = _events(session)
-    for number, record, event_name in candidates:
-        event_id = None
-        if event_name:
-            event_id = events.get((record.forum.casefold(), event_name.casefold()))
-            if event_id is None:
-                plan.problems.append(
-                    Problem(
-                        number,
-                        "event",
-                        _("“{event}” is not an event of the forum “{forum}”.").format(
-                            event=event_name, forum=record.forum
+                            id=external_id, other=first_row_of_id[external_id]
                         ),
                     )
                 )
                 continue
-        plan.rows.append(PlannedRow(number, record, existing.get(record.external_id or ""), event_id))
-    plan.new_organisations = sorted(new_organisations.values(), key=str.casefold)
+            first_row_of_id[external_id] = number
+        stored = existing.get(external_id or "")
+        if stored is not None and stored.deleted_at is not None:
+            plan.problems.append(
+                Problem(
+                    number,
+                    "external_id",
+                    _(
+                        "“{id}” names activity {n}, deleted on {day}: restore it first, then import again."
+                    ).format(id=external_id, n=stored.id, day=stored.deleted_at.date().isoformat()),
+                )
+            )
+            continue
+        if stored is None and missing_required:
+            message = (
+                _(
+                    "“{id}” is not in the tracker, so this row creates an activity: "
+                    "the file needs the columns {columns}."
+                ).format(id=external_id, columns=", ".join(missing_required))
+                if external_id
+                else _("this row creates an activity: the file needs the columns {columns}.").format(
+                    columns=", ".join(missing_required)
+                )
+            )
+            plan.problems.append(Problem(number, None, message))
+            continue
+        values = dict(present)
+        if stored is not None:
+            values = {**activity_fields.import_format_row(stored), **present}
+            if not present.get("confidentiality"):
+                # Never lowered by omission: an absent or empty cell keeps the stored level.
+                values["confidentiality"] = stored.confidentiality
+            if "event" not in present and values["forum"].casefold() != stored.forum.name.casefold():
+                values["event"] = ""  # a new forum: the old forum's event no longer fits
+        row_problems = _plan_row(plan, refs, events, known_forums, number, values, stored)
+        if row_problems:
+            plan.problems.extend(row_problems)
+            continue
+        record = plan.rows[-1].record
+        for name in record.organisations:
+            if name.casefold() not in known_organisations:
+                known_organisations.add(name.casefold())
+                plan.new_organisations.append(name)
+    plan.new_organisations.sort(key=str.casefold)
+    plan.new_themes.sort(key=str.casefold)
     plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return plan
 
 
-def _check_names(
-    forum_name: str,
-    category: str | None,
-    theme_names: list[str],
+def _plan_row(
+    plan: ImportPlan,
+    refs: activities.References,
+    events: dict[tuple[int, str], int],
+    known_forums: set[str],
     number: int,
-    forums: dict,
-    themes: dict,
-    new_forums: dict[str, str],
+    values: dict[str, str],
+    stored: Activity | None,
 ) -> list[Problem]:
-    """Forum and themes against the database (new forums are planned in ``new_forums``)."""
-    problems = []
-    forum_name = forum_name.strip()
-    if forum_name and forums.get(forum_name.casefold()) is None:
-        known_new = next((c for n, c in new_forums.items() if n.casefold() == forum_name.casefold()), None)
-        if category is None and known_new is None:
-            problems.append(
-                Problem(
-                    number,
-                    "forum_category",
-                    _("the forum “{forum}” is new: give its category to create it.").format(forum=forum_name),
-                )
-            )
-        elif known_new is not None and category not in (None, known_new):
+    """Check one row (merged with the stored record for an update); plan it if it passes."""
+    values = dict(values)
+    event_name = values.pop("event", "") or None
+    forum_name = values.get("forum", "").strip()
+    if forum_name.casefold() in known_forums:
+        values.pop("forum_category", None)  # an existing forum keeps its category
+    fields = {FIELD_FOR_COLUMN.get(k, k): v for k, v in values.items()}
+    for name in ("effort_days", "cost_usd"):
+        if stored is not None and fields.get(name) == "":
+            fields[name] = "0"
+    try:
+        record = ActivityInput(**fields)
+    except ValidationError as error:
+        return [Problem(number, c, m) for c, m in describe_errors(error)]
+    problems: list[Problem] = []
+    forum = refs.forums.get(record.forum.casefold())
+    if forum is not None and forum.id is None:
+        first = plan.new_forums.get(forum.name)
+        if record.forum_category is not None and first is not None and record.forum_category != first:
             problems.append(
                 Problem(
                     number,
                     "forum_category",
                     _("the new forum “{forum}” was given the category {first} in an earlier row.").format(
-                        forum=forum_name, first=known_new
+                        forum=forum_name, first=first
                     ),
                 )
             )
-        elif known_new is None:
-            new_forums[forum_name] = category
-    for name in theme_names:
-        if name.casefold() not in themes:
+    event_id = None
+    if event_name:
+        event_id = events.get((forum.id, event_name.casefold())) if forum is not None and forum.id else None
+        if event_id is None:
             problems.append(
                 Problem(
                     number,
-                    "themes",
-                    _("“{name}” is not a known theme (known: {known}).").format(
-                        name=name, known=", ".join(sorted(themes.values()))
+                    "event",
+                    _("“{event}” is not an event of the forum “{forum}”.").format(
+                        event=event_name, forum=record.forum
                     ),
                 )
             )
-    return problems
-
-
-def _existing_ids(session: Session, external_ids: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(external_ids), 500):
-        chunk = external_ids[start : start + 500]
-        found.update(
-            {
-                e: i
-                for i, e in session.execute(
-                    select(Activity.id, Activity.external_id).where(Activity.external_id.in_(chunk))
+    record = record.model_copy(update={"event_id": event_id})
+    activity_id = stored.id if stored is not None else None
+    for name, message in activities.record_problems(refs, record, activity_id, new_themes=True):
+        problems.append(Problem(number, COLUMN_FOR_FIELD.get(name, name), message))
+    if problems:
+        return problems
+    if forum is None and record.forum_category is not None:
+        plan.new_forums[record.forum] = record.forum_category
+    for name in record.themes:
+        if name.casefold() not in refs.themes:
+            plan.new_themes.append(name)
+    draft = activities.draft(refs, record, activity_id, stored.version if stored else 1, new_themes=True)
+    changes: dict[str, tuple] = {}
+    if stored is not None:
+        changes = audit.changed_fields(activity_fields.snapshot(stored), draft.snapshot())
+        if RANK[record.confidentiality] < RANK[stored.confidentiality]:
+            plan.lowered.append(
+                Lowering(
+                    number,
+                    stored.external_id or "",
+                    stored.id,
+                    stored.confidentiality,
+                    record.confidentiality,
                 )
-            }
-        )
-    return found
-
-
-def _events(session: Session) -> dict[tuple[str, str], int]:
-    rows = session.execute(select(Forum.name, ForumEvent.name, ForumEvent.id).join(ForumEvent.forum))
-    return {(f.casefold(), e.casefold()): i for f, e, i in rows}
+            )
+    plan.rows.append(PlannedRow(number, record, activity_id, event_id, changes))
+    return []
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -411,174 +518,25 @@ def _events(session: Session) -> dict[tuple[str, str], int]:
 def apply_import(
     session: Session, plan: ImportPlan, actor: str, progress: Callable[[float], None] | None = None
 ) -> ImportResult:
-    """Write a checked plan in the caller's transaction (all or nothing), audited."""
+    """Write a checked plan in the caller's transaction (all or nothing), through ``activities``."""
     if not plan.ok:
         raise ImportRejected(plan.problems or [Problem(None, None, _("there is nothing to import."))])
-    now = utcnow()
-    forums = {f.name.casefold(): f for f in session.scalars(select(Forum))}
-    for name, category in plan.new_forums.items():
-        forum = Forum(name=name, category=category)
-        session.add(forum)
-        forums[name.casefold()] = forum
-    organisations = {o.name.casefold(): o for o in session.scalars(select(Organisation))}
-    for name in plan.new_organisations:
-        organisation = Organisation(name=name)
-        session.add(organisation)
-        organisations[name.casefold()] = organisation
-    session.flush()
-    themes = {t.name.casefold(): t for t in session.scalars(select(Theme))}
-    event_names = dict(session.execute(select(ForumEvent.id, ForumEvent.name)).all())
-
     total, done = len(plan.rows), 0
-    creates = [r for r in plan.rows if r.activity_id is None]
-    for start in range(0, len(creates), BATCH):
-        batch = creates[start : start + BATCH]
-        _insert_batch(session, batch, actor, now, forums, themes, organisations, event_names)
-        done += len(batch)
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
         if progress:
             progress(done / total)
-    updates = [r for r in plan.rows if r.activity_id is not None]
-    for start in range(0, len(updates), BATCH):
-        batch = updates[start : start + BATCH]
-        _update_batch(session, batch, actor, now, forums, themes, organisations)
-        done += len(batch)
-        if progress:
-            progress(done / total)
-    return ImportResult(created=len(creates), updated=len(updates))
 
-
-def _values(row: PlannedRow, actor: str, now: dt.datetime, forums: dict) -> dict:
-    record = row.record
-    return {
-        "activity_date": record.activity_date,
-        "forum_id": forums[record.forum.casefold()].id,
-        "event_id": row.event_id,
-        "activity_type": record.activity_type,
-        "title": record.title,
-        "description": record.description,
-        "country": record.country,
-        "effort_days": record.effort_days,
-        "cost_usd": record.cost_usd,
-        "outcome": record.outcome,
-        "evidence_urls": "\n".join(record.evidence_urls) or None,
-        "confidentiality": record.confidentiality,
-        "external_id": record.external_id,
-        "updated_at": now,
-        "updated_by": actor,
-    }
-
-
-def _snapshot(
-    activity_id: int,
-    version: int,
-    row: PlannedRow,
-    forums: dict,
-    themes: dict,
-    organisations: dict,
-    event_names: dict,
-) -> dict:
-    record = row.record
-    return {
-        "id": activity_id,
-        "version": version,
-        "date": record.activity_date.isoformat(),
-        "forum": forums[record.forum.casefold()].name,
-        "event": event_names.get(row.event_id) if row.event_id else None,
-        "themes": sorted(themes[n.casefold()].name for n in record.themes),
-        "activity_type": record.activity_type,
-        "title": record.title,
-        "description": record.description,
-        "organisations": sorted(organisations[n.casefold()].name for n in record.organisations),
-        "country": record.country,
-        "effort_days": record.effort_days,
-        "cost_usd": record.cost_usd,
-        "outcome": record.outcome,
-        "evidence_urls": list(record.evidence_urls),
-        "confidentiality": record.confidentiality,
-        "external_id": record.external_id,
-        "deleted": False,
-    }
-
-
-def _insert_batch(session, batch, actor, now, forums, themes, organisations, event_names) -> None:
-    rows = [
-        {**_values(r, actor, now, forums), "created_at": now, "created_by": actor, "version": 1}
-        for r in batch
-    ]
-    # Core inserts in slices: RETURNING over one huge executemany costs quadratic time
-    # in SQLAlchemy's result splicing.
-    table = Activity.__table__
-    ids: list[int] = []
-    for start in range(0, len(rows), INSERT_SLICE):
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids += list(session.execute(statement, rows[start : start + INSERT_SLICE]).scalars())
-    theme_links, organisation_links, entries = [], [], []
-    for activity_id, row in zip(ids, batch, strict=True):
-        theme_links += [
-            {"activity_id": activity_id, "theme_id": tid}
-            for tid in {themes[n.casefold()].id for n in row.record.themes}
-        ]
-        organisation_links += [
-            {"activity_id": activity_id, "organisation_id": oid}
-            for oid in {organisations[n.casefold()].id for n in row.record.organisations}
-        ]
-        entries.append(
-            {
-                "at": now,
-                "actor": actor,
-                "action": "insert",
-                "entity": "activity",
-                "entity_id": activity_id,
-                "before": None,
-                "after": _snapshot(activity_id, 1, row, forums, themes, organisations, event_names),
-            }
-        )
-    session.execute(insert(activity_themes), theme_links)
-    if organisation_links:
-        session.execute(insert(activity_organisations), organisation_links)
-    session.execute(insert(AuditEntry.__table__), entries)
-
-
-def _update_batch(session, batch, actor, now, forums, themes, organisations) -> None:
-    activities = {
-        a.id: a
-        for a in session.scalars(
-            select(Activity)
-            .where(Activity.id.in_([r.activity_id for r in batch]))
-            .options(
-                selectinload(Activity.themes),
-                selectinload(Activity.organisations),
-                selectinload(Activity.forum),
-                selectinload(Activity.event),
-            )
-        )
-    }
-    befores = {}
-    for row in batch:
-        activity = activities[row.activity_id]
-        befores[activity.id] = audit.activity_snapshot(activity)
-        for key, value in _values(row, actor, now, forums).items():
-            setattr(activity, key, value)
-        activity.forum = forums[row.record.forum.casefold()]
-        activity.event = session.get(ForumEvent, row.event_id) if row.event_id else None
-        activity.themes = sorted({themes[n.casefold()] for n in row.record.themes}, key=lambda t: t.name)
-        activity.organisations = sorted(
-            {organisations[n.casefold()] for n in row.record.organisations}, key=lambda o: o.name
-        )
-    session.flush()
-    for row in batch:
-        activity = activities[row.activity_id]
-        session.add(
-            AuditEntry(
-                at=now,
-                actor=actor,
-                action="update",
-                entity="activity",
-                entity_id=activity.id,
-                before=befores[activity.id],
-                after=audit.activity_snapshot(activity),
-            )
-        )
+    creates = [r.final_record for r in plan.rows if r.activity_id is None]
+    activities.create_activities(session, creates, actor, advance, new_themes=True)
+    updates = [(r.activity_id, r.final_record) for r in plan.rows if r.activity_id is not None]
+    assert all(i is not None for i, _r in updates)
+    changed = activities.update_activities(session, updates, actor, advance, new_themes=True)
+    return ImportResult(
+        created=len(creates), updated=changed, unchanged=len(updates) - changed, lowered=tuple(plan.lowered)
+    )
 
 
 def import_file(

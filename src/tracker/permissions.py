@@ -72,3 +72,16 @@ def visible_confidentiality(role: str | None) -> tuple[str, ...]:
     if role == MEMBER:
         return ("public", "internal")
     return ("public",)
+
+
+# What members and funders see in place of every name a restricted record carries
+# (organisations, forum, event, country, activity type): its records are grouped
+# under this label in breakdowns, so totals still add up; a filter on such a detail
+# leaves them out (``filters.conditions``); names only restricted records carry are
+# never listed (``analytics.restricted_only_names``). Described in docs/confidentiality.md.
+RESTRICTED_LABEL = N_("Restricted records")
+
+
+def sees_restricted_names(role: str | None) -> bool:
+    """Whether a role may see the names a restricted record carries (the brief: staff and admins)."""
+    return can_see_restricted(role)

@@ -1,4 +1,4 @@
-"""Loads the shipped reference lists (``data/reference/*.csv``) idempotently.
+"""Loads the reference lists shipped in the package (``src/tracker/reference/*.csv``) idempotently.
 
 Rows are matched on their natural key (forum name; forum + event name; theme name;
 organisation name), so loading twice changes nothing and a corrected CSV updates rows.
@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.config import REFERENCE_DIR
 from tracker.models import Forum, ForumEvent, Organisation, Theme
+from tracker.periods import parse_partial_date
 
 
 @dataclass
@@ -28,26 +29,8 @@ class LoadReport:
         target[table] = target.get(table, 0) + 1
 
 
-def parse_partial_date(text: str) -> tuple[dt.date, str]:
-    """``2008-11-18`` -> (date, 'day'); ``2008-11`` -> (1 Nov, 'month'); ``2008`` -> (1 Jan, 'year')."""
-    parts = text.strip().split("-")
-    if len(parts) == 3:
-        return dt.date.fromisoformat(text.strip()), "day"
-    if len(parts) == 2:
-        return dt.date(int(parts[0]), int(parts[1]), 1), "month"
-    return dt.date(int(parts[0]), 1, 1), "year"
-
-
-def format_partial_date(value: dt.date, precision: str) -> str:
-    if precision == "year":
-        return f"{value.year:04d}"
-    if precision == "month":
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
-
-
-def _rows(name: str, folder: Path) -> list[dict[str, str]]:
-    with open(folder / name, newline="", encoding="utf-8-sig") as handle:
+def _rows(name: str, folder: Traversable) -> list[dict[str, str]]:
+    with (folder / name).open(newline="", encoding="utf-8-sig") as handle:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
@@ -71,7 +54,7 @@ def _upsert(session: Session, report: LoadReport, table: str, existing, factory,
     return existing
 
 
-def load_reference_data(session: Session, folder: Path = REFERENCE_DIR) -> LoadReport:
+def load_reference_data(session: Session, folder: Traversable = REFERENCE_DIR) -> LoadReport:
     report = LoadReport()
     themes = {t.name: t for t in session.scalars(select(Theme))}
     for row in _rows("themes.csv", folder):

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker.activities import change_activities
 from tracker.countries import display_name, to_alpha2
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
@@ -24,12 +24,15 @@ from tracker.models import (
     Theme,
     activity_organisations,
     activity_themes,
-    utcnow,
 )
+from tracker.validation import NAME_MAX, text_problem
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
 
 
-def _name(value: str, what: str, limit: int = 200) -> str:
+def _name(value: str, what: str, limit: int = NAME_MAX) -> str:
+    problem = text_problem(value, name=True)
+    if problem:
+        raise ValidationFailed(_("The {what} name {problem}").format(what=what, problem=problem))
     name = " ".join(value.split())
     if not name or len(name) > limit:
         raise ValidationFailed(_("A {what} name is 1 to {n} characters.").format(what=what, n=limit))
@@ -118,20 +121,8 @@ def add_organisation(session: Session, name: str, country: str | None = None) ->
     return organisation
 
 
-def _touch(activity: Activity, actor: str) -> None:
-    activity.updated_at = utcnow()
-    activity.updated_by = actor
-
-
 def _repoint(session: Session, activities: list[Activity], actor: str, change) -> int:
-    befores = {a.id: audit.activity_snapshot(a) for a in activities}
-    for activity in activities:
-        change(activity)
-        _touch(activity, actor)
-    session.flush()
-    for activity in activities:
-        audit.record(session, actor, "update", activity, before=befores[activity.id])
-    return len(activities)
+    return change_activities(session, activities, actor, change)
 
 
 def merge_organisations(session: Session, duplicate: str, keep: str, actor: str) -> int:

@@ -7,8 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tracker import analytics
-from tracker.filters import Filters
+from tracker import views
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -18,11 +17,14 @@ def _round(value: float | None, digits: int) -> float | None:
 def summary(
     session: Session, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> dict[str, Any]:
-    filters = Filters(date_from=date_from, date_to=date_to)
-    totals = analytics.totals(session, filters)
-    engagement = analytics.engagement_by_period(session, filters, "year")
-    shares = analytics.kp_share_by_period(engagement)
-    themes = analytics.theme_totals(session, filters)
+    """The brief's JSON shape, read from the same view as the Funder summary page."""
+    return summary_from(views.funder_summary(session, date_from, date_to, period="year"))
+
+
+def summary_from(view: views.FunderSummaryView) -> dict[str, Any]:
+    if view.period != "year":
+        raise ValueError("the summary JSON is by year")
+    totals = view.totals
     return {
         "activities": totals.activities,
         "effort_days": round(totals.effort_days, 2),
@@ -34,7 +36,7 @@ def summary(
                 "activities": int(row.activities),
                 "effort_days": round(float(row.effort_days), 2),
             }
-            for row in engagement.itertuples()
+            for row in view.engagement.itertuples()
         ],
         "kp_share": [
             {
@@ -42,7 +44,7 @@ def summary(
                 "by_count": _round(row.by_count, 4),
                 "by_effort": _round(row.by_effort, 4),
             }
-            for row in shares.itertuples()
+            for row in view.shares.itertuples()
         ],
         "by_theme": [
             {
@@ -50,6 +52,6 @@ def summary(
                 "activities": int(row.activities),
                 "effort_days": round(float(row.effort_days), 2),
             }
-            for row in themes.sort_values("theme").itertuples()
+            for row in view.themes.sort_values("theme").itertuples()
         ],
     }

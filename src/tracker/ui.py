@@ -216,48 +216,52 @@ def cached_home_summary() -> HomeSummary:
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def _filter_options(url: str) -> views.FilterOptions:
-    return _read(views.filter_options)
+def _filter_options(url: str, role: str | None) -> views.FilterOptions:
+    return _read(views.filter_options, role)
 
 
 def filter_options() -> views.FilterOptions:
-    return _filter_options(config.database_url())
+    return _filter_options(config.database_url(), current_role())
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def _overview(url: str, filters: Filters, period: str, measure: str) -> views.OverviewView:
-    return _read(views.overview, filters, period, measure)
+def _overview(url: str, filters: Filters, period: str, measure: str, role: str | None) -> views.OverviewView:
+    return _read(views.overview, filters, period, measure, role)
 
 
 def overview(filters: Filters, period: str, measure: str) -> views.OverviewView:
-    return _overview(config.database_url(), filters, period, measure)
+    return _overview(config.database_url(), filters, period, measure, current_role())
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def _forums(url: str, filters: Filters, measure: str, forum: str | None) -> views.ForumsView:
-    return _read(views.forums, filters, measure, forum)
+def _forums(
+    url: str, filters: Filters, measure: str, forum: str | None, role: str | None
+) -> views.ForumsView:
+    return _read(views.forums, filters, measure, forum, role)
 
 
 def forums(filters: Filters, measure: str, forum: str | None) -> views.ForumsView:
-    return _forums(config.database_url(), filters, measure, forum)
+    return _forums(config.database_url(), filters, measure, forum, current_role())
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def _themes(url: str, filters: Filters, period: str, measure: str) -> views.ThemesView:
-    return _read(views.themes, filters, period, measure)
+def _themes(url: str, filters: Filters, period: str, measure: str, role: str | None) -> views.ThemesView:
+    return _read(views.themes, filters, period, measure, role)
 
 
 def themes(filters: Filters, period: str, measure: str) -> views.ThemesView:
-    return _themes(config.database_url(), filters, period, measure)
+    return _themes(config.database_url(), filters, period, measure, current_role())
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def _participation(url: str, filters: Filters, measure: str, by: str) -> views.ParticipationView:
-    return _read(views.participation, filters, measure, by)
+def _participation(
+    url: str, filters: Filters, measure: str, by: str, role: str | None
+) -> views.ParticipationView:
+    return _read(views.participation, filters, measure, by, role)
 
 
 def participation(filters: Filters, measure: str, by: str) -> views.ParticipationView:
-    return _participation(config.database_url(), filters, measure, by)
+    return _participation(config.database_url(), filters, measure, by, current_role())
 
 
 @st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from tracker.countries import to_alpha2
-from tracker.i18n import _
+from tracker.i18n import N_, _
 from tracker.vocabulary import (
     ACTIVITY_TYPES,
     CONFIDENTIALITY_LEVELS,
@@ -26,6 +26,32 @@ from tracker.vocabulary import (
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TITLE_MAX = 200
+NAME_MAX = 200
+THEME_MAX = 100
+TEXT_MAX = 20_000
+EXTERNAL_ID_MAX = 200
+# NUL and the other C0 controls except tab and newline, DEL, zero-width and directional
+# marks, bidirectional embeddings, overrides and isolates, and the byte-order mark.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+FORBIDDEN_MESSAGE = N_(
+    "contains a character that is not allowed (a control, invisible or right-to-left override character): "
+    "retype it."
+)
+
+
+def text_problem(value: str, name: bool = False) -> str | None:
+    """Why ``value`` cannot be stored as text (a name when ``name``), or None."""
+    if FORBIDDEN.search(value) or (name and ("\n" in value or "\t" in value)):
+        return _(FORBIDDEN_MESSAGE)
+    if name and ";" in value:
+        return _("must not contain “;” (it separates names in files).")
+    if name and len(value) > NAME_MAX:
+        return _("must be at most {n} characters").format(n=NAME_MAX)
+    return None
+
+
+def _newlines(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -70,6 +96,29 @@ class ActivityInput(BaseModel):
     evidence_urls: Annotated[list[str], BeforeValidator(_split_list(None))] = []
     confidentiality: str = DEFAULT_CONFIDENTIALITY
     external_id: OptionalText = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _line_ends(cls, value: Any) -> Any:
+        return _newlines(value) if isinstance(value, str) else value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _characters(cls, value: Any, info) -> Any:
+        names = info.field_name in ("forum", "forum_category", "themes", "organisations", "country")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                problem = text_problem(item, name=names)
+                if problem:
+                    raise ValueError(problem)
+        if info.field_name == "themes" and any(len(t) > THEME_MAX for t in value):
+            raise ValueError(_("must be at most {n} characters").format(n=THEME_MAX))
+        limit = {"external_id": EXTERNAL_ID_MAX, "description": TEXT_MAX, "outcome": TEXT_MAX}.get(
+            info.field_name
+        )
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ValueError(_("must be at most {n} characters").format(n=limit))
+        return value
 
     @field_validator("activity_date", mode="before")
     @classmethod

@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import analytics, charts
 from tracker.activity_log import LogPage, log_page, public_outcomes
 from tracker.countries import display_name
-from tracker.demo import has_demo_data
+from tracker.demo_marker import has_demo_data
 from tracker.filters import Filters
-from tracker.models import Activity, Forum, Organisation
 from tracker.vocabulary import FORUM_CATEGORIES
 
 
@@ -34,15 +32,16 @@ class FilterOptions:
     demo_data: bool
 
 
-def filter_options(session: Session) -> FilterOptions:
+def filter_options(session: Session, role: str | None) -> FilterOptions:
+    """What the filters offer ``role``: never a name only restricted records carry, for
+    members and funders (``analytics.restricted_only_names``)."""
     first_date, last_date = analytics.date_bounds(session)
-    countries = session.scalars(
-        select(Activity.country).where(Activity.country.is_not(None)).distinct()
-    ).all()
+    hidden = analytics.restricted_only_names(session, role)
+    countries = analytics.country_codes(session, hidden)
     return FilterOptions(
         themes=analytics.theme_names(session),
-        forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
-        organisations=list(session.scalars(select(Organisation.name).order_by(Organisation.name))),
+        forums=analytics.forum_names(session, hidden),
+        organisations=analytics.organisation_names(session, hidden),
         countries=dict(sorted(((c, display_name(c)) for c in countries), key=lambda item: item[1])),
         first_date=first_date,
         last_date=last_date,
@@ -52,7 +51,7 @@ def filter_options(session: Session) -> FilterOptions:
 
 @dataclass(frozen=True)
 class Change:
-    """A figure for the latest period beside the one before it."""
+    """A figure for the latest period (to date) beside the same span one period earlier."""
 
     label: str
     value: float | None
@@ -82,25 +81,35 @@ class OverviewView:
         return self.totals.activities == 0
 
 
-def overview(session: Session, filters: Filters, period: str, measure: str) -> OverviewView:
-    cube = analytics.activity_cube(session, filters)
+def overview(
+    session: Session,
+    filters: Filters,
+    period: str,
+    measure: str,
+    role: str | None,
+    today: dt.date | None = None,
+) -> OverviewView:
+    cube = analytics.activity_cube(session, filters, role)
     totals = analytics.totals_from(cube)
     engagement = analytics.engagement_from(cube, period)
     shares = analytics.kp_share_by_period(engagement)
-    latest = shares.iloc[-1] if len(shares) else None
-    previous = shares.iloc[-2] if len(shares) > 1 else None
+    comparison = None
+    if totals.last_date is not None:
+        comparison = analytics.latest_against_previous(
+            session, filters, period, today or dt.date.today(), totals.last_date, role
+        )
 
     def change(column: str) -> Change:
-        value = None if latest is None or pd.isna(latest[column]) else float(latest[column])
-        before = None if previous is None or pd.isna(previous[column]) else float(previous[column])
-        return Change(column, value, before)
+        if comparison is None:
+            return Change(column, None, None)
+        return Change(column, comparison.latest[column], comparison.previous[column])
 
     empty = totals.activities == 0
     return OverviewView(
         totals=totals,
         kp_share=analytics.kp_share_from(cube),
-        latest_period=None if latest is None else str(latest["period"]),
-        previous_period=None if previous is None else str(previous["period"]),
+        latest_period=None if comparison is None else comparison.latest_label,
+        previous_period=None if comparison is None else comparison.previous_label,
         changes={c: change(c) for c in ("activities", "effort_days", "by_count", "by_effort")},
         engagement=engagement,
         shares=shares,
@@ -119,8 +128,10 @@ class ForumsView:
     is_empty: bool = field(default=False)
 
 
-def forums(session: Session, filters: Filters, measure: str, forum: str | None) -> ForumsView:
-    table = analytics.forum_totals(session, filters)
+def forums(
+    session: Session, filters: Filters, measure: str, forum: str | None, role: str | None
+) -> ForumsView:
+    table = analytics.forum_totals(session, filters, role)
     top = analytics.top_forums_from(table, limit=15)
     categories = filters.categories or FORUM_CATEGORIES
     return ForumsView(
@@ -129,7 +140,7 @@ def forums(session: Session, filters: Filters, measure: str, forum: str | None) 
         by_category={
             c: table[table.category == c].drop(columns="category").reset_index(drop=True) for c in categories
         },
-        calendar=analytics.forum_calendar(session, forum, filters) if forum else None,
+        calendar=analytics.forum_calendar(session, forum, filters, role) if forum else None,
         forum=forum,
         is_empty=top.empty,
     )
@@ -146,8 +157,8 @@ class ThemesView:
     note: str = charts.MULTI_THEME_NOTE
 
 
-def themes(session: Session, filters: Filters, period: str, measure: str) -> ThemesView:
-    cube = analytics.theme_cube(session, filters)
+def themes(session: Session, filters: Filters, period: str, measure: str, role: str | None) -> ThemesView:
+    cube = analytics.theme_cube(session, filters, role)
     names = analytics.selected_themes(session, filters)
     matrix = analytics.theme_matrix_from(cube, names)
     trend = analytics.theme_trend_from(cube, names, period)
@@ -176,12 +187,14 @@ class ParticipationView:
         return self.table.empty
 
 
-def participation(session: Session, filters: Filters, measure: str, by: str) -> ParticipationView:
+def participation(
+    session: Session, filters: Filters, measure: str, by: str, role: str | None
+) -> ParticipationView:
     if by == "countries":
-        table = analytics.activities_by_country(session, filters)
+        table = analytics.activities_by_country(session, filters, role)
         title, label = charts.countries_title(measure), "country"
     else:
-        table = analytics.participation_by_organisation(session, filters)
+        table = analytics.participation_by_organisation(session, filters, role)
         title, label = charts.organisations_title(measure), "organisation"
     figure = None if table.empty else charts.ranking_chart(table, label, measure, title)
     return ParticipationView(by=by, table=table, figure=figure)
@@ -195,8 +208,8 @@ def activity_log(session: Session, filters: Filters, role: str | None, page: int
 class FunderSummaryView:
     """The funder summary for a period: aggregates, and public records' outcomes only."""
 
-    date_from: dt.date
-    date_to: dt.date
+    date_from: dt.date | None
+    date_to: dt.date | None
     period: str
     totals: analytics.Totals
     kp_share: analytics.KpShare
@@ -220,9 +233,15 @@ def summary_period(date_from: dt.date, date_to: dt.date) -> str:
     return "quarter" if (date_to - date_from).days <= 3 * 366 else "year"
 
 
-def funder_summary(session: Session, date_from: dt.date, date_to: dt.date) -> FunderSummaryView:
+def funder_summary(
+    session: Session, date_from: dt.date | None, date_to: dt.date | None, period: str | None = None
+) -> FunderSummaryView:
+    """The Funder summary page, its HTML and XLSX reports and ``tracker summary --json``
+    (``summary.summary``, by year) are all this one view. Funders may read it: it holds
+    aggregates, and names only in the outcomes of public records."""
     filters = Filters(date_from=date_from, date_to=date_to)
-    period = summary_period(date_from, date_to)
+    if period is None:
+        period = summary_period(date_from, date_to) if date_from and date_to else "year"
     cube = analytics.activity_cube(session, filters)
     engagement = analytics.engagement_from(cube, period)
     shares = analytics.kp_share_by_period(engagement)

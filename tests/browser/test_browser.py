@@ -113,7 +113,7 @@ def test_staff_imports_a_file_and_sees_the_preview_and_the_result(page, app, tmp
     idle(page)
     shot(page, "import-preview")
     page.get_by_role("button", name="Import 2 activities").click()
-    page.get_by_text("Imported: 2 created, 0 updated.").wait_for()
+    page.get_by_text("Imported: 2 created, 0 updated, 0 unchanged.").wait_for()
     idle(page)
 
 

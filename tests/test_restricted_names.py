@@ -1,0 +1,195 @@
+"""The brief's rule for names (issue 13.1): for members and funders, the organisations,
+forum, event, country and activity type of a restricted record never appear in a
+breakdown, table, chart label, hover text, filter option or download, and a name only
+restricted records carry is never shown at all; restricted records still count in
+every aggregate (totals, per period, per forum category, per theme).
+
+One restricted record here carries an organisation, a forum, an event and a country
+that no other record carries; every page a member or a funder can open is walked, with
+every control that changes what is shown, and the one-day date range around it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pytest
+from plotly.offline import get_plotlyjs
+
+from tests.apptest import clear_caches, metrics, open_page
+from tests.factories import add_activity
+from tracker import database, reports, views
+from tracker.activity_log import iter_visible_activities
+from tracker.demo import seed_demo_accounts
+from tracker.exports import to_csv
+from tracker.filters import Filters
+from tracker.models import Forum, ForumEvent, utcnow
+from tracker.permissions import RESTRICTED_LABEL, pages_for
+from tracker.reference_data import load_reference_data
+
+SECRET_FORUM = "Zq Secret Forum"
+SECRET_EVENT = "Zq Secret Event 2024"
+SECRET_ORGANISATION = "Zq Secret Organisation"
+SECRET_COUNTRY = "Tuvalu"  # TV: no other record, organisation or reference row names it
+SECRET_DAY = dt.date(2024, 3, 7)
+SECRETS = (SECRET_FORUM, SECRET_EVENT, SECRET_ORGANISATION, SECRET_COUNTRY)
+ROLES = ("member", "funder")
+
+
+@pytest.fixture
+def restricted_world(use_sqlite_database):
+    clear_caches()
+    engine = database.open_database(use_sqlite_database)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        seed_demo_accounts(session)
+        forum = Forum(name=SECRET_FORUM, category="Other international")
+        session.add(forum)
+        session.flush()
+        event = ForumEvent(forum_id=forum.id, name=SECRET_EVENT, start_date=SECRET_DAY, verified=True)
+        session.add(event)
+        session.flush()
+        add_activity(
+            session,
+            activity_date=SECRET_DAY,
+            forum=SECRET_FORUM,
+            event_id=event.id,
+            organisations=[SECRET_ORGANISATION],
+            country="TV",
+            activity_type="field_visit",
+            confidentiality="restricted",
+            effort_days=4,
+            title="restricted title",
+        )
+        for day, confidentiality in ((dt.date(2024, 2, 1), "public"), (dt.date(2024, 5, 1), "internal")):
+            add_activity(
+                session,
+                activity_date=day,
+                forum="KP Plenary",
+                organisations=["IPIS"],
+                country="BE",
+                confidentiality=confidentiality,
+                effort_days=1,
+            )
+    yield engine
+    engine.dispose()
+
+
+def _text(at) -> str:
+    """Everything a page sends to the browser: elements (labels, options, hover text,
+    chart specs) and the full content of every table."""
+    parts = [str(node.proto) for node in at._tree if getattr(node, "proto", None) is not None]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    for chart in at.get("plotly_chart"):
+        parts.append(json.dumps(json.loads(chart.proto.spec)))
+    return "\n".join(parts)
+
+
+def _assert_hidden(text: str, where) -> None:
+    for secret in SECRETS:
+        assert secret not in text, (secret, where)
+    assert '"TV"' not in text and ",TV," not in text, where
+
+
+def _every_state(at, page: str):
+    """The page as opened, then with each control that changes what it shows."""
+    yield at
+    if page == "participation_dashboard":
+        at.segmented_control(key="participation_by").set_value("countries").run()
+        yield at
+    if page == "forum_calendar":
+        selectbox = at.selectbox(key="forums_forum")
+        assert SECRET_FORUM not in selectbox.options
+        selectbox.set_value("KP Plenary").run()
+        yield at
+    if page == "funder_summary":
+        at.date_input(key="summary_period").set_value((dt.date(2024, 1, 1), dt.date(2024, 12, 31))).run()
+        yield at
+        at.date_input(key="summary_period").set_value((SECRET_DAY, SECRET_DAY)).run()
+        yield at
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("one_day", [False, True], ids=["all-dates", "one-day"])
+def test_no_page_shows_a_name_only_a_restricted_record_carries(restricted_world, role, one_day):
+    query = {"from": SECRET_DAY.isoformat(), "to": SECRET_DAY.isoformat()} if one_day else None
+    for rule in pages_for(role):
+        at = open_page(f"pages/{rule.name}.py", role=role, query=query)
+        for state in _every_state(at, rule.name):
+            assert not state.exception, (rule.name, state.exception)
+            _assert_hidden(_text(state), (role, rule.name))
+
+
+def test_filter_options_of_the_activity_log_leave_out_restricted_only_names(restricted_world):
+    at = open_page("pages/activity_log.py", role="member")
+    options = " ".join(
+        str(o)
+        for key in ("log_forums", "log_organisations", "log_countries")
+        for o in at.multiselect(key=key).options
+    )
+    assert "KP Plenary" in options and "IPIS" in options and "Belgium" in options
+    _assert_hidden(options, "log filter options")
+    staff = open_page("pages/activity_log.py", role="staff")
+    assert SECRET_FORUM in staff.multiselect(key="log_forums").options
+
+
+def test_restricted_records_still_count_in_the_member_aggregates(restricted_world):
+    at = open_page("pages/overview_dashboard.py", role="member")
+    assert metrics(at)["Activities"] == "3"
+    at = open_page("pages/participation_dashboard.py", role="member")
+    table = at.dataframe[0].value
+    assert dict(zip(table.organisation, table.activities, strict=True)) == {"IPIS": 2, RESTRICTED_LABEL: 1}
+    at.segmented_control(key="participation_by").set_value("countries").run()
+    table = at.dataframe[0].value
+    assert dict(zip(table.country, table.activities, strict=True)) == {"Belgium": 2, RESTRICTED_LABEL: 1}
+    staff = open_page("pages/participation_dashboard.py", role="staff")
+    assert SECRET_ORGANISATION in set(staff.dataframe[0].value.organisation)
+
+
+def test_forum_breakdowns_group_restricted_records_per_category(restricted_world):
+    with database.session_factory(restricted_world)() as session:
+        member = views.forums(session, Filters(), "activities", None, "member")
+        staff = views.forums(session, Filters(), "activities", None, "staff")
+    assert SECRET_FORUM not in set(member.top.forum)
+    restricted = member.top[member.top.forum.str.startswith(RESTRICTED_LABEL)]
+    assert list(restricted.category) == ["Other international"] and list(restricted.activities) == [1]
+    assert member.top.activities.sum() == staff.top.activities.sum() == 3
+    assert SECRET_FORUM in set(staff.top.forum)
+
+
+def test_detail_filters_never_select_restricted_records_for_members(restricted_world):
+    """Filtering an aggregate by a detail (type, forum, organisation, country) would name the
+    detail of a restricted record by its count: for members such filters leave restricted
+    records out, while date, theme and category filters keep counting them."""
+    with database.session_factory(restricted_world)() as session:
+        by_type = Filters(activity_types=("field_visit",))
+        assert views.overview(session, by_type, "year", "activities", "member").totals.activities == 0
+        assert views.overview(session, by_type, "year", "activities", "staff").totals.activities == 1
+        one_day = Filters(date_from=SECRET_DAY, date_to=SECRET_DAY)
+        assert views.overview(session, one_day, "year", "activities", "member").totals.activities == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_downloads_leave_out_restricted_only_names(restricted_world, role):
+    with database.session_factory(restricted_world)() as session:
+        rows = to_csv(iter_visible_activities(session, Filters(), role)).decode()
+        view = views.funder_summary(session, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    _assert_hidden(rows, "activity download")
+    # The inline Plotly library lists every country of the world: leave it out of the check.
+    page = reports.html_report(view, utcnow()).replace(get_plotlyjs(), "")
+    _assert_hidden(page, "html report")
+    book = openpyxl.load_workbook(io.BytesIO(reports.xlsx_report(view)))
+    _assert_hidden(" ".join(str(c.value) for s in book for r in s.iter_rows() for c in r), "xlsx report")
+
+
+def test_filter_options_per_role(restricted_world):
+    with database.session_factory(restricted_world)() as session:
+        member = views.filter_options(session, "member")
+        staff = views.filter_options(session, "staff")
+    assert SECRET_FORUM not in member.forums and SECRET_ORGANISATION not in member.organisations
+    assert "TV" not in member.countries
+    assert "Mano River Union" in member.forums  # a reference forum no record carries stays listed
+    assert SECRET_FORUM in staff.forums and "TV" in staff.countries
