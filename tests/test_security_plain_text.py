@@ -104,3 +104,40 @@ def test_an_error_sentence_naming_what_was_typed_is_text(hostile_db):
     for error in errors:
         unescaped = re.sub(r"\\.", "", error)
         assert "![" not in unescaped and "](" not in unescaped
+
+
+def test_names_in_charts_are_plain_text_not_plotly_html(session):
+    """Plotly renders <a href>, <b>, <br> ... in labels, legends and hovers: names are escaped."""
+    import datetime as dt
+
+    from tracker import views
+    from tracker.filters import Filters
+    from tracker.permissions import ADMIN
+
+    html_name = '<a href="http://example.invalid/">Forum</a>'
+    reference_lists.add_theme(session, "<b>Theme</b>")
+    add_activity(
+        session,
+        forum=html_name,
+        forum_category="National",
+        themes=["<b>Theme</b>"],
+        organisations=["<img src=x>Org"],
+        activity_date=dt.date(2021, 6, 21),
+    )
+    session.commit()
+    filters = Filters()
+    figures = [
+        views.forums(session, filters, "activities", None, ADMIN).top_figure,
+        views.themes(session, filters, "year", "activities", ADMIN).trend_figure,
+        views.themes(session, filters, "year", "activities", ADMIN).matrix_figure,
+        views.participation(session, filters, "activities", "organisation", ADMIN).figure,
+    ]
+    shown = []
+    for figure in figures:
+        for trace in figure.to_plotly_json()["data"]:
+            for attribute in ("x", "y", "name", "text", "hovertemplate"):
+                value = trace.get(attribute)
+                values = value if isinstance(value, list | tuple) else [value]
+                shown.extend(str(v).replace("<extra></extra>", "") for v in values if v is not None)
+    assert any("&lt;a href" in v for v in shown) and any("&lt;b&gt;Theme" in v for v in shown)
+    assert not [v for v in shown if "<a " in v or "<b>" in v or "<img" in v]

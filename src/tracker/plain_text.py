@@ -12,6 +12,7 @@ enabled (no ``unsafe_allow_html``), so tags show as text.
 
 from __future__ import annotations
 
+import html
 import re
 import string
 
@@ -22,3 +23,10 @@ def markdown_literal(text: object) -> str:
     """``text`` escaped so that Streamlit's Markdown shows it exactly, as plain text."""
     value = " ".join(str(text).splitlines()) if "\n" in str(text) or "\r" in str(text) else str(text)
     return _SPECIAL.sub(r"\\\1", value)
+
+
+def plotly_literal(text: object) -> str:
+    """``text`` for a Plotly label, legend or hover: Plotly renders a few HTML tags there
+    (``<a href>``, ``<b>``, ``<br>`` ...) and decodes entities, so ``&``, ``<`` and ``>``
+    become entities and show as themselves."""
+    return html.escape(str(text), quote=False)
