@@ -279,3 +279,18 @@ def test_cli_restore_of_a_bad_file_prints_one_sentence(use_database, tmp_path, c
     assert "Traceback" not in captured.err and "2026-02-30" in captured.err
     assert _dump(engine) == before
     engine.dispose()
+
+
+def test_restore_replace_on_postgresql_leaves_other_applications_tables_alone(filled, tmp_path):
+    if database.is_sqlite(filled):
+        pytest.skip("an SQLite file belongs to the tracker alone")
+    from sqlalchemy import text
+
+    path = tmp_path / "b.backup"
+    backup.backup(filled, path)
+    with filled.begin() as connection:
+        connection.execute(text("CREATE TABLE other_app (id integer primary key, note text)"))
+        connection.execute(text("INSERT INTO other_app VALUES (1, 'keep me')"))
+    backup.restore(filled, path, replace=True)
+    with filled.connect() as connection:
+        assert connection.execute(text("SELECT note FROM other_app")).scalar() == "keep me"

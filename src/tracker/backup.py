@@ -334,11 +334,14 @@ def _restore_postgres(engine: Engine, revision: str, checked, replace: bool) -> 
     try:
         with engine.begin() as connection:
             if replace:
+                # Only the tracker's own tables: another application's tables in the same
+                # database are none of its business.
+                known = set(Base.metadata.tables) | {name for name, _rows in checked} | {"alembic_version"}
                 live = MetaData()
-                live.reflect(connection)
+                live.reflect(connection, only=lambda name, _metadata: name in known)
                 live.drop_all(connection)
             return _load(connection, revision, checked)
-    except (SQLAlchemyError, OSError) as error:
+    except Exception as error:  # noqa: BLE001 - any failure rolls everything back, in one sentence
         raise _failed(error) from None
 
 
@@ -371,7 +374,7 @@ def _restore_sqlite(engine: Engine, revision: str, checked) -> dict[str, int]:
         engine.dispose()
         os.chmod(scratch, 0o600)
         os.replace(scratch, live)
-    except (SQLAlchemyError, OSError) as error:
+    except Exception as error:  # noqa: BLE001 - the live file is untouched until os.replace
         raise _failed(error) from None
     finally:
         for leftover in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm"), Path(f"{scratch}-journal")):
