@@ -5,19 +5,20 @@ PORT ?= 8501
 ADDRESS ?= localhost
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint bench bench-postgres clean
+.PHONY: run test install install-dev lint typecheck lock bench bench-postgres clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer).")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+# The app's dependencies at the versions pinned in requirements.lock (pip constraints).
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e .
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
 install: $(VENV)/.installed
@@ -28,17 +29,30 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/tracker init-db
 	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/tracker seed-demo --if-empty; fi
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--browser.gatherUsageStats false
 
-## make test: lint and the whole test suite (PostgreSQL too when TRACKER_TEST_POSTGRES_URL is set)
-test: install-dev
-	$(BIN)/ruff check .
+## make test: lint, format check, type check and the whole test suite (PostgreSQL too when TRACKER_TEST_POSTGRES_URL is set)
+test: lint typecheck
 	$(BIN)/python -m pytest
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff format --check .
+
+## make typecheck: mypy over src/, pages/ and streamlit_app.py (configured in pyproject.toml)
+typecheck: install-dev
+	$(BIN)/python -m mypy
+
+## make lock: re-pin the app's dependencies (a clean install of pyproject.toml's floors, frozen)
+lock: $(BIN)/python
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet .
+	{ head -n 2 requirements.lock; .lock-venv/bin/python -m pip freeze --exclude kp-campaign-tracker; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf .lock-venv
 
 ## make bench: speed benchmarks (SQLite pages at 1k/10k/100k, 100k-row import), written to docs/performance.md
 bench: install-dev
@@ -51,4 +65,4 @@ bench-postgres: install-dev
 		$(BIN)/python -m benchmarks.scale_postgres
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts .lock-venv

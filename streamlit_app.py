@@ -1,27 +1,32 @@
-"""Entry point: opens the database, checks who is signed in, then builds the navigation
-for that role on every run.
+"""Entry script: opens the database, checks who is signed in, then builds the navigation
+for that role on every run. ``app.py`` serves it with the session-cookie route
+(``streamlit run app.py``); AppTest runs this file directly.
 
 ``st.navigation`` is called on every run, even when the database cannot be opened, so
 Streamlit never falls back to serving every file in ``pages/``; each page also checks
-the role itself (``ui.require``).
+the role itself (``auth.require``). An unexpected exception in a page is logged by type
+only (its message may hold record fields) and shown as one sentence.
 """
+
+import logging
 
 import streamlit as st
 
-from tracker import ui
 from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.plain_text import markdown_literal
+from tracker.web import auth, db, reads, render
 
 st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")
 
 try:
-    ui.engine()
-    account = ui.check_signed_in()
+    db.engine()
+    account = auth.check_signed_in()
 except TrackerError as problem:
-    ui.show_problem(str(problem))
+    render.show_problem(str(problem))
 else:
-    navigation = ui.navigation(account.role if account else None)
+    navigation = auth.navigation(account.role if account else None)
+    auth.cookie_script()
     if account is not None:
         with st.sidebar:
             st.caption(
@@ -30,11 +35,23 @@ else:
                 )
             )
             if st.button(_("Log out"), key="logout"):
-                ui.sign_out(_("You are logged out."))
+                auth.sign_out(_("You are logged out."))
                 st.rerun()
-        if ui.demo_accounts_exist():
+        if reads.demo_accounts_exist():
             st.sidebar.warning(
                 _("Demo accounts with published passwords exist: this is not a real deployment.")
             )
-    ui.entered_through_app()
-    navigation.run()
+    auth.entered_through_app()
+    try:
+        navigation.run()
+    except TrackerError as problem:
+        st.error(str(problem))
+    except Exception as error:  # noqa: BLE001 - the one guard: one sentence, no record fields logged
+        logging.getLogger("tracker.web").error(
+            "Unexpected %s on page %s (details withheld: they may name records)",
+            type(error).__name__,
+            navigation.url_path,
+        )
+        st.error(
+            _("Something went wrong on this page: try again, and tell an administrator if it happens again.")
+        )

@@ -24,9 +24,9 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.synthetic import BENCH_USER, build_database
-from tracker import sessions, ui
+from tests.apptest import start_session
 from tracker.config import PROJECT_ROOT
-from tracker.models import utcnow
+from tracker.web import auth
 
 PAGES = [
     "pages/overview_dashboard.py",
@@ -57,8 +57,7 @@ def page_times(page: str, repeat: int) -> tuple[float, float]:
     cold, warm = [], []
     for _ in range(repeat):
         at = AppTest.from_file(APP, default_timeout=120)
-        at.session_state[ui.TICKET_KEY] = sessions.issue(BENCH_USER, utcnow())
-        at.session_state[ui.SEEN_KEY] = utcnow()
+        at.session_state[auth.SESSION_KEY] = start_session(BENCH_USER)
         at.run()
         st.cache_data.clear()
         started = time.perf_counter()

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from tracker import __version__, ui
+from tracker import __version__
 from tracker.i18n import _
+from tracker.web import auth
 
-ui.require("about_tracker")
+auth.require("about_tracker")
 st.title(_("About this tracker"))
 st.markdown(
     _(

@@ -2,18 +2,18 @@
 
 import streamlit as st
 
-from tracker import ui
 from tracker.i18n import _
+from tracker.web import auth, reads, render, sidebar
 
-ui.require("activity_log")
+role = auth.require("activity_log")
 st.title(_("Activity log"))
-filters = ui.shared_filters()
-filters = ui.log_search_form(filters)
+filters = sidebar.shared_filters(role)
+filters = sidebar.log_search_form(filters, role)
 page_number = st.session_state.get("log_page", 1)
-page = ui.activity_log(filters, page_number)
+page = reads.activity_log(filters, role, page_number)
 
 if page.total == 0:
-    ui.empty_state(_("No activities match. Clear the search or widen the filters in the sidebar."))
+    render.empty_state(_("No activities match. Clear the search or widen the filters in the sidebar."))
     st.stop()
 
 st.caption(
@@ -32,10 +32,11 @@ st.dataframe(
 )
 cols = st.columns([1, 2, 2])
 cols[0].number_input(_("Page"), min_value=1, max_value=page.pages, value=page.page, key="log_page")
-ui.activity_download_button(
+render.activity_download_button(
     cols[1],
     _("Download the {total} matching activities (CSV)").format(total=f"{page.total:,}"),
     filters,
+    role,
     "csv",
 )
-ui.activity_download_button(cols[2], _("Download them as XLSX"), filters, "xlsx")
+render.activity_download_button(cols[2], _("Download them as XLSX"), filters, role, "xlsx")

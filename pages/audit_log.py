@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from tracker import ui
+from tracker import audit
 from tracker.i18n import _
+from tracker.web import auth, db
 
-ui.require("audit_log")
+auth.require("audit_log")
 st.title(_("Audit log"))
 cols = st.columns(3)
 entity = cols[0].selectbox(
@@ -16,6 +17,6 @@ entity = cols[0].selectbox(
 )
 actor = cols[1].text_input(_("Who (username)"), key="audit_actor")
 page = cols[2].number_input(_("Page"), min_value=1, value=1, key="audit_page")
-rows, total, page = ui.audit_log(entity or None, actor.strip() or None, page)
+rows, total, page = db.read(audit.audit_page, entity or None, actor.strip() or None, page)
 st.caption(_("{total} entries; newest first.").format(total=f"{total:,}"))
 st.dataframe(rows, hide_index=True)

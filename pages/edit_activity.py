@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from tracker import activity_form, entry, ui
+from tracker import entry
 from tracker.activities import delete_activity, restore_activity, update_activity
 from tracker.errors import VersionConflict
 from tracker.i18n import _
 from tracker.plain_text import markdown_literal
+from tracker.web import activity_form, auth, db, reads, render
 
-ui.require("edit_activity")
+auth.require("edit_activity")
 st.title(_("Edit an activity"))
 
 saved = st.session_state.pop("edit_saved", None)
@@ -16,7 +17,7 @@ if saved:
     st.success(saved)
 
 search = st.text_input(_("Find by title or id"), value=st.query_params.get("id", ""), key="edit_search")
-matches = ui.read(entry.find_activities, search, True)
+matches = db.read(entry.find_activities, search, True)
 if not matches:
     st.info(_("No activity matches. Try another word of its title, or its id."))
     st.stop()
@@ -26,22 +27,29 @@ choice = st.selectbox(_("Activity"), list(matches), format_func=matches.get, key
 # over someone else's newer version is refused instead of silently discarded.
 current = st.session_state.get("edit_opened")
 if current is None or current.id != choice:
-    current = st.session_state["edit_opened"] = ui.read(entry.activity_form, choice)
+    current = st.session_state["edit_opened"] = db.read(entry.activity_form, choice)
 if current.deleted:
     st.warning(_("This activity is deleted: it counts nowhere until it is restored."))
     if st.button(_("Restore it"), key="edit_restore"):
-        ok, _result = ui.write(restore_activity, current.id, current.version, ui.actor())
+        ok, _result = db.write(restore_activity, current.id, current.version, auth.actor())
         if ok:
             st.session_state.pop("edit_opened", None)
             st.session_state["edit_saved"] = _("Restored.")
             st.rerun()
 else:
-    options = ui.form_options()
+    options = reads.form_options()
+    slots: dict = {}
     pressed, values = activity_form.activity_form(
-        f"edit_{current.id}_{current.version}", options, current.values, [_("Save changes")]
+        f"edit_{current.id}_{current.version}",
+        options,
+        current.values,
+        [_("Save changes")],
+        choose_event=True,
+        slots=slots,
     )
     if pressed:
-        record, problems = activity_form.to_input(values)
+        activity_form.show_problems(slots, values, options)
+        record, problems = activity_form.to_input(values, options)
         if problems:
             st.error(
                 _("Please correct these fields:")
@@ -49,15 +57,19 @@ else:
                 + "\n".join(f"- {markdown_literal(p)}" for p in problems)
             )
         else:
-            ok, result = ui.write(update_activity, current.id, record, current.version, ui.actor())
+            ok, result = db.write(update_activity, current.id, record, current.version, auth.actor())
             if ok:
                 st.session_state.pop("edit_opened", None)
-                st.session_state["edit_saved"] = _("Saved version {v}.").format(v=result.version)
+                st.session_state["edit_saved"] = (
+                    _("Saved version {v}.").format(v=result.version)
+                    if result.version != current.version
+                    else _("Nothing changed: no new version was saved.")
+                )
                 st.rerun()
             elif isinstance(result, VersionConflict):
                 if result.changes:
                     st.write(_("What the other person changed (your edits were not saved):"))
-                    st.dataframe(ui.changes_table(result.changes), hide_index=True)
+                    st.dataframe(render.changes_table(result.changes), hide_index=True)
                 if st.button(_("Load the latest version"), key="edit_reload"):
                     st.session_state.pop("edit_opened", None)
                     st.rerun()
@@ -66,14 +78,14 @@ else:
         st.write(_("Deleting hides the activity from every view and total; it can be restored."))
         confirmed = st.checkbox(_("Yes, delete it"), key="edit_confirm_delete")
         if st.button(_("Delete"), disabled=not confirmed, key="edit_delete"):
-            ok, _result = ui.write(delete_activity, current.id, current.version, ui.actor())
+            ok, _result = db.write(delete_activity, current.id, current.version, auth.actor())
             if ok:
                 st.session_state.pop("edit_opened", None)
                 st.session_state["edit_saved"] = _("Deleted. Find it again here to restore it.")
                 st.rerun()
 
 with st.expander(_("History"), expanded=False):
-    st.dataframe(ui.read(entry.history, current.id), hide_index=True)
+    st.dataframe(db.read(entry.history, current.id), hide_index=True)
 
 with st.expander(_("Deleted activities")):
-    st.dataframe(ui.read(entry.deleted_activities), hide_index=True)
+    st.dataframe(db.read(entry.deleted_activities), hide_index=True)

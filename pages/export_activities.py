@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from tracker import ui
 from tracker.filters import Filters
 from tracker.i18n import _
+from tracker.web import auth, render
 
-ui.require("export_activities")
+role = auth.require("export_activities")
 st.title(_("Export activities"))
 st.write(
     _(
@@ -16,5 +16,5 @@ st.write(
     )
 )
 for column, fmt in zip(st.columns(3), ("csv", "xlsx", "json"), strict=True):
-    ui.activity_download_button(column, fmt.upper(), Filters(), fmt)
+    render.activity_download_button(column, fmt.upper(), Filters(), role, fmt)
 st.caption(_("The same from the command line: tracker export --format csv|xlsx|json --out FILE"))

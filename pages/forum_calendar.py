@@ -2,27 +2,27 @@
 
 import streamlit as st
 
-from tracker import ui
 from tracker.i18n import _
 from tracker.plain_text import markdown_literal
+from tracker.web import auth, reads, render, sidebar
 
-ui.require("forum_calendar")
+role = auth.require("forum_calendar")
 st.title(_("Forums"))
-filters = ui.shared_filters()
-measure = ui.measure_control("forums")
+filters = sidebar.shared_filters(role)
+measure = sidebar.measure_control("forums")
 forum = st.selectbox(
     _("Show the event calendar of"),
-    ui.filter_options().forums,
+    reads.filter_options(role).forums,
     index=None,
     placeholder=_("Choose a forum"),
     key="forums_forum",
 )
 
-view = ui.forums(filters, measure, forum)
+view = reads.forums(filters, measure, forum, role)
 if view.is_empty:
-    ui.empty_state()
+    render.empty_state()
 else:
-    ui.chart(view.top_figure, view.top, "top_forums")
+    render.chart(view.top_figure, view.top, "top_forums")
 
 if view.calendar is not None:
     st.subheader(_("Calendar of {forum}").format(forum=markdown_literal(view.forum)))

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from tracker.i18n import _
-from tracker.ui import cached_home_summary, format_share, require
+from tracker.web import auth, reads
+from tracker.web.render import format_share
 
-require("home_page")
+auth.require("home_page")
 
 st.title(_("KP Civil Society Coalition: campaign tracker"))
 st.write(
@@ -16,7 +17,7 @@ st.write(
     )
 )
 
-summary = cached_home_summary()
+summary = reads.home_summary()
 
 if summary.demo_data:
     st.info(_("This database holds illustrative demo data, not the coalition's real records."))

@@ -1,18 +1,26 @@
-"""Import (staff): a CSV or XLSX file, previewed row by row, then written all or nothing."""
+"""Import (staff): a CSV or XLSX file, previewed row by row, then written all or nothing.
+
+The file is parsed once per content (the plan is kept in the session by content hash,
+not re-read on every rerun); after a successful import the upload is cleared and the
+result stays on screen, so a second click cannot import the file again.
+"""
+
+import hashlib
 
 import streamlit as st
 
-from tracker import importer, ui
+from tracker import importer
 from tracker.i18n import _
 from tracker.plain_text import markdown_literal
+from tracker.web import auth, db
 
-ui.require("import_activities")
+auth.require("import_activities")
 st.title(_("Import activities"))
 st.write(
     _(
         "One row per activity. Required columns: date, forum, themes, activity_type, title. "
         "A file with any invalid row imports nothing. Rows whose external_id is already in the "
-        "tracker update that activity."
+        "tracker update that activity, changing only the columns the file has."
     )
 )
 st.download_button(
@@ -23,16 +31,35 @@ st.download_button(
     key="import_template",
 )
 
-done = st.session_state.pop("import_done", None)
-if done:
-    st.success(done)
-
-upload = st.file_uploader(_("CSV (UTF-8) or XLSX file"), type=["csv", "xlsx"], key="import_upload")
+# A new uploader key after each successful import clears the upload.
+generation = st.session_state.setdefault("import_generation", 0)
+upload_key = "import_upload" if generation == 0 else f"import_upload_{generation}"
+done = st.session_state.get("import_done")
+upload = st.file_uploader(_("CSV (UTF-8) or XLSX file"), type=["csv", "xlsx"], key=upload_key)
 if upload is None:
+    if done:
+        st.success(done[0])
+        for line in done[1]:
+            st.warning(line)
     st.stop()
+st.session_state.pop("import_done", None)
 
 data = upload.getvalue()
-plan = ui.read(importer.plan_import, data, upload.name)
+digest = hashlib.sha256(data).hexdigest()
+cached = st.session_state.get("import_plan")
+if cached is None or cached[0] != digest:
+    cached = (digest, db.read(importer.plan_import, data, upload.name))
+    st.session_state["import_plan"] = cached
+plan = cached[1]
+
+for previous in plan.already_imported:
+    st.warning(
+        _("This file was already imported on {at} by {who} (as “{file}”).").format(
+            at=previous.imported_at.strftime("%Y-%m-%d %H:%M UTC"),
+            who=previous.imported_by,
+            file=previous.filename,
+        )
+    )
 if plan.problems:
     st.error(
         _("{n} problems: nothing will be imported until the file is corrected.").format(n=len(plan.problems))
@@ -50,6 +77,14 @@ if plan.lowered:
         + "\n\n"
         + "\n".join(f"- {lowering}" for lowering in plan.lowered)
     )
+confirmed = True
+if plan.duplicates and plan.ok:
+    st.warning(
+        _("These rows look like likely duplicates of activities already in the tracker:")
+        + "\n\n"
+        + "\n".join(f"- {d}" for d in plan.duplicates[:200])
+    )
+    confirmed = st.checkbox(_("Import them anyway"), key="import_confirm_duplicates")
 if plan.new_forums:
     st.write(
         _("New forums that will be created: {names}").format(
@@ -68,15 +103,19 @@ if plan.row_count:
     st.dataframe(plan.preview(), hide_index=True)
 
 if plan.ok and st.button(
-    _("Import {n} activities").format(n=len(plan.rows)), type="primary", key="import_go"
+    _("Import {n} activities").format(n=len(plan.rows)),
+    type="primary",
+    key="import_go",
+    disabled=not confirmed,
 ):
     progress = st.progress(0.0, text=_("Importing…"))
-    ok, outcome = ui.write(
+    ok, outcome = db.write(
         importer.import_file,
         data,
         upload.name,
-        ui.actor(),
+        auth.actor(),
         progress=lambda share: progress.progress(share, text=_("Importing…")),
+        confirm_duplicates=confirmed,
     )
     if ok:
         checked, result = outcome
@@ -86,7 +125,11 @@ if plan.ok and st.button(
             )
             st.code("\n".join(str(p) for p in checked.problems[:500]), language=None)
         else:
-            st.session_state["import_done"] = _("Imported: {c} created, {u} updated, {n} unchanged.").format(
+            summary = _("Imported: {c} created, {u} updated, {n} unchanged.").format(
                 c=result.created, u=result.updated, n=result.unchanged
             )
+            st.session_state["import_done"] = (summary, [str(lowering) for lowering in result.lowered])
+            st.session_state["import_generation"] = generation + 1
+            st.session_state.pop("import_plan", None)
+            st.session_state.pop("import_confirm_duplicates", None)
             st.rerun()

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from tracker import ui
 from tracker.i18n import _
+from tracker.web import auth, reads
 
-ui.require("log_in")
+auth.require("log_in")
 st.title(_("KP Civil Society Coalition: campaign tracker"))
 
-notice = ui.pop_notice()
+notice = auth.pop_notice()
 if notice:
     st.info(notice)
 
@@ -20,18 +20,21 @@ with st.form("login_form"):
     submitted = st.form_submit_button(_("Log in"))
 
 if submitted:
-    problem = ui.log_in(username, password)
+    problem = auth.log_in(username, password)
     if problem:
         st.error(problem)
     else:
         st.rerun()
 
-if ui.single_sign_on_configured():
+sso_problem = auth.single_sign_on_problem()
+if sso_problem:
+    st.warning(sso_problem)
+elif auth.single_sign_on_configured():
     st.divider()
     if st.button(_("Log in with single sign-on"), key="login_sso"):
         st.login()
 
-if ui.demo_accounts_exist():
+if reads.demo_accounts_exist():
     st.warning(
         _(
             "This installation has demo accounts with published passwords (see the README): "

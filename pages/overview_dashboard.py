@@ -2,20 +2,20 @@
 
 import streamlit as st
 
-from tracker import ui
 from tracker.i18n import _
+from tracker.web import auth, reads, render, sidebar
 
-ui.require("overview_dashboard")
+role = auth.require("overview_dashboard")
 st.title(_("Overview"))
-filters = ui.shared_filters()
-period, measure = ui.period_and_measure("overview")
+filters = sidebar.shared_filters(role)
+period, measure = sidebar.period_and_measure("overview")
 
-view = ui.overview(filters, period, measure)
+view = reads.overview(filters, period, measure, role)
 if view.is_empty:
-    ui.empty_state()
+    render.empty_state()
     st.stop()
 
-ui.headline(view.totals, view.kp_share)
+render.headline(view.totals, view.kp_share)
 
 if view.previous_period:
     st.subheader(
@@ -41,8 +41,11 @@ if view.previous_period:
         delta = None if change.delta is None else _("{points:+.0f} points").format(points=change.delta * 100)
         # A falling KP share is the shift the coalition decided on, not a loss.
         col.metric(
-            label.format(p=view.latest_period), ui.format_share(change.value), delta=delta, delta_color="off"
+            label.format(p=view.latest_period),
+            render.format_share(change.value),
+            delta=delta,
+            delta_color="off",
         )
 
-ui.chart(view.share_figure, view.shares, "kp_share")
-ui.chart(view.engagement_figure, view.engagement, "engagement_by_category")
+render.chart(view.share_figure, view.shares, "kp_share")
+render.chart(view.engagement_figure, view.engagement, "engagement_by_category")

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from tracker import ui
 from tracker.i18n import _
+from tracker.web import auth, reads, render, sidebar
 
-ui.require("participation_dashboard")
+role = auth.require("participation_dashboard")
 st.title(_("Participation"))
-filters = ui.shared_filters()
+filters = sidebar.shared_filters(role)
 left, right = st.columns(2)
 by = (
     left.segmented_control(
@@ -19,13 +19,13 @@ by = (
     )
     or "organisations"
 )
-measure = ui.measure_control("participation", right)
+measure = sidebar.measure_control("participation", right)
 
-view = ui.participation(filters, measure, by)
+view = reads.participation(filters, measure, by, role)
 if view.is_empty:
-    ui.empty_state(_("No activity in this selection names a country.") if by == "countries" else None)
+    render.empty_state(_("No activity in this selection names a country.") if by == "countries" else None)
     st.stop()
 
 if by == "organisations":
     st.caption(_("An activity with several organisations counts once for each of them."))
-ui.chart(view.figure, view.table, by)
+render.chart(view.figure, view.table, by)

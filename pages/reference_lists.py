@@ -4,17 +4,18 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import reference_lists, ui
+from tracker import reference_lists
 from tracker.i18n import _
 from tracker.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES
+from tracker.web import auth, db
 
-ui.require("reference_lists")
+auth.require("reference_lists")
 st.title(_("Reference lists"))
 done = st.session_state.pop("lists_done", None)
 if done:
     st.success(done)
-tables = ui.read(reference_lists.reference_tables)
+tables = db.read(reference_lists.reference_tables)
 
 
 def saved(message: str) -> None:
@@ -31,7 +32,7 @@ def merge_form(key: str, names: list[str], merge, what: str) -> None:
         duplicate = cols[0].selectbox(_("Duplicate (removed)"), names, index=None, key=f"lists_dup_{key}")
         keep = cols[1].selectbox(_("Keep"), names, index=None, key=f"lists_keep_{key}")
         if st.form_submit_button(_("Merge")) and duplicate and keep:
-            ok, moved = ui.write(merge, duplicate, keep, ui.actor())
+            ok, moved = db.write(merge, duplicate, keep, auth.actor())
             if ok:
                 saved(
                     _("Merged “{a}” into “{b}”: {n} activities moved.").format(
@@ -54,7 +55,7 @@ with forums_tab:
             _("Part of (optional)"), list(tables["forums"].forum), index=None, key="lists_forum_parent"
         )
         if st.form_submit_button(_("Add the forum")):
-            ok, _forum = ui.write(reference_lists.add_forum, name, category, parent)
+            ok, _forum = db.write(reference_lists.add_forum, name, category, parent)
             if ok:
                 saved(_("Forum added."))
     merge_form("forums", list(tables["forums"].forum), reference_lists.merge_forums, _("forum"))
@@ -73,7 +74,7 @@ with events_tab:
         source = cols[2].text_input(_("Source (where the date comes from)"), key="lists_event_source")
         verified = st.checkbox(_("Date verified"), value=True, key="lists_event_verified")
         if st.form_submit_button(_("Add the event")) and forum:
-            ok, _event = ui.write(reference_lists.add_event, forum, name, start, end, place, source, verified)
+            ok, _event = db.write(reference_lists.add_event, forum, name, start, end, place, source, verified)
             if ok:
                 saved(_("Event added."))
 
@@ -83,7 +84,7 @@ with themes_tab:
         name = st.text_input(_("New theme"), key="lists_theme_name")
         description = st.text_input(_("Description"), key="lists_theme_description")
         if st.form_submit_button(_("Add the theme")):
-            ok, _theme = ui.write(reference_lists.add_theme, name, description)
+            ok, _theme = db.write(reference_lists.add_theme, name, description)
             if ok:
                 saved(_("Theme added."))
     merge_form("themes", list(tables["themes"].theme), reference_lists.merge_themes, _("theme"))
@@ -91,11 +92,11 @@ with themes_tab:
 with organisations_tab:
     st.dataframe(tables["organisations"], hide_index=True)
     with st.form("lists_add_organisation", clear_on_submit=True):
-        cols = st.columns(2)
-        name = cols[0].text_input(_("New organisation"), key="lists_org_name")
-        country = cols[1].text_input(_("Country (ISO code or English name)"), key="lists_org_country")
+        left, right = st.columns(2)
+        name = left.text_input(_("New organisation"), key="lists_org_name")
+        country = right.text_input(_("Country (ISO code or English name)"), key="lists_org_country")
         if st.form_submit_button(_("Add the organisation")):
-            ok, _organisation = ui.write(reference_lists.add_organisation, name, country or None)
+            ok, _organisation = db.write(reference_lists.add_organisation, name, country or None)
             if ok:
                 saved(_("Organisation added."))
     merge_form(

@@ -2,24 +2,24 @@
 
 import streamlit as st
 
-from tracker import ui
 from tracker.i18n import _
 from tracker.plain_text import markdown_literal
+from tracker.web import auth, reads, render, sidebar
 
-ui.require("theme_dashboard")
+role = auth.require("theme_dashboard")
 st.title(_("Themes"))
-filters = ui.shared_filters()
-period, measure = ui.period_and_measure("themes")
+filters = sidebar.shared_filters(role)
+period, measure = sidebar.period_and_measure("themes")
 
-view = ui.themes(filters, period, measure)
+view = reads.themes(filters, period, measure, role)
 if view.is_empty:
-    ui.empty_state()
+    render.empty_state()
     st.stop()
 
 st.caption(_(view.note))
 cols = st.columns(len(view.totals))
 for col, row in zip(cols, view.totals.itertuples(), strict=True):
-    col.metric(markdown_literal(row.theme), f"{row.activities:,}", help=ui.format_days(row.effort_days))
+    col.metric(markdown_literal(row.theme), f"{row.activities:,}", help=render.format_days(row.effort_days))
 
-ui.chart(view.trend_figure, view.trend, "theme_trend")
-ui.chart(view.matrix_figure, view.matrix, "theme_by_category")
+render.chart(view.trend_figure, view.trend, "theme_trend")
+render.chart(view.matrix_figure, view.matrix, "theme_by_category")

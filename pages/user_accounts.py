@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from tracker import accounts, ui
+from tracker import accounts
 from tracker.i18n import _
 from tracker.permissions import ROLES
+from tracker.web import auth, db, reads
 
-ui.require("user_accounts")
-admin = ui.current_account()
+auth.require("user_accounts")
+admin = auth.current_account()
+assert admin is not None  # require() let only a signed-in admin through
 st.title(_("Users"))
 
 st.subheader(_("Create an account"))
@@ -20,7 +22,7 @@ with st.form("users_create", clear_on_submit=True):
     role = cols[0].selectbox(_("Role"), ROLES, index=ROLES.index("member"), key="users_new_role")
     password = cols[1].text_input(_("Password"), type="password", key="users_new_password")
     if st.form_submit_button(_("Create the account")):
-        ok, _account = ui.write(
+        ok, _account = db.write(
             accounts.create_user,
             username,
             password,
@@ -34,7 +36,7 @@ with st.form("users_create", clear_on_submit=True):
             st.success(_("Account created."))
 
 st.subheader(_("Change an account"))
-names = list(ui.account_list().get("username", []))
+names = list(reads.account_list().get("username", []))
 with st.form("users_change"):
     target = st.selectbox(_("Account"), names, key="users_target")
     change = st.radio(
@@ -53,13 +55,13 @@ with st.form("users_change"):
     new_password = st.text_input(_("New password"), type="password", key="users_change_password")
     if st.form_submit_button(_("Apply")) and target:
         if change == "role":
-            ok, _r = ui.write(accounts.set_role, target, new_role, admin.username)
+            ok, _r = db.write(accounts.set_role, target, new_role, admin.username)
         elif change == "password":
-            ok, _r = ui.write(accounts.set_password, target, new_password, admin.username)
+            ok, _r = db.write(accounts.set_password, target, new_password, admin.username)
         else:
-            ok, _r = ui.write(accounts.set_active, target, change == "enable", admin.username)
+            ok, _r = db.write(accounts.set_active, target, change == "enable", admin.username)
         if ok:
             st.success(_("Saved."))
 
 st.subheader(_("Accounts"))
-st.dataframe(ui.account_list(), hide_index=True)
+st.dataframe(reads.account_list(), hide_index=True)

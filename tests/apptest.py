@@ -7,9 +7,10 @@ import json
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tracker import sessions, ui
+from tracker import config, database, sessions
 from tracker.config import PROJECT_ROOT
 from tracker.models import utcnow
+from tracker.web import auth
 
 APP = str(PROJECT_ROOT / "streamlit_app.py")
 
@@ -21,8 +22,17 @@ def clear_caches() -> None:
 
 def sign_in_state(at: AppTest, username: str) -> None:
     """What a successful log-in leaves in the session (the account must exist)."""
-    at.session_state[ui.TICKET_KEY] = sessions.issue(username, utcnow())
-    at.session_state[ui.SEEN_KEY] = utcnow()
+    at.session_state[auth.SESSION_KEY] = start_session(username)
+
+
+def start_session(username: str) -> str:
+    """A server-side browser session for ``username`` in the configured database; its id."""
+    engine = database.make_engine(config.database_url())
+    try:
+        with database.session_factory(engine).begin() as session:
+            return sessions.start(session, username, utcnow()).session_id
+    finally:
+        engine.dispose()
 
 
 def open_page(

@@ -64,3 +64,26 @@ def use_sqlite_database(monkeypatch, tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     return url
+
+
+def prepare_app_database(url: str) -> Engine:
+    """Migrate ``url``, load the reference data and the demo accounts (one per role, as
+    ``tests.apptest.open_page`` signs in), and clear Streamlit's caches."""
+    from tests.apptest import clear_caches
+    from tracker.demo import seed_demo_accounts
+
+    clear_caches()
+    engine = database.open_database(url)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        seed_demo_accounts(session)
+    return engine
+
+
+@pytest.fixture
+def app_database(use_sqlite_database) -> Iterator[Engine]:
+    """The database the app under test reads (``DATABASE_URL``, SQLite): reference data and
+    demo accounts, no activities. Page tests add their records through the engine."""
+    engine = prepare_app_database(use_sqlite_database)
+    yield engine
+    engine.dispose()

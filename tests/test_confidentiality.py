@@ -7,15 +7,13 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 
-from tests.apptest import clear_caches, open_page
+from tests.apptest import open_page
 from tests.factories import add_activity
 from tracker import database, reports, views
 from tracker.activity_log import iter_visible_activities
-from tracker.demo import seed_demo_accounts
 from tracker.exports import to_csv
 from tracker.filters import Filters
 from tracker.models import utcnow
-from tracker.reference_data import load_reference_data
 
 SECRET = "SECRET-RESTRICTED-TITLE"
 SECRET_OUTCOME = "SECRET-RESTRICTED-OUTCOME"
@@ -26,12 +24,9 @@ RANGE = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
 
 @pytest.fixture
-def records(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
+def records(app_database):
+    engine = app_database
     with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
         add_activity(
             session,
             activity_date=dt.date(2024, 3, 1),
@@ -55,8 +50,7 @@ def records(use_sqlite_database):
             outcome=PUBLIC_OUTCOME,
             confidentiality="public",
         )
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def _page_text(at) -> str:
@@ -85,7 +79,9 @@ def test_csv_downloads_follow_the_role(records):
 @pytest.mark.parametrize("role", ["member", "funder"])
 def test_funder_summary_page_shows_public_outcomes_only(records, role):
     at = open_page("pages/funder_summary.py", role=role)
-    at.date_input(key="summary_period").set_value(RANGE).run()
+    at.text_input(key="summary_from").input(RANGE[0].isoformat())
+    at.text_input(key="summary_to").input(RANGE[1].isoformat())
+    next(b for b in at.button if b.label == "Show this period").click().run()
     text = _page_text(at)
     assert PUBLIC_OUTCOME in text
     assert SECRET not in text and SECRET_OUTCOME not in text and INTERNAL not in text

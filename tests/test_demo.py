@@ -46,7 +46,8 @@ def test_screens_never_import_the_demo_seeder():
     import sys
 
     code = (
-        "import sys, tracker.views, tracker.home, tracker.summary, tracker.reports, tracker.ui; "
+        "import sys, tracker.views, tracker.home, tracker.summary, tracker.reports, "
+        "tracker.web.auth, tracker.web.reads, tracker.web.render, tracker.web.sidebar; "
         "print('tracker.demo' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

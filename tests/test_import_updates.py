@@ -130,3 +130,26 @@ def test_a_semicolon_csv_with_decimal_commas_imports_like_a_comma_csv(session):
     stored = session.scalar(select(Activity))
     assert (stored.title, stored.effort_days, stored.cost_usd) == ("Statement, with a comma", 1.5, 1200.75)
     assert stored.activity_date == dt.date(2021, 6, 21)
+
+
+def test_the_templates_example_row_cannot_be_imported_by_accident(session):
+    plan = importer.plan_import(session, importer.template_csv(), "activities-template.csv")
+    assert not plan.ok
+    assert [str(p) for p in plan.problems] == [
+        "row 1: this is the template's example row: delete it, then add your own rows."
+    ]
+    assert session.scalar(select(Activity)) is None
+
+
+def test_a_new_forum_and_a_new_theme_named_in_several_rows_are_planned_once(session):
+    text = (
+        "date,forum,forum_category,themes,activity_type,title\n"
+        "2021-01-01,New body,Regional,New theme,meeting,One\n"
+        "2021-01-02,New body,,New theme,meeting,Two\n"
+    )
+    plan = importer.plan_import(session, text.encode(), "f.csv")
+    assert plan.ok, [str(p) for p in plan.problems]
+    assert (plan.new_forums, plan.new_themes) == ({"New body": "Regional"}, ["New theme"])
+    importer.apply_import(session, plan, "tester")
+    session.commit()
+    assert {a.forum.name for a in session.scalars(select(Activity))} == {"New body"}

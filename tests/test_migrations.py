@@ -14,10 +14,12 @@ EXPECTED_TABLES = {
     "alembic_version",
     "login_throttle",
     "users",
+    "browser_sessions",
     "audit_log",
     "forum_events",
     "forums",
     "organisations",
+    "import_batches",
     "themes",
 }
 

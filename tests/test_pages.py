@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from tests.apptest import clear_caches, figures, metrics, open_page, open_page_file
-from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
+from tests.conftest import BACKENDS, POSTGRES_URL, prepare_app_database, reset_postgres
 from tracker import analytics, database, views
-from tracker.demo import seed_demo, seed_demo_accounts
+from tracker.demo import seed_demo
 from tracker.filters import Filters
 from tracker.reference_data import load_reference_data
 from tracker.vocabulary import FORUM_CATEGORIES
@@ -51,11 +51,7 @@ def demo(demo_url, monkeypatch):
 
 @pytest.fixture
 def empty(use_database):
-    clear_caches()
-    engine = database.open_database(use_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
+    prepare_app_database(use_database).dispose()
     return use_database
 
 
@@ -204,3 +200,27 @@ def _restricted(session):
         .select_from(Activity)
         .where(Activity.confidentiality == "restricted", Activity.deleted_at.is_(None))
     )
+
+
+def test_an_unknown_link_parameter_is_ignored_with_a_notice_not_applied(demo):
+    """Issue 9.6: `?type=meeting` used to filter silently with no control to see or clear it."""
+    at = open_page("pages/overview_dashboard.py", role="member", query={"type": "meeting"})
+    assert any("“type”" in w.value for w in at.warning)
+    assert metrics(at)["Activities"] == f"{analytics.totals(demo).activities:,}"
+    assert "type" not in at.query_params
+
+
+def test_every_link_filter_shows_in_the_sidebar_and_can_be_cleared(demo):
+    at = open_page(
+        "pages/overview_dashboard.py",
+        role="member",
+        query={"theme": "Land rights", "category": "UN", "from": "2021-01-01", "to": "2022-06-30"},
+    )
+    assert at.multiselect(key="filters_themes").value == ["Land rights"]
+    assert at.multiselect(key="filters_categories").value == ["UN"]
+    assert at.date_input(key="filters_dates").value == (dt.date(2021, 1, 1), dt.date(2022, 6, 30))
+    at.button(key="filters_clear").click().run()
+    assert at.multiselect(key="filters_themes").value == []
+    assert at.multiselect(key="filters_categories").value == []
+    assert dict(at.query_params) == {}
+    assert metrics(at)["Activities"] == f"{analytics.totals(demo).activities:,}"

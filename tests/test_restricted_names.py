@@ -19,16 +19,14 @@ import openpyxl
 import pytest
 from plotly.offline import get_plotlyjs
 
-from tests.apptest import clear_caches, metrics, open_page
+from tests.apptest import metrics, open_page
 from tests.factories import add_activity
 from tracker import database, reports, views
 from tracker.activity_log import iter_visible_activities
-from tracker.demo import seed_demo_accounts
 from tracker.exports import to_csv
 from tracker.filters import Filters
 from tracker.models import Forum, ForumEvent, utcnow
 from tracker.permissions import RESTRICTED_LABEL, pages_for
-from tracker.reference_data import load_reference_data
 
 SECRET_FORUM = "Zq Secret Forum"
 SECRET_EVENT = "Zq Secret Event 2024"
@@ -40,12 +38,9 @@ ROLES = ("member", "funder")
 
 
 @pytest.fixture
-def restricted_world(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
+def restricted_world(app_database):
+    engine = app_database
     with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
         forum = Forum(name=SECRET_FORUM, category="Other international")
         session.add(forum)
         session.flush()
@@ -74,8 +69,7 @@ def restricted_world(use_sqlite_database):
                 confidentiality=confidentiality,
                 effort_days=1,
             )
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def _text(at) -> str:
@@ -106,10 +100,12 @@ def _every_state(at, page: str):
         selectbox.set_value("KP Plenary").run()
         yield at
     if page == "funder_summary":
-        at.date_input(key="summary_period").set_value((dt.date(2024, 1, 1), dt.date(2024, 12, 31))).run()
-        yield at
-        at.date_input(key="summary_period").set_value((SECRET_DAY, SECRET_DAY)).run()
-        yield at
+        for first, last in ((dt.date(2024, 1, 1), dt.date(2024, 12, 31)), (SECRET_DAY, SECRET_DAY)):
+            at.text_input(key="summary_from").input(first.isoformat())
+            at.text_input(key="summary_to").input(last.isoformat())
+            next(b for b in at.button if b.label == "Show this period").click().run()
+            assert any(f"Showing {first} to {last}" in c.value for c in at.caption)
+            yield at
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -7,23 +7,15 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.apptest import clear_caches, open_page
+from tests.apptest import open_page
 from tests.factories import add_activity
 from tracker import database
-from tracker.demo import seed_demo_accounts
 from tracker.models import Activity, AuditEntry, Organisation
-from tracker.reference_data import load_reference_data
 
 
 @pytest.fixture
-def staff_db(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
-    yield engine
-    engine.dispose()
+def staff_db(app_database):
+    return app_database
 
 
 def _session(engine):
@@ -63,10 +55,14 @@ def test_add_form_reports_every_bad_field_and_saves_nothing(staff_db):
     at.text_area(key="add_0_0_evidence").input("javascript:alert(1)")
     at.button(key="FormSubmitter:add_0_0-Save").click().run()
     # what people read: the Markdown source escapes what was typed (plain text, issue 13.9)
-    message = re.sub(r"\\(.)", r"\1", at.error[0].value)
-    assert "javascript\\:alert" in at.error[0].value
+    raw = next(e.value for e in at.error if e.value.startswith("Please correct"))
+    message = re.sub(r"\\(.)", r"\1", raw)
+    assert "javascript\\:alert" in raw
     for label in ("Forum", "Themes", "Title", "Evidence links"):
         assert f"- {label}:" in message
+    # and each field's problem is written beside (under) it, in plain words
+    beside = [e.value for e in at.error if not e.value.startswith("Please correct")]
+    assert "choose a forum" in beside and "choose at least one" in beside
     with _session(staff_db) as session:
         assert session.scalar(select(func.count()).select_from(Activity)) == 0
 

@@ -478,6 +478,7 @@ def authenticate(
         row = session.get(LoginThrottle, stale)
         if row is not None:
             session.delete(row)
+    assert user is not None and user.password_hash is not None  # ok implies both
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     user.last_login_at = now

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import activity_fields, audit
@@ -54,7 +54,8 @@ class References:
         self.themes = {t.name.casefold(): t for t in session.scalars(select(Theme))}
         self.organisations = {o.name.casefold(): o for o in session.scalars(select(Organisation))}
         self.events = {e.id: e for e in session.scalars(select(ForumEvent))}
-        self._external_ids: dict[str, tuple[int, dt.datetime | None]] = {}
+        # external_id -> (id, deleted_at), or None once looked up and not found
+        self._external_ids: dict[str, tuple[int, dt.datetime | None] | None] = {}
 
     def forum(self, name: str, category: str | None) -> Forum | None:
         found = self.forums.get(name.casefold())
@@ -87,12 +88,14 @@ class References:
         wanted = [e for e in set(external_ids) if e and e not in self._external_ids]
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
+            self._external_ids.update(dict.fromkeys(chunk))
             for activity_id, external_id, deleted_at in self.session.execute(
                 select(Activity.id, Activity.external_id, Activity.deleted_at).where(
                     Activity.external_id.in_(chunk)
                 )
             ):
-                self._external_ids[external_id] = (activity_id, deleted_at)
+                if external_id is not None:
+                    self._external_ids[external_id] = (activity_id, deleted_at)
 
     def owner(self, external_id: str) -> tuple[int, dt.datetime | None] | None:
         """(id, deleted_at) of the activity holding ``external_id``, if any."""
@@ -190,6 +193,16 @@ def record_problems(
     return problems
 
 
+def check_record(
+    session: Session, record: ActivityInput, activity_id: int | None = None
+) -> dict[str, list[str]]:
+    """The database rules for a record, by field, before any write (for the form to show beside fields)."""
+    found: dict[str, list[str]] = {}
+    for name, message in record_problems(References(session, create=False), record, activity_id):
+        found.setdefault(name, []).append(message)
+    return found
+
+
 def _check(
     refs: References, record: ActivityInput, activity_id: int | None = None, new_themes: bool = False
 ) -> None:
@@ -263,6 +276,23 @@ def _apply(activity: Activity, new: Draft, actor: str) -> None:
     # the themes or organisations changed.
     activity.updated_at = utcnow()
     activity.updated_by = actor
+
+
+def likely_duplicates(session: Session, activity_date: dt.date, forum: str, title: str) -> list[int]:
+    """Live activities with the same date, forum and title (case-insensitively), by id."""
+    return list(
+        session.scalars(
+            select(Activity.id)
+            .join(Forum, Forum.id == Activity.forum_id)
+            .where(
+                Activity.deleted_at.is_(None),
+                Activity.activity_date == activity_date,
+                func.lower(Forum.name) == forum.strip().lower(),
+                func.lower(Activity.title) == title.strip().lower(),
+            )
+            .order_by(Activity.id)
+        )
+    )
 
 
 # ---- single writes -------------------------------------------------------------------
@@ -397,7 +427,7 @@ def create_activities(
         drafts.append(new)
     session.flush()  # new forums and organisations get their ids
     now = utcnow()
-    table = Activity.__table__
+    table = cast(Table, Activity.__table__)
     ids: list[int] = []
     for start in range(0, len(drafts), BATCH):
         batch = drafts[start : start + BATCH]
@@ -429,7 +459,7 @@ def create_activities(
         session.execute(insert(activity_themes), theme_links)
         if organisation_links:
             session.execute(insert(activity_organisations), organisation_links)
-        session.execute(insert(AuditEntry.__table__), entries)
+        session.execute(insert(cast(Table, AuditEntry.__table__)), entries)
         ids += batch_ids
         if progress:
             progress(len(batch))

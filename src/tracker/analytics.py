@@ -219,7 +219,7 @@ def engagement_from(cube: pd.DataFrame, period: str = "year") -> pd.DataFrame:
 
 
 def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
-    """KP share per period from ``engagement_by_period``; None where the measure is zero."""
+    """KP share per period from ``engagement_from``; None where the measure is zero."""
     rows = []
     for (label, start), group in engagement.groupby(["period", "period_start"], sort=True):
         kp = group[group.category == "KP"]
@@ -446,7 +446,7 @@ def organisation_names(session: Session, hidden: HiddenNames) -> list[str]:
 def country_codes(session: Session, hidden: HiddenNames) -> list[str]:
     """Countries of activities (deleted ones included), less the ``hidden`` ones."""
     codes = session.scalars(select(Activity.country).where(Activity.country.is_not(None)).distinct())
-    return [code for code in codes if code not in hidden.countries]
+    return [code for code in codes if code is not None and code not in hidden.countries]
 
 
 def forum_calendar(session: Session, forum: str, filters: Filters, role: str | None) -> pd.DataFrame:

@@ -113,7 +113,7 @@ def backup(engine: Engine, path: Path) -> BackupSummary:
     }
     data = gzip.compress(json.dumps(document, ensure_ascii=False).encode("utf-8"))
     files.write_private(path, data)
-    return BackupSummary(revision, {t["name"]: len(t["rows"]) for t in tables})
+    return BackupSummary(revision, {str(t["name"]): len(t["rows"]) for t in tables})
 
 
 def read_backup(path: Path) -> dict:

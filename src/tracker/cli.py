@@ -220,7 +220,14 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     engine = database.open_database()
     with database.writing(engine) as session:
-        plan, result = importer.import_file(session, data, args.file, CLI_ACTOR, dry_run=args.dry_run)
+        plan, result = importer.import_file(
+            session,
+            data,
+            args.file,
+            CLI_ACTOR,
+            dry_run=args.dry_run,
+            confirm_duplicates=args.allow_duplicates,
+        )
     if not plan.ok:
         for problem in plan.problems or [importer.Problem(None, None, _("there is nothing to import."))]:
             print(problem, file=sys.stderr)
@@ -236,9 +243,18 @@ def _import(args: argparse.Namespace) -> int:
             if row.changes:
                 print(_("row {row}: {changes}").format(row=row.number, changes=describe_changes(row.changes)))
     else:
+        assert result is not None  # no problems: the import ran
         print(
             _("Imported: {c} created, {u} updated, {n} unchanged.").format(
                 c=result.created, u=result.updated, n=result.unchanged
+            )
+        )
+    for previous in plan.already_imported:
+        print(
+            _("Note: this file was already imported on {at} by {who} ({file}).").format(
+                at=previous.imported_at.strftime("%Y-%m-%d %H:%M UTC"),
+                who=previous.imported_by,
+                file=previous.filename,
             )
         )
     if plan.lowered:
@@ -372,6 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", help=_("e-mail for single sign-on, if configured"))
     parsers["import"].add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
     parsers["import"].add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
+    parsers["import"].add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help=_("import rows that look like activities already in the tracker (same date, forum and title)"),
+    )
     parsers["export"].add_argument("--format", choices=sorted(exports.FORMATS), default="csv")
     parsers["export"].add_argument("--out", help=_("file to write (default: standard output)"))
     parsers["backup"].add_argument("file", help=_("the file to write (gzip-compressed JSON)"))

@@ -14,7 +14,10 @@ def to_alpha2(value: str) -> str | None:
     if not text:
         return None
     if len(text) in (2, 3) and text.isalpha():
-        found = pycountry.countries.get(**{"alpha_2" if len(text) == 2 else "alpha_3": text.upper()})
+        if len(text) == 2:
+            found = pycountry.countries.get(alpha_2=text.upper())
+        else:
+            found = pycountry.countries.get(alpha_3=text.upper())
         if found is not None:
             return found.alpha_2
     wanted = text.casefold()

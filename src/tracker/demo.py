@@ -169,8 +169,8 @@ def demo_activities(session: Session) -> list[ActivityInput]:
     """The demo records, the same on every run (fixed seed, no dependence on database ids)."""
     rng = random.Random(SEED)
     events_by_year: dict[tuple[str, int], list[ForumEvent]] = {}
-    for event in session.scalars(select(ForumEvent).order_by(ForumEvent.start_date, ForumEvent.name)):
-        events_by_year.setdefault((event.forum.name, event.start_date.year), []).append(event)
+    for known in session.scalars(select(ForumEvent).order_by(ForumEvent.start_date, ForumEvent.name)):
+        events_by_year.setdefault((known.forum.name, known.start_date.year), []).append(known)
     organisations = list(session.scalars(select(Organisation).order_by(Organisation.name)))
     ctx = _Context(events_by_year, organisations)
 

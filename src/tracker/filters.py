@@ -1,8 +1,8 @@
 """What a view is filtered by, how a filter becomes SQL, and how it travels in a URL.
 
 ``conditions`` is the one translation of a ``Filters`` into WHERE clauses, used by every
-aggregate and by the activity log. No Streamlit here: ``tracker.ui`` binds these to
-widgets and ``st.query_params``.
+aggregate and by the activity log. No Streamlit here: ``tracker.web.sidebar`` binds
+these to widgets and ``st.query_params``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy.orm import aliased
@@ -69,7 +70,7 @@ def from_query(params: Mapping[str, str], known_themes: tuple[str, ...]) -> Pars
     Anything malformed is dropped and named in ``problems``, never raised.
     """
     problems: list[str] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for key, attribute in (("from", "date_from"), ("to", "date_to")):
         if params.get(key):
             try:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from zlib import error as zlib_error
 
 import pandas as pd
 from pydantic import ValidationError
@@ -27,11 +29,13 @@ from tracker.activity_fields import EXPORT_COLUMNS, REQUIRED_COLUMNS
 from tracker.cells import csv_table
 from tracker.exports import restore
 from tracker.i18n import _
-from tracker.models import Activity
+from tracker.models import Activity, Forum, ImportBatch
 from tracker.validation import ActivityInput, describe_errors
 from tracker.vocabulary import CONFIDENTIALITY_LEVELS
 
 KNOWN_COLUMNS = tuple(EXPORT_COLUMNS)
+# The template's example row carries this external_id; the importer refuses it.
+TEMPLATE_MARKER = "EXAMPLE-delete-this-row"
 NUMBER_COLUMNS = ("effort_days", "cost_usd")
 DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
 
@@ -95,6 +99,30 @@ class Lowering:
         )
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A row without external_id that matches live activities (same date, forum and title)."""
+
+    row: int
+    activity_ids: list[int]
+
+    @property
+    def message(self) -> str:
+        return _("likely duplicate of activity {ids} (same date, forum and title)").format(
+            ids=", ".join(str(i) for i in self.activity_ids)
+        )
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PreviousImport:
+    filename: str
+    imported_at: dt.datetime
+    imported_by: str
+
+
 @dataclass
 class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
@@ -103,6 +131,10 @@ class ImportPlan:
     new_organisations: list[str] = field(default_factory=list)
     new_themes: list[str] = field(default_factory=list)
     lowered: list[Lowering] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    already_imported: list[PreviousImport] = field(default_factory=list)
+    content_hash: str = ""
+    filename: str = ""
     row_count: int = 0
 
     @property
@@ -131,6 +163,7 @@ class ImportPlan:
                 )
         planned = {r.number: r for r in self.rows}
         lowered = {r.row for r in self.lowered}
+        duplicates = {d.row: d for d in self.duplicates}
         lines = []
         for number in range(1, self.row_count + 1):
             if number in by_row:
@@ -138,6 +171,9 @@ class ImportPlan:
             elif number in planned:
                 row = planned[number]
                 action = row.action + (" (confidentiality lowered)" if number in lowered else "")
+                if number in duplicates:
+                    ids = ", ".join(str(i) for i in duplicates[number].activity_ids)
+                    action += f" (likely duplicate of {ids})"
                 changes = activity_fields.describe_changes(row.changes)
                 lines.append((number, action, "", row.record.title, changes))
             if len(lines) >= limit:
@@ -174,8 +210,64 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _limit(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def max_rows() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_ROWS", 200_000))
+
+
+def max_cells() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_CELLS", 4_000_000))
+
+
+def max_uncompressed_bytes() -> int:
+    return int(_limit("TRACKER_IMPORT_MAX_UNCOMPRESSED_MB", 256) * 1024 * 1024)
+
+
+# Wider rows than this are cut: no real import file has more columns, and a workbook
+# claiming 16,384 columns would otherwise be padded cell by cell.
+MAX_COLUMNS = 64
+
+
+def _too_big(message: str) -> ImportRejected:
+    return ImportRejected([Problem(None, None, message)])
+
+
+class _Counter:
+    """Counts rows and cells while the file streams, refusing as soon as a limit is passed."""
+
+    def __init__(self) -> None:
+        self.rows_limit, self.cells_limit = max_rows(), max_cells()
+        self.rows = self.cells = 0
+
+    def take(self, rows):
+        for row in rows:
+            self.rows += 1
+            self.cells += len(row)
+            if self.rows > self.rows_limit + 1:  # + the header
+                raise _too_big(
+                    _("the file has more than {n} data rows; split it into smaller files.").format(
+                        n=f"{self.rows_limit:,}"
+                    )
+                )
+            if self.cells > self.cells_limit:
+                raise _too_big(
+                    _("the file has more than {n} cells; split it into smaller files.").format(
+                        n=f"{self.cells_limit:,}"
+                    )
+                )
+            yield row
+
+
 def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tuple[list[str], list[list[str]]]:
-    """The header and the data rows as text. Raises ImportRejected for an unreadable file."""
+    """The header and the data rows as text. Raises ImportRejected for an unreadable file,
+    or one over the limits (bytes, uncompressed size, rows, cells), checked while streaming."""
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise ImportRejected(
@@ -191,11 +283,11 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
         )
     if not data.strip():
         raise ImportRejected([Problem(None, None, _("the file is empty."))])
+    counter = _Counter()
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        table = _read_xlsx(data)
+        table = _read_xlsx(data, counter)
     else:
-        table = _read_csv(data)
-    table = [row for row in table]
+        table = _read_csv(data, counter)
     if not table:
         raise ImportRejected([Problem(None, None, _("the file is empty."))])
     header, rows = table[0], table[1:]
@@ -205,7 +297,8 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
     return [h.strip().lower() for h in header], rows
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
+    counter = counter or _Counter()
     if b"\x00" in data[:8192]:
         raise ImportRejected(
             [Problem(None, None, _("this is not a CSV or XLSX file (it contains binary data)."))]
@@ -218,7 +311,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
         ) from None
     try:
         delimiter = _delimiter(text)
-        rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = list(counter.take(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error as error:
         raise ImportRejected(
             [Problem(None, None, _("the CSV could not be read ({error}).").format(error=error))]
@@ -232,6 +325,81 @@ def _read_csv(data: bytes) -> list[list[str]]:
                 if i < len(row) and DECIMAL_COMMA.match(row[i]):
                     row[i] = row[i].replace(",", ".")
     return rows
+
+
+ROW_TAG = re.compile(rb"<(?:\w{1,8}:)?row[\s>/]")
+
+
+def _check_workbook(data: bytes) -> None:
+    """Before any XML is parsed: the members' declared and real uncompressed sizes, and a
+    streamed count of the worksheets' rows (a zip bomb is refused here, in bounded memory)."""
+    unpacked_limit = max_uncompressed_bytes()
+    bad = _too_big(_("the file could not be read as an Excel workbook (.xlsx)."))
+    over = _too_big(
+        _("the workbook unpacks to more than {mb:.0f} MB; split it into smaller files.").format(
+            mb=unpacked_limit / 1024 / 1024
+        )
+    )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise bad from None
+    with archive:
+        members = archive.infolist()
+        if sum(m.file_size for m in members) > unpacked_limit:
+            raise over
+        rows_limit = max_rows() + 1
+        unpacked = 0
+        for member in members:
+            if not member.filename.startswith("xl/worksheets/"):
+                continue
+            rows, pending = 0, b""
+            try:
+                with archive.open(member) as stream:
+                    while True:
+                        chunk = stream.read(1024 * 1024)
+                        unpacked += len(chunk)
+                        if unpacked > unpacked_limit:
+                            raise over
+                        block = pending + chunk
+                        if not chunk:
+                            rows += len(ROW_TAG.findall(block))
+                        else:
+                            # A tag cut by the chunk's end is counted with the next chunk.
+                            cut = max(0, len(block) - 16)
+                            rows += sum(1 for m in ROW_TAG.finditer(block) if m.start() < cut)
+                            pending = block[cut:]
+                        if rows > rows_limit:
+                            raise _too_big(
+                                _(
+                                    "the file has more than {n} data rows; split it into smaller files."
+                                ).format(n=f"{rows_limit - 1:,}")
+                            )
+                        if not chunk:
+                            break
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, zlib_error):
+                raise bad from None
+
+
+def _read_xlsx(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    counter = counter or _Counter()
+    _check_workbook(data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # any malformed part: one sentence, never a traceback
+        raise _too_big(_("the file could not be read as an Excel workbook (.xlsx).")) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        return [[_cell(v) for v in row] for row in counter.take(rows)]
+    except ImportRejected:
+        raise
+    except Exception:  # malformed XML inside the sheet
+        raise _too_big(_("the file could not be read as an Excel workbook (.xlsx).")) from None
+    finally:
+        book.close()
 
 
 def _delimiter(text: str) -> str:
@@ -255,22 +423,6 @@ def _delimiter(text: str) -> str:
 
     best = max(candidates, key=lambda d: (known(d), d == ","))
     return best if known(best) else ","
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise ImportRejected(
-            [Problem(None, None, _("the file could not be read as an Excel workbook (.xlsx)."))]
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
 
 
 # ---- checking ------------------------------------------------------------------------
@@ -337,6 +489,8 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
     except ImportRejected as rejected:
         return ImportPlan(problems=rejected.problems)
     plan = ImportPlan(problems=_header_problems(header), row_count=len(rows))
+    plan.content_hash, plan.filename = hashlib.sha256(data).hexdigest(), filename
+    plan.already_imported = previous_imports(session, plan.content_hash)
     if plan.problems:
         return plan
     if not any(any(c.strip() for c in row) for row in rows):
@@ -354,6 +508,7 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
         {row[id_column].strip() for row in rows if id_column is not None and id_column < len(row)} - {""}
     )
     existing = _existing(session, [restore(i) for i in ids])
+    refs.load_external_ids(restore(i) for i in ids)
     first_row_of_id: dict[str, int] = {}
 
     for number, cells in enumerate(rows, start=1):
@@ -372,6 +527,13 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
             continue
         present = {name: restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
         external_id = present.get("external_id") or None
+        if external_id and external_id.casefold() == TEMPLATE_MARKER.casefold():
+            plan.problems.append(
+                Problem(
+                    number, None, _("this is the template's example row: delete it, then add your own rows.")
+                )
+            )
+            continue
         if external_id:
             if external_id in first_row_of_id:
                 plan.problems.append(
@@ -429,8 +591,43 @@ def plan_import(session: Session, data: bytes, filename: str, max_bytes: int | N
                 plan.new_organisations.append(name)
     plan.new_organisations.sort(key=str.casefold)
     plan.new_themes.sort(key=str.casefold)
+    plan.duplicates = _duplicates(
+        session, [r for r in plan.rows if r.activity_id is None and not r.record.external_id]
+    )
     plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return plan
+
+
+def previous_imports(session: Session, content_hash: str) -> list[PreviousImport]:
+    """Earlier successful imports of a file with this content, oldest first."""
+    return [
+        PreviousImport(b.filename, b.imported_at, b.imported_by)
+        for b in session.scalars(
+            select(ImportBatch).where(ImportBatch.content_sha256 == content_hash).order_by(ImportBatch.id)
+        )
+    ]
+
+
+def _duplicates(session: Session, rows: list[PlannedRow]) -> list[Duplicate]:
+    """Rows matching live activities on date, forum and title (case-insensitively)."""
+    if not rows:
+        return []
+    dates = sorted({r.record.activity_date for r in rows})
+    live: dict[tuple, list[int]] = {}
+    for start in range(0, len(dates), 500):
+        for activity_id, day, forum, title in session.execute(
+            select(Activity.id, Activity.activity_date, Forum.name, Activity.title)
+            .join(Forum, Forum.id == Activity.forum_id)
+            .where(Activity.deleted_at.is_(None), Activity.activity_date.in_(dates[start : start + 500]))
+            .order_by(Activity.id)
+        ):
+            live.setdefault((day, forum.casefold(), title.casefold()), []).append(activity_id)
+    found = []
+    for row in rows:
+        key = (row.record.activity_date, row.record.forum.casefold(), row.record.title.casefold())
+        if key in live:
+            found.append(Duplicate(row.number, live[key]))
+    return found
 
 
 def _plan_row(
@@ -491,12 +688,14 @@ def _plan_row(
         return problems
     if forum is None and record.forum_category is not None:
         plan.new_forums[record.forum] = record.forum_category
+        refs.forum(record.forum, record.forum_category)  # later rows know it (a transient row)
     for name in record.themes:
         if name.casefold() not in refs.themes:
             plan.new_themes.append(name)
-    draft = activities.draft(refs, record, activity_id, stored.version if stored else 1, new_themes=True)
+            refs.theme(name)
     changes: dict[str, tuple] = {}
     if stored is not None:
+        draft = activities.draft(refs, record, activity_id, stored.version, new_themes=True)
         changes = audit.changed_fields(activity_fields.snapshot(stored), draft.snapshot())
         if RANK[record.confidentiality] < RANK[stored.confidentiality]:
             plan.lowered.append(
@@ -516,11 +715,26 @@ def _plan_row(
 
 
 def apply_import(
-    session: Session, plan: ImportPlan, actor: str, progress: Callable[[float], None] | None = None
+    session: Session,
+    plan: ImportPlan,
+    actor: str,
+    progress: Callable[[float], None] | None = None,
+    confirm_duplicates: bool = False,
 ) -> ImportResult:
-    """Write a checked plan in the caller's transaction (all or nothing), through ``activities``."""
+    """Write a checked plan in the caller's transaction (all or nothing), through ``activities``.
+
+    Likely duplicates are written only with ``confirm_duplicates``; the import is recorded
+    (content hash, file name, who, when) so the same file is flagged next time.
+    """
     if not plan.ok:
         raise ImportRejected(plan.problems or [Problem(None, None, _("there is nothing to import."))])
+    if plan.duplicates and not confirm_duplicates:
+        raise ImportRejected(
+            [
+                *[Problem(d.row, None, d.message) for d in plan.duplicates],
+                Problem(None, None, _("the file has likely duplicates: confirm them to import it anyway.")),
+            ]
+        )
     total, done = len(plan.rows), 0
 
     def advance(n: int) -> None:
@@ -534,6 +748,15 @@ def apply_import(
     updates = [(r.activity_id, r.final_record) for r in plan.rows if r.activity_id is not None]
     assert all(i is not None for i, _r in updates)
     changed = activities.update_activities(session, updates, actor, advance, new_themes=True)
+    session.add(
+        ImportBatch(
+            content_sha256=plan.content_hash,
+            filename=plan.filename[:255],
+            imported_by=actor,
+            created=len(creates),
+            updated=changed,
+        )
+    )
     return ImportResult(
         created=len(creates), updated=changed, unchanged=len(updates) - changed, lowered=tuple(plan.lowered)
     )
@@ -546,11 +769,15 @@ def import_file(
     actor: str,
     dry_run: bool = False,
     progress: Callable[[float], None] | None = None,
+    confirm_duplicates: bool = False,
 ) -> tuple[ImportPlan, ImportResult | None]:
+    """Plan, then (unless ``dry_run``) write. Likely duplicates are problems unless confirmed."""
     plan = plan_import(session, data, filename)
+    if plan.duplicates and not confirm_duplicates:
+        plan.problems.extend(Problem(d.row, None, d.message) for d in plan.duplicates)
     if not plan.ok or dry_run:
         return plan, None
-    return plan, apply_import(session, plan, actor, progress)
+    return plan, apply_import(session, plan, actor, progress, confirm_duplicates)
 
 
 def template_csv() -> bytes:
@@ -561,7 +788,7 @@ def template_csv() -> bytes:
         "forum_category": "KP",
         "themes": "KP reform;Land rights",
         "activity_type": "statement",
-        "title": "Statement on the conflict-diamond definition",
+        "title": "EXAMPLE: delete this row",
         "description": "",
         "organisations": "ZELA;IPIS",
         "country": "",
@@ -570,7 +797,7 @@ def template_csv() -> bytes:
         "outcome": "",
         "evidence_url": "https://www.kpcivilsociety.org/",
         "confidentiality": "public",
-        "external_id": "",
+        "external_id": TEMPLATE_MARKER,
         "event": "KP Plenary 2024",
     }
     return csv_table(EXPORT_COLUMNS, [[example[c] for c in EXPORT_COLUMNS]])

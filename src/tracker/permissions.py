@@ -30,7 +30,7 @@ class PageRule:
 # In navigation order, sections contiguous. The first page a role may open is its landing page.
 # A url_path never equals its file's name: while Streamlit still serves pages/ in its
 # legacy mode (before any session has called st.navigation), a URL that names no legacy
-# page runs the entry script instead of the page file (see ui.require).
+# page runs the entry script instead of the page file (see tracker.web.auth.require).
 PAGES: tuple[PageRule, ...] = (
     PageRule("log_in", N_("Log in"), (), "log-in"),
     PageRule("home_page", N_("Home"), READERS, "home"),

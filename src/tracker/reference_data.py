@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,8 +32,11 @@ class LoadReport:
 
 
 def _rows(name: str, folder: Traversable) -> list[dict[str, str]]:
-    with (folder / name).open(newline="", encoding="utf-8-sig") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+    text = (folder / name).read_text(encoding="utf-8-sig")
+    return [
+        {k: (v or "").strip() for k, v in row.items()}
+        for row in csv.DictReader(io.StringIO(text, newline=""))
+    ]
 
 
 def _set(obj: object, values: dict[str, object]) -> bool:
@@ -43,7 +48,7 @@ def _set(obj: object, values: dict[str, object]) -> bool:
     return changed
 
 
-def _upsert(session: Session, report: LoadReport, table: str, existing, factory, values) -> object:
+def _upsert(session: Session, report: LoadReport, table: str, existing, factory, values) -> Any:
     if existing is None:
         obj = factory(**values)
         session.add(obj)
@@ -84,7 +89,7 @@ def load_reference_data(session: Session, folder: Traversable = REFERENCE_DIR) -
 
     forums = {f.name: f for f in session.scalars(select(Forum))}
     for row in _rows("forums.csv", folder):
-        values = {
+        values: dict[str, Any] = {
             "name": row["name"],
             "category": row["category"],
             "description": row["description"] or None,

@@ -39,6 +39,10 @@ FORBIDDEN_MESSAGE = N_(
 )
 
 
+TEXT_FIELDS = ("title", "description", "outcome", "external_id", "evidence_urls")
+NAME_FIELDS = ("forum", "forum_category", "themes", "organisations", "country")
+
+
 def text_problem(value: str, name: bool = False) -> str | None:
     """Why ``value`` cannot be stored as text (a name when ``name``), or None."""
     if FORBIDDEN.search(value) or (name and ("\n" in value or "\t" in value)):
@@ -97,20 +101,26 @@ class ActivityInput(BaseModel):
     confidentiality: str = DEFAULT_CONFIDENTIALITY
     external_id: OptionalText = None
 
-    @field_validator("*", mode="before")
+    @field_validator(*TEXT_FIELDS, mode="before")
     @classmethod
     def _line_ends(cls, value: Any) -> Any:
-        return _newlines(value) if isinstance(value, str) else value
+        return _newlines(value) if isinstance(value, str) and "\r" in value else value
 
-    @field_validator("*", mode="after")
+    @field_validator(*TEXT_FIELDS, *NAME_FIELDS, mode="after")
     @classmethod
     def _characters(cls, value: Any, info) -> Any:
-        names = info.field_name in ("forum", "forum_category", "themes", "organisations", "country")
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str):
-                problem = text_problem(item, name=names)
-                if problem:
-                    raise ValueError(problem)
+        names = info.field_name in NAME_FIELDS
+        items = value if isinstance(value, list) else [value]
+        # One quick scan of the whole value; the precise check only when something looks off.
+        joined = "\x1e".join(i for i in items if isinstance(i, str))
+        if FORBIDDEN.search(joined.replace("\x1e", "")) or (
+            names and (";" in joined or "\n" in joined or "\t" in joined or len(joined) > NAME_MAX)
+        ):
+            for item in items:
+                if isinstance(item, str):
+                    problem = text_problem(item, name=names)
+                    if problem:
+                        raise ValueError(problem)
         if info.field_name == "themes" and any(len(t) > THEME_MAX for t in value):
             raise ValueError(_("must be at most {n} characters").format(n=THEME_MAX))
         limit = {"external_id": EXTERNAL_ID_MAX, "description": TEXT_MAX, "outcome": TEXT_MAX}.get(

@@ -1,7 +1,7 @@
 """What each dashboard screen shows, assembled from analytics and charts.
 
 One function per screen, so a page makes one call and renders. No Streamlit here;
-``tracker.ui`` caches these by database, role and filters.
+``tracker.web.reads`` caches these by database, role and filters.
 """
 
 from __future__ import annotations

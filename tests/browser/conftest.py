@@ -76,7 +76,7 @@ def app(tmp_path_factory):
             "-m",
             "streamlit",
             "run",
-            str(PROJECT_ROOT / "streamlit_app.py"),
+            str(PROJECT_ROOT / "app.py"),
             "--server.headless",
             "true",
             "--server.port",
@@ -89,7 +89,7 @@ def app(tmp_path_factory):
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     try:
         _wait_healthy(base, process)

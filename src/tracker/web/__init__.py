@@ -1,0 +1,12 @@
+"""The Streamlit side of the tracker: the only package under ``src/`` that imports Streamlit.
+
+- ``db``: the cached engine, uncached reads and the one write helper (clears the caches).
+- ``cache``: one cached-read decorator (ttl, keyed by database URL and every argument).
+- ``reads``: the cached reads the pages call; a read whose output differs by role takes
+  the role as an explicit argument, so a cache entry never serves another role.
+- ``auth``: sign-in state, browser sessions (cookie), navigation and the role guard.
+- ``sidebar``: the shared filters (mirrored in the URL) and the small view controls.
+- ``render``: charts with their numbers, headline figures, downloads, problem pages.
+- ``activity_form``: the form shared by the Add and Edit pages.
+- ``routes``: the HTTP routes added to Streamlit's server (the session cookie).
+"""

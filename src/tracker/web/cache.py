@@ -1,0 +1,44 @@
+"""One decorator for every cached read.
+
+``cached(build)`` turns a service ``build(session, *args)`` into ``read(*args)``, cached
+with a ttl and keyed by the database URL, the service and every argument. Nothing is
+read from the session inside a cached read: whatever changes the output (the role
+above all) must be an argument, so a cache entry never serves another role.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import streamlit as st
+
+from tracker import config
+from tracker.web import db
+
+READ_TTL_SECONDS = 300
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def cached(build: Callable[..., R] | None = None, *, ttl: int = READ_TTL_SECONDS):
+    """Decorate (or wrap) a service read ``build(session, *args)`` as a cached ``read(*args)``."""
+
+    def wrap(build: Callable[..., R]) -> Callable[..., R]:
+        def run(url: str, *args):
+            return db.read(build, *args)
+
+        # Streamlit keys a cache by the function's module, qualified name and source:
+        # every wrapped service gets its own name, so no two reads share entries.
+        run.__qualname__ = run.__name__ = f"cached_{build.__module__}_{build.__qualname__}"
+        cached_run = st.cache_data(ttl=ttl, show_spinner=False)(run)
+
+        @functools.wraps(build)
+        def read(*args):
+            return cached_run(config.database_url(), *args)
+
+        read.clear = cached_run.clear  # type: ignore[attr-defined]
+        return read
+
+    return wrap(build) if build is not None else wrap

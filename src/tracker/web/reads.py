@@ -1,0 +1,28 @@
+"""The cached reads the pages call, one line each (see ``cache.cached``).
+
+Reads whose output differs by role take the role explicitly, as their services do.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker import accounts, entry, views
+from tracker.home import home_summary as _home_summary
+from tracker.web.cache import cached
+
+home_summary = cached(_home_summary)
+filter_options = cached(views.filter_options)  # (role)
+overview = cached(views.overview)  # (filters, period, measure, role)
+forums = cached(views.forums)  # (filters, measure, forum, role)
+themes = cached(views.themes)  # (filters, period, measure, role)
+participation = cached(views.participation)  # (filters, measure, by, role)
+funder_summary = cached(views.funder_summary)  # (date_from, date_to)
+activity_log = cached(views.activity_log)  # (filters, role, page)
+form_options = cached(entry.form_options)
+demo_accounts_exist = cached(accounts.has_demo_accounts)
+_accounts = cached(accounts.list_accounts)
+
+
+def account_list() -> pd.DataFrame:
+    return pd.DataFrame([a.__dict__ for a in _accounts()]).drop(columns="id", errors="ignore")
