@@ -14,6 +14,7 @@ import streamlit as st
 
 from tracker.errors import TrackerError
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 from tracker.web import auth, db, preferences, reads, render
 
 st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")
@@ -30,7 +31,9 @@ else:
     if account is not None:
         with st.sidebar:
             st.caption(
-                _("Signed in as {name} ({role})").format(name=account.display_name, role=_(account.role))
+                _("Signed in as {name} ({role})").format(
+                    name=markdown_literal(account.display_name), role=_(account.role)
+                )
             )
             preferences.language_choice(account)
             preferences.digest_choice(account)

@@ -6,6 +6,7 @@ from tracker import entry
 from tracker.activities import delete_activity, restore_activity, update_activity
 from tracker.errors import VersionConflict
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db, reads, render
 
 auth.require("edit_activity")
@@ -50,7 +51,11 @@ else:
         activity_form.show_problems(slots, values, options)
         record, problems = activity_form.to_input(values, options)
         if problems:
-            st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+            st.error(
+                _("Please correct these fields:")
+                + "\n\n"
+                + "\n".join(f"- {markdown_literal(p)}" for p in problems)
+            )
         else:
             ok, result = db.write(update_activity, current.id, record, current.version, auth.actor())
             if ok:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from tracker import reference_lists
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES
 from tracker.web import auth, db
 
@@ -34,7 +35,9 @@ def merge_form(key: str, names: list[str], merge, what: str) -> None:
             ok, moved = db.write(merge, duplicate, keep, auth.actor())
             if ok:
                 saved(
-                    _("Merged “{a}” into “{b}”: {n} activities moved.").format(a=duplicate, b=keep, n=moved)
+                    _("Merged “{a}” into “{b}”: {n} activities moved.").format(
+                        a=markdown_literal(duplicate), b=markdown_literal(keep), n=moved
+                    )
                 )
 
 

@@ -12,15 +12,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import (
     accounts,
+    audit,
     backup,
     config,
     database,
     exports,
+    files,
     grants,
     iati,
     importer,
@@ -31,10 +33,11 @@ from tracker import (
 from tracker.activity_fields import describe_changes
 from tracker.activity_log import iter_visible_activities
 from tracker.demo import seed_demo
+from tracker.demo_marker import DEMO_PREFIX, DEMO_PREFIX_END
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.filters import Filters
 from tracker.i18n import _, available_languages
-from tracker.models import Base
+from tracker.models import Activity, Base
 from tracker.permissions import ADMIN, ROLES
 from tracker.reference_data import load_reference_data
 from tracker.summary import summary
@@ -58,6 +61,16 @@ def _init_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _has_real_activities(session) -> bool:
+    """Activities that are not the illustrative demo data (any external_id outside its range)."""
+    real = or_(
+        Activity.external_id.is_(None),
+        Activity.external_id < DEMO_PREFIX,
+        Activity.external_id >= DEMO_PREFIX_END,
+    )
+    return session.scalar(select(Activity.id).where(real).limit(1)) is not None
+
+
 def _seed_demo(args: argparse.Namespace) -> int:
     engine = database.open_database()
     with database.writing(engine) as session:
@@ -65,6 +78,13 @@ def _seed_demo(args: argparse.Namespace) -> int:
         if args.if_empty and (database.count_activities(session) > 0 or accounts.has_real_accounts(session)):
             print(_("The database already holds activities or accounts: demo data not loaded."))
             return 0
+        if accounts.has_real_accounts(session) or _has_real_activities(session):
+            raise TrackerError(
+                _(
+                    "This database holds real accounts or activities: the demo data and its accounts "
+                    "with published passwords are only loaded into an empty database."
+                )
+            )
         added = seed_demo(session)
     if added:
         print(_("Loaded {n} activities of illustrative demo data.").format(n=added))
@@ -253,6 +273,14 @@ def _set_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def _set_role(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    with database.writing(engine) as session:
+        accounts.set_role(session, args.username, args.role, CLI_ACTOR)
+    print(_("{username} now has the role {role}.").format(username=args.username, role=args.role))
+    return 0
+
+
 def _set_active(active: bool):
     def command(args: argparse.Namespace) -> int:
         engine = database.open_database()
@@ -346,14 +374,29 @@ def _export(args: argparse.Namespace) -> int:
     with database.session_factory(engine)() as session:
         if args.format == "iati":
             data = iati.build_iati(session, publisher)
+            # The audit counts the file's iati-activity elements (grants and CORE).
+            rows = audit.Counted(())
+            rows.count = data.count(b"<iati-activity ")
         else:
-            data = exports.FORMATS[args.format](iter_visible_activities(session, Filters(), ADMIN))
+            rows = audit.Counted(iter_visible_activities(session, Filters(), ADMIN))
+            data = exports.FORMATS[args.format](rows)
     if args.out:
-        Path(args.out).write_bytes(data)
+        try:
+            files.write_private(Path(args.out), data)
+        except OSError as error:
+            raise TrackerError(
+                _("Cannot write {file} ({reason}): nothing was exported.").format(
+                    file=args.out, reason=error.strerror
+                )
+            ) from None
         print(_("Wrote {file}.").format(file=args.out), file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+    with database.writing(engine) as session:
+        audit.record_export(
+            session, CLI_ACTOR, f"activities.{args.format}", rows.count, {"to": args.out or "stdout"}
+        )
     return 0
 
 
@@ -370,7 +413,7 @@ def _read_file(path: str) -> bytes | None:
 
 def _write_output(data: bytes, out: str | None) -> None:
     if out:
-        Path(out).write_bytes(data)
+        files.write_private(Path(out), data)
         print(_("Wrote {file}.").format(file=out), file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
@@ -489,7 +532,14 @@ def _link_grant(args: argparse.Namespace) -> int:
 
 def _backup(args: argparse.Namespace) -> int:
     engine = database.open_database()
-    result = backup.backup(engine, Path(args.file))
+    try:
+        result = backup.backup(engine, Path(args.file))
+    except OSError as error:
+        raise TrackerError(
+            _("Cannot write {file} ({reason}): no backup was made.").format(
+                file=args.file, reason=error.strerror
+            )
+        ) from None
     total = sum(result.rows.values())
     print(
         _("Backed up {n} rows of {t} tables (schema {r}) to {file}.").format(
@@ -544,6 +594,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
         _create_user,
     ),
     "set-password": (_("Set a new password for an account."), _set_password),
+    "set-role": (_("Give an account another role (the last active admin keeps theirs)."), _set_role),
     "disable-user": (_("Stop an account from logging in (its history stays)."), _set_active(False)),
     "enable-user": (_("Let a disabled account log in again."), _set_active(True)),
     "list-users": (_("List the accounts with their roles."), _list_users),
@@ -599,8 +650,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("only load the demo data into a database with no activities and no accounts"),
     )
-    for name in ("create-user", "set-password", "disable-user", "enable-user"):
+    for name in ("create-user", "set-password", "set-role", "disable-user", "enable-user"):
         parsers[name].add_argument("username")
+    parsers["set-role"].add_argument("--role", required=True, choices=ROLES)
     create = parsers["create-user"]
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--display-name", help=_("the name shown in the app (default: the username)"))

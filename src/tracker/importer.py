@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import activities, activity_fields, audit
 from tracker.activity_fields import EXPORT_COLUMNS, REQUIRED_COLUMNS
+from tracker.cells import csv_table
 from tracker.exports import restore
 from tracker.i18n import _
 from tracker.models import Activity, Forum, ImportBatch
@@ -815,8 +816,4 @@ def template_csv() -> bytes:
         "external_id": TEMPLATE_MARKER,
         "event": "KP Plenary 2024",
     }
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerow(example)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_table(EXPORT_COLUMNS, [[example[c] for c in EXPORT_COLUMNS]])

@@ -346,13 +346,16 @@ class User(Base):
 
 
 class LoginThrottle(Base):
-    """Failed log-ins per username (known or not), so guessing is slowed for every name."""
+    """Recent failed log-ins per key: a keyed hash (HMAC) of the username, of the client
+    address, or of both; never the typed username itself. Pruned and capped in size."""
 
     __tablename__ = "login_throttle"
 
-    username: Mapped[str] = mapped_column(String(320), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
 class BrowserSession(Base):

@@ -21,9 +21,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
-from tracker import formatting, home, static_charts
+from tracker import cells, formatting, home, static_charts
 from tracker.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
-from tracker.exports import neutralise
 from tracker.i18n import _, current_language, use_language
 from tracker.views import FunderSummaryView, funder_summary
 from tracker.vocabulary import FORUM_CATEGORIES
@@ -314,7 +313,7 @@ def _xlsx(report: FunderReport) -> bytes:
     if view.demo_data:
         rows.append((_("Note"), _("Illustrative demo data, not the coalition’s real records."), False))
     for label, value, is_share in rows:
-        sheet.append((label, value))
+        sheet.append(cells.row((label, value)))
         if is_share:
             sheet.cell(row=sheet.max_row, column=2).number_format = PERCENT_FORMAT
     sheet["A1"].font = Font(bold=True)
@@ -357,11 +356,11 @@ def _sheet(
     book: Workbook, title: str, frame: pd.DataFrame, percent_columns: frozenset[int] | set[int] = frozenset()
 ) -> None:
     sheet = book.create_sheet(title)
-    sheet.append([str(c) for c in frame.columns])
+    sheet.append(cells.row(str(c) for c in frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
-        sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        sheet.append(cells.row(row))
     for index in percent_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
             cell.number_format = PERCENT_FORMAT
