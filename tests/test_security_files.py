@@ -72,8 +72,10 @@ def test_activity_csv_and_xlsx_exports_are_neutralised(hostile):
 
 
 def test_funder_report_xlsx_is_neutralised(hostile):
-    view = views.funder_summary(hostile, dt.date(2025, 6, 1), dt.date(2026, 6, 1))
-    _assert_no_formula(_xlsx_cells(reports.xlsx_report(view)), HOSTILE_FORUM, HOSTILE_TITLE, HOSTILE_OUTCOME)
+    report = reports.build(hostile, dt.date(2025, 6, 1), dt.date(2026, 6, 1))
+    _assert_no_formula(
+        _xlsx_cells(reports.xlsx_report(report, "en")), HOSTILE_FORUM, HOSTILE_TITLE, HOSTILE_OUTCOME
+    )
 
 
 def _frames(view) -> list[pd.DataFrame]:

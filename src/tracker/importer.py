@@ -815,5 +815,6 @@ def template_csv() -> bytes:
         "confidentiality": "public",
         "external_id": TEMPLATE_MARKER,
         "event": "KP Plenary 2024",
+        "grants": "",
     }
     return csv_table(EXPORT_COLUMNS, [[example[c] for c in EXPORT_COLUMNS]])

@@ -9,7 +9,6 @@ link (``contributing_activities`` marks it deleted).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -23,10 +22,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker import audit, outcome_fields
+from tracker import audit, cells, outcome_fields
 from tracker.countries import to_alpha2
 from tracker.errors import ValidationFailed, VersionConflict
-from tracker.exports import neutralise, restore
+from tracker.exports import restore
 from tracker.i18n import _
 from tracker.importer import ImportRejected, Lowering, Problem, read_table
 from tracker.models import Activity, Forum, Outcome, Theme, utcnow
@@ -612,21 +611,21 @@ def plan_outcome_import(session: Session, data: bytes, filename: str) -> Outcome
     existing = _existing(session, ids)
     missing = [c for c in outcome_fields.REQUIRED_COLUMNS if c not in header]
     first_row: dict[str, int] = {}
-    for number, cells in enumerate(rows, start=1):
-        if not any(c.strip() for c in cells):
+    for number, row_cells in enumerate(rows, start=1):
+        if not any(c.strip() for c in row_cells):
             continue
-        while len(cells) > len(header) and not cells[-1].strip():
-            cells = cells[:-1]
-        if len(cells) != len(header):
+        while len(row_cells) > len(header) and not row_cells[-1].strip():
+            row_cells = row_cells[:-1]
+        if len(row_cells) != len(header):
             plan.problems.append(
                 Problem(
                     number,
                     None,
-                    _("has {n} cells where the header has {m}.").format(n=len(cells), m=len(header)),
+                    _("has {n} row_cells where the header has {m}.").format(n=len(row_cells), m=len(header)),
                 )
             )
             continue
-        present = {name: restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
+        present = {name: restore(cell.strip()) for name, cell in zip(header, row_cells, strict=True)}
         key = present.get("outcome_id", "")
         if key in first_row:
             plan.problems.append(
@@ -734,12 +733,10 @@ def live_outcomes(session: Session, include_deleted: bool = False) -> list[Outco
 
 def to_csv(outcomes: Iterable[Outcome]) -> bytes:
     """UTF-8 CSV with a BOM, in the import format, formula cells neutralised."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=outcome_fields.COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for outcome in outcomes:
-        writer.writerow({k: neutralise(v) for k, v in outcome_fields.import_format_row(outcome).items()})
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    columns = list(outcome_fields.COLUMNS)
+    return cells.csv_table(
+        columns, ([outcome_fields.import_format_row(o)[c] for c in columns] for o in outcomes)
+    )
 
 
 def to_xlsx(outcomes: Iterable[Outcome]) -> bytes:
@@ -747,10 +744,10 @@ def to_xlsx(outcomes: Iterable[Outcome]) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("outcomes")
-    sheet.append(outcome_fields.COLUMNS)
+    sheet.append(cells.row(outcome_fields.COLUMNS))
     for outcome in outcomes:
-        row = outcome_fields.import_format_row(outcome)
-        sheet.append([neutralise(row[c]) for c in outcome_fields.COLUMNS])
+        values = outcome_fields.import_format_row(outcome)
+        sheet.append(cells.row(values[c] for c in outcome_fields.COLUMNS))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -46,7 +46,7 @@ def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None
         numbers_box.html(reports.table_html(numbers))
         numbers_box.download_button(
             _("Download these numbers (CSV)"),
-            numbers.to_csv(index=False).encode("utf-8"),
+            cells.csv_bytes(numbers),
             file_name=file_name or f"{key}.csv",
             mime="text/csv",
             key=f"{key}_download",
