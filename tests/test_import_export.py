@@ -286,9 +286,8 @@ def test_export_then_import_into_an_empty_database_reproduces_records_and_summar
 
     other_url = f"sqlite:///{tmp_path / 'other.db'}"
     other = database.open_database(other_url)
-    from tracker.reference_data import load_reference_data
-
     from tracker import grants
+    from tracker.reference_data import load_reference_data
 
     grant_records = [
         grants.GrantInput(
