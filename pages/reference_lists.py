@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from tracker import reference_lists
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
 from tracker.vocabulary import FORUM_CATEGORIES
 from tracker.web import auth, db
 
@@ -34,7 +34,11 @@ def merge_form(key: str, names: list[str], merge, what: str) -> None:
             ok, moved = db.write(merge, duplicate, keep, auth.actor())
             if ok:
                 saved(
-                    _("Merged “{a}” into “{b}”: {n} activities moved.").format(a=duplicate, b=keep, n=moved)
+                    ngettext(
+                        "Merged “{a}” into “{b}”: {n} activity moved.",
+                        "Merged “{a}” into “{b}”: {n} activities moved.",
+                        moved,
+                    ).format(a=duplicate, b=keep, n=moved)
                 )
 
 

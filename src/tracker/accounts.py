@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import ValidationFailed
-from tracker.i18n import _
+from tracker.i18n import N_, _, ngettext
 from tracker.models import AuditEntry, LoginThrottle, User, utcnow
 from tracker.permissions import ROLES
 
@@ -31,7 +31,7 @@ PASSWORD_MIN, PASSWORD_MAX = 10, 128
 THROTTLE_AFTER = 5
 FIRST_WAIT = dt.timedelta(seconds=30)
 MAX_WAIT = dt.timedelta(minutes=15)
-LOGIN_FAILED = "The username or password is not right. Check both and try again."
+LOGIN_FAILED = N_("The username or password is not right. Check both and try again.")
 
 _hasher = PasswordHasher()
 # Verifying against this keeps an unknown username as slow as a wrong password.
@@ -257,7 +257,13 @@ def authenticate(
         log.warning("log-in throttled for a username after %s failures", throttle.failures)
         _login_event(session, key, "login_throttled", throttle.failures)
         return LoginResult(
-            None, _("Too many failed attempts: wait {n} seconds, then try again.").format(n=seconds), seconds
+            None,
+            ngettext(
+                "Too many failed attempts: wait {n} second, then try again.",
+                "Too many failed attempts: wait {n} seconds, then try again.",
+                seconds,
+            ).format(n=seconds),
+            seconds,
         )
 
     user = find_user(session, key) if USERNAME.match(key) else None

@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy.orm import aliased
 
-from tracker.i18n import _
+from tracker.i18n import N_, _
 from tracker.models import Activity, Forum, Organisation, Theme, activity_organisations, activity_themes
 from tracker.permissions import sees_restricted_names
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
 
-PERIODS = ("year", "quarter", "month")
+PERIODS = (N_("year"), N_("quarter"), N_("month"))  # values; shown as _(period)
 MEASURES = ("activities", "effort_days")
 
 
