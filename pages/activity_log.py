@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.i18n import _, ngettext
+from tracker.i18n import _, column_labels, ngettext
 from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("activity_log")
@@ -27,6 +27,7 @@ st.dataframe(
     page.rows,
     hide_index=True,
     column_config={
+        **column_labels(page.rows.columns),
         "id": None,
         "effort_days": st.column_config.NumberColumn(_("Staff-days"), format="%.1f"),
         "cost_usd": st.column_config.NumberColumn(_("Cost (US$)"), format="%.0f"),

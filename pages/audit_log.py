@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker import audit
-from tracker.i18n import _, ngettext
+from tracker.i18n import _, column_labels, ngettext
 from tracker.web import auth, db
 
 auth.require("audit_log")
@@ -23,4 +23,4 @@ st.caption(
         total=f"{total:,}"
     )
 )
-st.dataframe(rows, hide_index=True)
+st.dataframe(rows, hide_index=True, column_config=column_labels(rows.columns))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker.i18n import _
+from tracker.i18n import _, column_labels
 from tracker.web import auth, reads, render
 
 auth.require("funder_summary")
@@ -71,4 +71,4 @@ st.subheader(_("Outcomes of public activities"))
 if view.outcomes.empty:
     st.info(_("No public outcome recorded in this period."))
 else:
-    st.dataframe(view.outcomes, hide_index=True)
+    st.dataframe(view.outcomes, hide_index=True, column_config=column_labels(view.outcomes.columns))

@@ -10,7 +10,7 @@ import hashlib
 import streamlit as st
 
 from tracker import importer
-from tracker.i18n import _, ngettext
+from tracker.i18n import _, column_labels, ngettext
 from tracker.web import auth, db
 
 auth.require("import_activities")
@@ -101,7 +101,8 @@ if plan.new_organisations:
         _("New organisations that will be created: {names}").format(names=", ".join(plan.new_organisations))
     )
 if plan.row_count:
-    st.dataframe(plan.preview(), hide_index=True)
+    preview = plan.preview()
+    st.dataframe(preview, hide_index=True, column_config=column_labels(preview.columns))
 
 if plan.ok and st.button(
     ngettext("Import {n} activity", "Import {n} activities", len(plan.rows)).format(n=len(plan.rows)),

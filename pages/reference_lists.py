@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from tracker import reference_lists
-from tracker.i18n import _, ngettext
+from tracker.i18n import _, column_labels, ngettext
 from tracker.vocabulary import FORUM_CATEGORIES
 from tracker.web import auth, db
 
@@ -47,7 +47,7 @@ forums_tab, events_tab, themes_tab, organisations_tab = st.tabs(
 )
 
 with forums_tab:
-    st.dataframe(tables["forums"], hide_index=True)
+    st.dataframe(tables["forums"], hide_index=True, column_config=column_labels(tables["forums"].columns))
     with st.form("lists_add_forum", clear_on_submit=True):
         cols = st.columns(3)
         name = cols[0].text_input(_("New forum"), key="lists_forum_name")
@@ -62,7 +62,7 @@ with forums_tab:
     merge_form("forums", list(tables["forums"].forum), reference_lists.merge_forums, _("forum"))
 
 with events_tab:
-    st.dataframe(tables["events"], hide_index=True)
+    st.dataframe(tables["events"], hide_index=True, column_config=column_labels(tables["events"].columns))
     with st.form("lists_add_event", clear_on_submit=True):
         cols = st.columns(3)
         forum = cols[0].selectbox(
@@ -80,7 +80,7 @@ with events_tab:
                 saved(_("Event added."))
 
 with themes_tab:
-    st.dataframe(tables["themes"], hide_index=True)
+    st.dataframe(tables["themes"], hide_index=True, column_config=column_labels(tables["themes"].columns))
     with st.form("lists_add_theme", clear_on_submit=True):
         name = st.text_input(_("New theme"), key="lists_theme_name")
         description = st.text_input(_("Description"), key="lists_theme_description")
@@ -91,7 +91,9 @@ with themes_tab:
     merge_form("themes", list(tables["themes"].theme), reference_lists.merge_themes, _("theme"))
 
 with organisations_tab:
-    st.dataframe(tables["organisations"], hide_index=True)
+    st.dataframe(
+        tables["organisations"], hide_index=True, column_config=column_labels(tables["organisations"].columns)
+    )
     with st.form("lists_add_organisation", clear_on_submit=True):
         left, right = st.columns(2)
         name = left.text_input(_("New organisation"), key="lists_org_name")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker import accounts
-from tracker.i18n import _
+from tracker.i18n import _, column_labels
 from tracker.permissions import ROLES
 from tracker.web import auth, db, reads
 
@@ -64,4 +64,5 @@ with st.form("users_change"):
             st.success(_("Saved."))
 
 st.subheader(_("Accounts"))
-st.dataframe(reads.account_list(), hide_index=True)
+accounts_table = reads.account_list()
+st.dataframe(accounts_table, hide_index=True, column_config=column_labels(accounts_table.columns))
