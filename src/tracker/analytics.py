@@ -219,7 +219,7 @@ def engagement_from(cube: pd.DataFrame, period: str = "year") -> pd.DataFrame:
 
 
 def kp_share_by_period(engagement: pd.DataFrame) -> pd.DataFrame:
-    """KP share per period from ``engagement_by_period``; None where the measure is zero."""
+    """KP share per period from ``engagement_from``; None where the measure is zero."""
     rows = []
     for (label, start), group in engagement.groupby(["period", "period_start"], sort=True):
         kp = group[group.category == "KP"]
