@@ -36,5 +36,5 @@ def extract_python(
         if not args or args[0] is None:
             continue  # _(variable): the string is marked where it is defined, with N_()
         assert isinstance(node.func, ast.Name)
-        messages: str | tuple[str | None, ...] = args if len(args) > 1 else args[0]  # type: ignore[assignment]
+        messages: str | tuple[str | None, ...] = args if len(args) > 1 else args[0]
         yield node.lineno, node.func.id, messages, []
