@@ -14,13 +14,15 @@ import streamlit as st
 
 from tracker.errors import TrackerError
 from tracker.i18n import _
-from tracker.web import auth, db, reads, render
+from tracker.plain_text import markdown_literal
+from tracker.web import auth, db, preferences, reads, render
 
 st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")
 
 try:
     db.engine()
     account = auth.check_signed_in()
+    preferences.apply_account_language(account)
 except TrackerError as problem:
     render.show_problem(str(problem))
 else:
@@ -29,8 +31,12 @@ else:
     if account is not None:
         with st.sidebar:
             st.caption(
-                _("Signed in as {name} ({role})").format(name=account.display_name, role=_(account.role))
+                _("Signed in as {name} ({role})").format(
+                    name=markdown_literal(account.display_name), role=_(account.role)
+                )
             )
+            preferences.language_choice(account)
+            preferences.digest_choice(account)
             if st.button(_("Log out"), key="logout"):
                 auth.sign_out(_("You are logged out."))
                 st.rerun()

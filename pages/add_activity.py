@@ -4,6 +4,7 @@ import streamlit as st
 
 from tracker.activities import check_record, create_activity, likely_duplicates
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db, reads
 
 auth.require("add_activity")
@@ -50,7 +51,11 @@ if duplicates:
 if pressed:
     problems = activity_form.show_problems(slots, values, options)
     if problems:
-        st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+        st.error(
+            _("Please correct these fields:")
+            + "\n\n"
+            + "\n".join(f"- {markdown_literal(p)}" for p in problems)
+        )
     else:
         record, _problems = activity_form.to_input(values, options)
         assert record is not None  # no problems: the input is complete

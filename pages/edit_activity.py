@@ -6,6 +6,7 @@ from tracker import entry
 from tracker.activities import delete_activity, restore_activity, update_activity
 from tracker.errors import VersionConflict
 from tracker.i18n import _, column_labels
+from tracker.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db, reads, render
 
 auth.require("edit_activity")
@@ -50,7 +51,11 @@ else:
         activity_form.show_problems(slots, values, options)
         record, problems = activity_form.to_input(values, options)
         if problems:
-            st.error(_("Please correct these fields:") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+            st.error(
+                _("Please correct these fields:")
+                + "\n\n"
+                + "\n".join(f"- {markdown_literal(p)}" for p in problems)
+            )
         else:
             ok, result = db.write(update_activity, current.id, record, current.version, auth.actor())
             if ok:
@@ -78,6 +83,13 @@ else:
                 st.session_state.pop("edit_opened", None)
                 st.session_state["edit_saved"] = _("Deleted. Find it again here to restore it.")
                 st.rerun()
+
+if not current.deleted:
+    st.page_link(
+        "pages/outcome_list.py",
+        label=_("Record an outcome this activity contributed to"),
+        query_params={"activity": str(current.id)},
+    )
 
 with st.expander(_("History"), expanded=False):
     st.dataframe(db.read(entry.history, current.id), hide_index=True)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tracker.i18n import _, column_labels, ngettext
+from tracker.plain_text import markdown_literal
 from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("forum_calendar")
@@ -24,7 +25,7 @@ else:
     render.chart(view.top_figure, view.top, "top_forums")
 
 if view.calendar is not None:
-    st.subheader(_("Calendar of {forum}").format(forum=view.forum))
+    st.subheader(_("Calendar of {forum}").format(forum=markdown_literal(view.forum)))
     if view.calendar.empty:
         st.info(_("No dated events are recorded for this forum."))
     else:

@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker.i18n import _, column_labels
+from tracker import reports
+from tracker.i18n import _
 from tracker.web import auth, reads, render
 
 auth.require("funder_summary")
@@ -34,7 +35,8 @@ if date_from > date_to:
 st.session_state["summary_applied"] = period
 st.caption(_("Showing {first} to {last}.").format(first=date_from.isoformat(), last=date_to.isoformat()))
 
-view = reads.funder_summary(date_from, date_to)
+report = reads.funder_report(date_from, date_to)
+view = report.view
 if view.demo_data:
     st.info(_("Illustrative demo data, not the coalition's real records."))
 if view.is_empty:
@@ -42,33 +44,40 @@ if view.is_empty:
     st.stop()
 
 render.headline(view.totals, view.kp_share)
+# The shift as a static SVG: shown before the Plotly bundle has loaded (or without it).
+# Inline through st.markdown (st.html strips SVG); its text is escaped by the chart builder.
+st.markdown(report.shift.shift_chart(render.format_share), unsafe_allow_html=True)
 
 # Every download of this page is named with the period it holds.
 named = f"funder-summary-{view.date_from}-{view.date_to}"
-left, right = st.columns(2)
-left.download_button(
-    _("Download the report (HTML, opens offline)"),
-    render.funder_report_html(view),
-    file_name=f"{named}.html",
-    mime="text/html",
-    key="summary_html",
-)
-right.download_button(
-    _("Download the figures (XLSX)"),
-    render.funder_report_xlsx(view),
-    file_name=f"{named}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="summary_xlsx",
-)
+downloads = st.columns(3)
+for column, fmt, label in (
+    (downloads[0], "html", _("Download the report (HTML, opens offline)")),
+    (downloads[1], "pdf", _("Download the report (PDF)")),
+    (downloads[2], "xlsx", _("Download the figures (XLSX)")),
+):
+    column.download_button(
+        label,
+        render.funder_report_file(report, fmt),
+        file_name=reports.file_name(report, fmt),
+        mime=reports.MEDIA_TYPES[fmt],
+        key=f"summary_{fmt}",
+    )
 
-st.subheader(_("The shift away from the Kimberley Process"))
-render.chart(view.share_figure, view.shares, "summary_kp_share", f"{named}-kp-share.csv")
-render.chart(view.engagement_figure, view.engagement, "summary_engagement", f"{named}-engagement.csv")
+# Static SVG charts, as in the report: the funder's first screen never waits for the
+# Plotly bundle (docs/performance.md). The numbers behind each are beside it.
+st.subheader(_("KP share in this period"))
+render.static_numbers(view.shares, "summary_kp_share", f"{named}-kp-share.csv")
+st.subheader(_("Engagement per forum category"))
+st.markdown(reports.category_chart_svg(view), unsafe_allow_html=True)
+render.static_numbers(view.engagement, "summary_engagement", f"{named}-engagement.csv")
 st.subheader(_("Engagement per theme"))
 st.caption(_("An activity with several themes counts once under each of its themes, with its full effort."))
-render.chart(view.themes_figure, view.theme_matrix, "summary_themes", f"{named}-themes.csv")
+st.markdown(reports.themes_chart_svg(view), unsafe_allow_html=True)
+render.static_numbers(view.theme_matrix, "summary_themes", f"{named}-themes.csv")
 st.subheader(_("Outcomes of public activities"))
 if view.outcomes.empty:
     st.info(_("No public outcome recorded in this period."))
 else:
-    st.dataframe(view.outcomes, hide_index=True, column_config=column_labels(view.outcomes.columns))
+    # A list, not a table: it reads on a phone without sideways scrolling.
+    st.html(reports.outcomes_list_html(view))

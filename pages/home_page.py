@@ -1,12 +1,16 @@
-"""Home: what the tracker is and the headline figures."""
+"""Home: what the tracker is, the shift chart, the headline figures, and staff reminders."""
+
+import datetime as dt
 
 import streamlit as st
 
+from tracker import home
 from tracker.i18n import _
-from tracker.web import auth, reads
+from tracker.permissions import ADMIN, STAFF
+from tracker.web import auth, db, reads
 from tracker.web.render import format_share
 
-auth.require("home_page")
+role = auth.require("home_page")
 
 st.title(_("KP Civil Society Coalition: campaign tracker"))
 st.write(
@@ -30,23 +34,42 @@ if summary.is_empty:
             "To explore the tracker with sample records, run `tracker seed-demo`."
         )
     )
-    st.stop()
+else:
+    st.subheader(_("The shift away from the Kimberley Process"))
+    st.write(
+        _(
+            "Share of the coalition's engagement spent in KP forums, before and since its decision of "
+            "March 2020."
+        )
+    )
+    # A static SVG: the first screen does not wait for the Plotly bundle. Inline through
+    # st.markdown (st.html strips SVG); its text is escaped by the chart builder.
+    st.markdown(summary.shift_chart(format_share), unsafe_allow_html=True)
+    before, since = summary.kp_share_before_shift, summary.kp_share_since_shift
+    cols = st.columns(4)
+    cols[0].metric(_("KP share by activities, before"), format_share(before.by_count))
+    cols[1].metric(_("KP share by activities, since"), format_share(since.by_count))
+    cols[2].metric(_("KP share by effort, before"), format_share(before.by_effort))
+    cols[3].metric(_("KP share by effort, since"), format_share(since.by_effort))
 
-totals = summary.totals
-cols = st.columns(4)
-cols[0].metric(_("Activities"), f"{totals.activities:,}")
-cols[1].metric(_("Staff-days"), f"{totals.effort_days:,.1f}")
-cols[2].metric(_("Cost (US$)"), f"{totals.cost_usd:,.0f}")
-cols[3].metric(_("Forums engaged"), f"{totals.forums:,}")
-st.caption(_("Activities from {first} to {last}.").format(first=totals.first_date, last=totals.last_date))
+    totals = summary.totals
+    cols = st.columns(4)
+    cols[0].metric(_("Activities"), f"{totals.activities:,}")
+    cols[1].metric(_("Staff-days"), f"{totals.effort_days:,.1f}")
+    cols[2].metric(_("Cost (US$)"), f"{totals.cost_usd:,.0f}")
+    cols[3].metric(_("Forums engaged"), f"{totals.forums:,}")
+    st.caption(_("Activities from {first} to {last}.").format(first=totals.first_date, last=totals.last_date))
 
-st.subheader(_("The shift away from the Kimberley Process"))
-st.write(
-    _("Share of the coalition's engagement spent in KP forums, before and since its decision of March 2020.")
-)
-before, since = summary.kp_share_before_shift, summary.kp_share_since_shift
-cols = st.columns(4)
-cols[0].metric(_("KP share by activities, before"), format_share(before.by_count))
-cols[1].metric(_("KP share by activities, since"), format_share(since.by_count))
-cols[2].metric(_("KP share by effort, before"), format_share(before.by_effort))
-cols[3].metric(_("KP share by effort, since"), format_share(since.by_effort))
+if role in (STAFF, ADMIN):
+    reminders = db.read(home.staff_reminders, dt.date.today())
+    st.subheader(_("Forum events of the next 60 days"))
+    if reminders.upcoming.empty:
+        st.caption(_("No forum event in the calendar for the next 60 days."))
+    else:
+        st.html(home.reminder_list_html(reminders.upcoming))
+    st.subheader(_("Past events of the last 90 days with nothing logged"))
+    if reminders.unlogged.empty:
+        st.caption(_("Every forum event of the last 90 days has at least one activity logged."))
+    else:
+        st.caption(_("Log what the coalition did at these events, or note that it did not take part."))
+        st.html(home.reminder_list_html(reminders.unlogged))

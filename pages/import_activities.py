@@ -11,6 +11,7 @@ import streamlit as st
 
 from tracker import importer
 from tracker.i18n import _, column_labels, ngettext
+from tracker.plain_text import markdown_literal
 from tracker.web import auth, db
 
 auth.require("import_activities")
@@ -91,14 +92,16 @@ if plan.duplicates and plan.ok:
 if plan.new_forums:
     st.write(
         _("New forums that will be created: {names}").format(
-            names=", ".join(f"{n} ({c})" for n, c in plan.new_forums.items())
+            names=markdown_literal(", ".join(f"{n} ({c})" for n, c in plan.new_forums.items()))
         )
     )
 if plan.new_themes:
     st.write(_("New themes that will be created: {names}").format(names=", ".join(plan.new_themes)))
 if plan.new_organisations:
     st.write(
-        _("New organisations that will be created: {names}").format(names=", ".join(plan.new_organisations))
+        _("New organisations that will be created: {names}").format(
+            names=markdown_literal(", ".join(plan.new_organisations))
+        )
     )
 if plan.row_count:
     preview = plan.preview()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from tracker import reference_lists
 from tracker.i18n import _, column_labels, ngettext
+from tracker.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES
 from tracker.web import auth, db
 
@@ -38,7 +39,7 @@ def merge_form(key: str, names: list[str], merge, what: str) -> None:
                         "Merged “{a}” into “{b}”: {n} activity moved.",
                         "Merged “{a}” into “{b}”: {n} activities moved.",
                         moved,
-                    ).format(a=duplicate, b=keep, n=moved)
+                    ).format(a=markdown_literal(duplicate), b=markdown_literal(keep), n=moved)
                 )
 
 

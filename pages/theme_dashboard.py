@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("theme_dashboard")
@@ -18,7 +19,7 @@ if view.is_empty:
 st.caption(_(view.note))
 cols = st.columns(len(view.totals))
 for col, row in zip(cols, view.totals.itertuples(), strict=True):
-    col.metric(row.theme, f"{row.activities:,}", help=render.format_days(row.effort_days))
+    col.metric(markdown_literal(row.theme), f"{row.activities:,}", help=render.format_days(row.effort_days))
 
 render.chart(view.trend_figure, view.trend, "theme_trend")
 render.chart(view.matrix_figure, view.matrix, "theme_by_category")

@@ -20,8 +20,17 @@ READER_PAGES = {
     "participation_dashboard",
     "activity_log",
     "about_tracker",
+    "outcomes_dashboard",
+    "strategy_dashboard",
 }
-STAFF_PAGES = {"add_activity", "edit_activity", "import_activities", "export_activities", "reference_lists"}
+STAFF_PAGES = {
+    "add_activity",
+    "edit_activity",
+    "import_activities",
+    "export_activities",
+    "reference_lists",
+    "outcome_list",
+}
 EXPECTED = {
     None: {"log_in"},
     "funder": {"funder_summary", "about_tracker"},

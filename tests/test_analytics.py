@@ -272,7 +272,8 @@ def test_summary_json_is_read_from_the_funder_summary_view(fixture):
     from tracker.summary import summary_from
 
     view = views.funder_summary(fixture, D(2019, 1, 1), D(2022, 12, 31), period="year")
-    assert summary_from(view) == summary(fixture, D(2019, 1, 1), D(2022, 12, 31))
+    full = summary(fixture, D(2019, 1, 1), D(2022, 12, 31))
+    assert summary_from(view) == {k: v for k, v in full.items() if k not in ("outcomes", "targets")}
     assert summary_from(view)["activities"] == view.totals.activities == 5
 
 

@@ -132,3 +132,165 @@ def test_cli_backup_and_restore(use_database, tmp_path, capsys, monkeypatch):
     assert main(["restore", str(path)]) == 0
     assert "Restored" in capsys.readouterr().out
     assert main(["check"]) == 0
+
+
+# --- Restore is all or nothing (issue 13, item 2) ---------------------------------------
+
+
+def _edited(document: dict, path, change) -> None:
+    """Write ``document`` changed by ``change`` with its checksum recomputed, as a careful forger would."""
+    edited = json.loads(json.dumps(document))
+    change(edited)
+    edited["checksum"] = backup._checksum(edited["tables"])
+    path.write_bytes(gzip.compress(json.dumps(edited).encode()))
+
+
+def _table(document: dict, name: str) -> dict:
+    return next(t for t in document["tables"] if t["name"] == name)
+
+
+def _set_cell(document: dict, table: str, column: str, value) -> None:
+    entry = _table(document, table)
+    entry["rows"][0][entry["columns"].index(column)] = value
+
+
+def _impossible_date(d):
+    _set_cell(d, "activities", "activity_date", "2026-02-30")
+
+
+def _missing_cell(d):
+    _table(d, "activities")["rows"][0].pop()
+
+
+def _extra_column(d):
+    entry = _table(d, "forums")
+    entry["columns"].append("secret")
+    for row in entry["rows"]:
+        row.append("x")
+
+
+def _unknown_table(d):
+    d["tables"].append({"name": "payloads", "columns": ["id"], "rows": [[1]]})
+
+
+def _text_in_a_number(d):
+    _set_cell(d, "activities", "effort_days", "three")
+
+
+def _required_cell_empty(d):
+    _set_cell(d, "activities", "title", None)
+
+
+def _duplicate_key(d):
+    entry = _table(d, "themes")
+    entry["rows"].append(list(entry["rows"][0]))
+
+
+def _dangling_reference(d):
+    _set_cell(d, "activities", "forum_id", 999999)
+
+
+def _missing_table(d):
+    d["tables"] = [t for t in d["tables"] if t["name"] != "themes"]
+
+
+def _too_long(d):
+    _set_cell(d, "users", "role", "x" * 500)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _impossible_date,
+        _missing_cell,
+        _extra_column,
+        _unknown_table,
+        _text_in_a_number,
+        _required_cell_empty,
+        _duplicate_key,
+        _dangling_reference,
+        _missing_table,
+        _too_long,
+    ],
+)
+def test_a_hand_edited_backup_with_a_recomputed_checksum_changes_nothing(filled, tmp_path, change):
+    path = tmp_path / "b.backup"
+    backup.backup(filled, path)
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    edited = tmp_path / "edited.backup"
+    _edited(document, edited, change)
+    before = _dump(filled)
+    with pytest.raises(backup.BackupRefused) as refused:
+        backup.restore(filled, edited, replace=True)
+    message = str(refused.value)
+    assert "nothing was restored" in message or "left as it was" in message
+    assert "\n" not in message and "Traceback" not in message
+    assert _dump(filled) == before
+    assert database.current_revision(filled) == database.head_revision()
+
+
+def test_a_full_disk_during_restore_changes_nothing(filled, tmp_path, monkeypatch):
+    import errno
+
+    path = tmp_path / "b.backup"
+    backup.backup(filled, path)
+    before = _dump(filled)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "_write_rows", disk_full)
+    with pytest.raises(backup.BackupRefused, match="left as it was"):
+        backup.restore(filled, path, replace=True)
+    assert _dump(filled) == before
+    if database.is_sqlite(filled):
+        folder = filled.url.database.rsplit("/", 1)[0]
+        import os
+
+        assert sorted(n for n in os.listdir(folder) if "restore" in n) == []
+
+
+def test_restore_replace_succeeds_and_the_app_can_write_after(filled, tmp_path):
+    path = tmp_path / "b.backup"
+    backup.backup(filled, path)
+    original = _dump(filled)
+    with database.writing(filled) as session:
+        add_activity(session, title="made after the backup")
+    backup.restore(filled, path, replace=True)
+    assert _dump(filled) == original
+    with database.writing(filled) as session:
+        add_activity(session, title="made after the restore")
+
+
+def test_cli_restore_of_a_bad_file_prints_one_sentence(use_database, tmp_path, capsys):
+    main(["init-db"])
+    main(["seed-demo"])
+    path = tmp_path / "cli.backup"
+    main(["backup", str(path)])
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    edited = tmp_path / "edited.backup"
+    _edited(document, edited, _impossible_date)
+    engine = database.make_engine(use_database)
+    before = _dump(engine)
+    capsys.readouterr()
+    assert main(["restore", "--replace", str(edited)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+    assert "Traceback" not in captured.err and "2026-02-30" in captured.err
+    assert _dump(engine) == before
+    engine.dispose()
+
+
+def test_restore_replace_on_postgresql_leaves_other_applications_tables_alone(filled, tmp_path):
+    if database.is_sqlite(filled):
+        pytest.skip("an SQLite file belongs to the tracker alone")
+    from sqlalchemy import text
+
+    path = tmp_path / "b.backup"
+    backup.backup(filled, path)
+    with filled.begin() as connection:
+        connection.execute(text("CREATE TABLE other_app (id integer primary key, note text)"))
+        connection.execute(text("INSERT INTO other_app VALUES (1, 'keep me')"))
+    backup.restore(filled, path, replace=True)
+    with filled.connect() as connection:
+        assert connection.execute(text("SELECT note FROM other_app")).scalar() == "keep me"

@@ -86,7 +86,16 @@ def test_summary_json_prints_the_service_result(use_database, capsys):
     with database.session_factory(database.make_engine(use_database))() as session:
         assert printed == summary(session, dt.date(2019, 1, 1), dt.date(2021, 12, 31))
     assert [r["year"] for r in printed["kp_share"]] == [2019, 2020, 2021]
-    assert set(printed) == {"activities", "effort_days", "cost_usd", "by_year", "kp_share", "by_theme"}
+    assert set(printed) == {
+        "activities",
+        "effort_days",
+        "cost_usd",
+        "by_year",
+        "kp_share",
+        "by_theme",
+        "outcomes",
+        "targets",
+    }
 
 
 def test_summary_refuses_bad_dates(use_database, capsys):
@@ -103,19 +112,19 @@ def test_user_commands_read_the_password_from_stdin_and_never_print_it(use_datab
 
     main(["init-db"])
     monkeypatch.setattr("sys.stdin", io.StringIO("first long password\n"))
-    assert main(["create-user", "Dora", "--role", "admin", "--display-name", "Dora D"]) == 0
+    assert main(["create-user", "Dora", "--role", "staff", "--display-name", "Dora D"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("second long password\n"))
     assert main(["set-password", "dora"]) == 0
     assert main(["disable-user", "dora"]) == 0
     assert main(["list-users"]) == 0
     out = capsys.readouterr().out
-    assert "dora\tadmin\tdisabled\tDora D" in out
+    assert "dora\tstaff\tdisabled\tDora D" in out
     assert "long password" not in out and "$argon2" not in out
     with database.session_factory(database.make_engine(use_database)).begin() as session:
         assert accounts.authenticate(session, "dora", "second long password").account is None
         accounts.set_active(session, "dora", True, "test")
     with database.session_factory(database.make_engine(use_database)).begin() as session:
-        assert accounts.authenticate(session, "dora", "second long password").account.role == "admin"
+        assert accounts.authenticate(session, "dora", "second long password").account.role == "staff"
 
 
 def test_user_commands_explain_bad_input(use_database, capsys, monkeypatch):
@@ -126,4 +135,4 @@ def test_user_commands_explain_bad_input(use_database, capsys, monkeypatch):
     assert main(["create-user", "erin", "--role", "staff"]) == 1
     assert main(["set-password", "nobody"]) == 1
     err = capsys.readouterr().err
-    assert "10 to 128" in err and "There is no account" in err and "Traceback" not in err
+    assert "at least 12" in err and "There is no account" in err and "Traceback" not in err

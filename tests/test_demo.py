@@ -52,3 +52,22 @@ def test_screens_never_import_the_demo_seeder():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_seed_demo_adds_grants_outcomes_and_targets(session):
+    from tracker import grants, outcomes, targets
+    from tracker.demo import seed_demo
+    from tracker.summary import summary
+
+    seed_demo(session)
+    session.commit()
+    demo_outcomes = outcomes.live_outcomes(session)
+    assert 35 <= len(demo_outcomes) <= 45
+    assert all(o.outcome_id.startswith("demo-") and o.activities for o in demo_outcomes)
+    statuses = targets.target_statuses(session)
+    assert {s.year for s in statuses} == set(range(2020, 2028)) and len(statuses) == 24
+    assert all(s.met is None for s in statuses if s.year == 2027)
+    assert [g.grant_id for g in grants.all_grants(session)] == ["DEMO-GRANT-1", "DEMO-GRANT-2"]
+    by_grant = summary(session, grant_id="DEMO-GRANT-1")
+    assert 0 < by_grant["activities"] < summary(session)["activities"]
+    assert by_grant["outcomes"]["count"] > 0

@@ -68,3 +68,70 @@ def test_the_interface_speaks_french_with_tracker_lang_fr(use_database, fresh_ca
     assert [b.label for b in at.button] == ["Se connecter"]
     at = open_page(username="reader")
     assert any("Connecté·e en tant que" in c.value for c in at.sidebar.caption)
+
+
+def test_home_shows_the_static_shift_chart_above_the_figures(use_database, fresh_caches):
+    _prepare(use_database, demo=True)
+    at = open_page(role="member")
+    children = list(at.main.children.values())
+    kinds = [type(c).__name__ for c in children]
+    chart_at = next(i for i, c in enumerate(children) if str(getattr(c, "value", "")).startswith("<svg"))
+    assert chart_at < kinds.index("Block")  # the metrics' columns come after the chart
+    svg = children[chart_at].value
+    assert "March 2020 decision" in svg and children[chart_at].proto.allow_html
+    assert at.get("plotly_chart") == []
+
+
+def _reminder_fixture(url: str) -> None:
+    import datetime as dt
+
+    from tests.factories import add_activity
+    from tracker.models import Forum, ForumEvent
+
+    today = dt.date.today()
+    engine = database.open_database(url)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        accounts.create_user(session, "clerk", "a long enough password", "staff", "test")
+        accounts.create_user(session, "reader", "a long enough password", "member", "test")
+        forum = session.query(Forum).filter_by(category="UN").first()
+        events = {
+            name: ForumEvent(forum=forum, name=name, start_date=today + dt.timedelta(days=offset))
+            for name, offset in [
+                ("Soon session", 10),
+                ("Far session", 75),
+                ("Recent unlogged", -20),
+                ("Recent logged", -30),
+                ("Old unlogged", -120),
+            ]
+        }
+        session.add_all(events.values())
+        session.flush()
+        add_activity(
+            session,
+            forum=forum.name,
+            activity_date=today - dt.timedelta(days=30),
+            event_id=events["Recent logged"].id,
+        )
+    engine.dispose()
+
+
+def test_staff_reminders_list_upcoming_events_and_recent_ones_with_nothing_logged(session):
+    import datetime as dt
+
+    from tracker import home
+
+    _reminder_fixture(str(session.get_bind().url.render_as_string(hide_password=False)))
+    reminders = home.staff_reminders(session, dt.date.today())
+    assert list(reminders.upcoming.event) == ["Soon session"]
+    assert list(reminders.unlogged.event) == ["Recent unlogged"]
+
+
+def test_home_shows_staff_their_reminders_and_members_none(use_database, fresh_caches):
+    _reminder_fixture(use_database)
+    at = open_page(username="clerk")
+    shown = " ".join(h.proto.body for h in at.get("html"))
+    assert "Soon session" in shown and "Recent unlogged" in shown
+    assert "Recent logged" not in shown and "Far session" not in shown and "Old unlogged" not in shown
+    at = open_page(username="reader")
+    assert not any("Forum events" in s.value for s in at.subheader)

@@ -119,3 +119,12 @@ def test_export_import_round_trip_keeps_admin_added_themes(engine, tmp_path):
         assert [t.name for t in stored.themes] == ["Artisanal miners", "KP reform"]
         assert session.scalar(select(func.count()).select_from(Theme).where(Theme.name == "Artisanal miners"))
     other.dispose()
+
+
+def test_an_event_place_and_a_theme_description_refuse_control_characters(session):
+    import datetime as dt
+
+    with pytest.raises(ValidationFailed, match="not allowed"):
+        add_event(session, "KP Plenary", "Plenary 2031", dt.date(2031, 1, 1), place="Dubai\x00")
+    with pytest.raises(ValidationFailed, match="not allowed"):
+        add_theme(session, "Clean theme", "Description\u202e")

@@ -21,6 +21,13 @@ EXPECTED_TABLES = {
     "organisations",
     "import_batches",
     "themes",
+    "outcomes",
+    "outcome_themes",
+    "outcome_activities",
+    "targets",
+    "grants",
+    "activity_grants",
+    "user_grants",
 }
 
 

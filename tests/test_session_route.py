@@ -1,6 +1,7 @@
 """The cookie route (tracker.web.routes) called as Starlette calls it, on both databases."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.requests import Request
@@ -25,7 +26,9 @@ def call(method: str, body: bytes = b"", headers: dict[str, str] | None = None, 
     async def receive():
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return asyncio.run(routes.session_cookie(Request(scope, receive)))
+    # In a thread of its own: another test (Playwright) may leave an event loop running here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, routes.session_cookie(Request(scope, receive))).result()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 import with preview, export, reference lists."""
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -53,7 +54,10 @@ def test_add_form_reports_every_bad_field_and_saves_nothing(staff_db):
     at = open_page("pages/add_activity.py", role="staff")
     at.text_area(key="add_0_0_evidence").input("javascript:alert(1)")
     at.button(key="FormSubmitter:add_0_0-Save").click().run()
-    message = next(e.value for e in at.error if e.value.startswith("Please correct"))
+    # what people read: the Markdown source escapes what was typed (plain text, issue 13.9)
+    raw = next(e.value for e in at.error if e.value.startswith("Please correct"))
+    message = re.sub(r"\\(.)", r"\1", raw)
+    assert "javascript\\:alert" in raw
     for label in ("Forum", "Themes", "Title", "Evidence links"):
         assert f"- {label}:" in message
     # and each field's problem is written beside (under) it, in plain words

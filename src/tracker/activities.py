@@ -25,8 +25,10 @@ from tracker.models import (
     AuditEntry,
     Forum,
     ForumEvent,
+    Grant,
     Organisation,
     Theme,
+    activity_grants,
     activity_organisations,
     activity_themes,
     utcnow,
@@ -54,6 +56,7 @@ class References:
         self.themes = {t.name.casefold(): t for t in session.scalars(select(Theme))}
         self.organisations = {o.name.casefold(): o for o in session.scalars(select(Organisation))}
         self.events = {e.id: e for e in session.scalars(select(ForumEvent))}
+        self.grants = {g.grant_id.casefold(): g for g in session.scalars(select(Grant))}
         # external_id -> (id, deleted_at), or None once looked up and not found
         self._external_ids: dict[str, tuple[int, dt.datetime | None] | None] = {}
 
@@ -125,6 +128,7 @@ class Draft:
     evidence_urls: str | None
     confidentiality: str
     external_id: str | None
+    grants: list[Grant] = field(default_factory=list)
     id: int | None = None
     version: int = 1
     deleted_at: dt.datetime | None = None
@@ -179,6 +183,16 @@ def record_problems(
                 (
                     "event_id",
                     _(EVENT_OF_OTHER_FORUM).format(event=event.name, forum=record.forum),
+                )
+            )
+    for grant_id in record.grants:
+        if grant_id.casefold() not in refs.grants:
+            problems.append(
+                (
+                    "grants",
+                    _("“{id}” is not a known grant: add the grant first (tracker add-grant).").format(
+                        id=grant_id
+                    ),
                 )
             )
     if record.external_id:
@@ -240,6 +254,7 @@ def draft(
         evidence_urls="\n".join(record.evidence_urls) or None,
         confidentiality=record.confidentiality,
         external_id=record.external_id,
+        grants=sorted({refs.grants[g.casefold()] for g in record.grants}, key=lambda g: g.grant_id),
         id=activity_id,
         version=version,
     )
@@ -270,6 +285,7 @@ def _apply(activity: Activity, new: Draft, actor: str) -> None:
     activity.event = new.event
     activity.themes = list(new.themes)
     activity.organisations = list(new.organisations)
+    activity.grants = list(new.grants)
     for name in SCALARS:
         setattr(activity, name, getattr(new, name))
     # Touching the row on every save makes the ORM bump the version even when only
@@ -438,13 +454,14 @@ def create_activities(
         for offset in range(0, len(rows), INSERT_SLICE):
             statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             batch_ids += list(session.execute(statement, rows[offset : offset + INSERT_SLICE]).scalars())
-        theme_links, organisation_links, entries = [], [], []
+        theme_links, organisation_links, grant_links, entries = [], [], [], []
         for activity_id, new in zip(batch_ids, batch, strict=True):
             new.id = activity_id
             theme_links += [{"activity_id": activity_id, "theme_id": t.id} for t in new.themes]
             organisation_links += [
                 {"activity_id": activity_id, "organisation_id": o.id} for o in new.organisations
             ]
+            grant_links += [{"activity_id": activity_id, "grant_id": g.id} for g in new.grants]
             entries.append(
                 {
                     "at": now,
@@ -459,6 +476,8 @@ def create_activities(
         session.execute(insert(activity_themes), theme_links)
         if organisation_links:
             session.execute(insert(activity_organisations), organisation_links)
+        if grant_links:
+            session.execute(insert(activity_grants), grant_links)
         session.execute(insert(cast(Table, AuditEntry.__table__)), entries)
         ids += batch_ids
         if progress:
@@ -489,6 +508,7 @@ def update_activities(
                     selectinload(Activity.organisations),
                     selectinload(Activity.forum),
                     selectinload(Activity.event),
+                    selectinload(Activity.grants),
                 )
             )
         }

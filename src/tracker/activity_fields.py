@@ -55,6 +55,7 @@ FIELDS: tuple[ActivityField, ...] = (
     ),
     ActivityField("confidentiality", N_("Confidentiality"), "confidentiality", "confidentiality", "choice"),
     ActivityField("external_id", N_("External id"), "external_id", "external_id", "text", clearable=True),
+    ActivityField("grants", N_("Grants"), "grants", "grants", "names", clearable=True),
 )
 BY_NAME = {f.name: f for f in FIELDS}
 BY_COLUMN = {f.column: f for f in FIELDS if f.column}
@@ -79,6 +80,7 @@ IMPORT_COLUMNS = [
     "evidence_url",
     "confidentiality",
     "external_id",
+    "grants",
 ]
 EXPORT_COLUMNS = [*IMPORT_COLUMNS, "event"]
 REQUIRED_COLUMNS = tuple(f.column for f in FIELDS if f.required and f.column)
@@ -125,6 +127,7 @@ def snapshot(activity: Any) -> dict[str, Any]:
         "evidence_urls": _urls(activity),
         "confidentiality": activity.confidentiality,
         "external_id": activity.external_id,
+        "grants": sorted(g.grant_id for g in activity.grants),
         "deleted": activity.deleted_at is not None,
     }
 
@@ -147,6 +150,7 @@ def import_format_row(activity: Any) -> dict[str, str]:
         "evidence_url": " ".join(_urls(activity)),
         "confidentiality": activity.confidentiality,
         "external_id": activity.external_id or "",
+        "grants": ";".join(sorted(g.grant_id for g in activity.grants)),
         "event": activity.event.name if activity.event else "",
     }
 
@@ -169,6 +173,7 @@ def form_values(activity: Any) -> dict[str, object]:
         "evidence_urls": "\n".join(_urls(activity)),
         "confidentiality": activity.confidentiality,
         "external_id": activity.external_id or "",
+        "grants": sorted(g.grant_id for g in activity.grants),
     }
 
 
@@ -190,6 +195,7 @@ def form_defaults(today: dt.date, organisations: list[str]) -> dict[str, object]
         "evidence_urls": "",
         "confidentiality": DEFAULT_CONFIDENTIALITY,
         "external_id": "",
+        "grants": [],
     }
 
 

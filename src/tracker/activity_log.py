@@ -68,6 +68,7 @@ def _load(session: Session, ids: list[int]) -> list[Activity]:
             joinedload(Activity.event),
             selectinload(Activity.themes),
             selectinload(Activity.organisations),
+            selectinload(Activity.grants),
         )
     ).all()
     by_id = {a.id: a for a in found}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -36,11 +37,28 @@ def record(
     return entry
 
 
-def history(session: Session, activity_id: int) -> list[AuditEntry]:
+def record_entry(
+    session: Session,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEntry:
+    """An audit entry for any record type (outcomes, targets, grants), snapshots given."""
+    entry = AuditEntry(
+        actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after
+    )
+    session.add(entry)
+    return entry
+
+
+def history(session: Session, activity_id: int, entity: str = "activity") -> list[AuditEntry]:
     return list(
         session.scalars(
             select(AuditEntry)
-            .where(AuditEntry.entity == "activity", AuditEntry.entity_id == activity_id)
+            .where(AuditEntry.entity == entity, AuditEntry.entity_id == activity_id)
             .order_by(AuditEntry.id)
         )
     )
@@ -91,3 +109,50 @@ def audit_page(
     ]
     columns = ["at", "actor", "action", "entity", "entity_id", "changes"]
     return pd.DataFrame(rows, columns=columns), total, page
+
+
+def record_export(
+    session: Session, actor: str, what: str, rows: int, details: dict[str, Any] | None = None
+) -> AuditEntry:
+    """An export or report download: who took what, and how many rows of records it held."""
+    entry = AuditEntry(
+        actor=actor[:100],
+        action="export",
+        entity="export",
+        entity_id=0,
+        before=None,
+        after={"what": what, "rows": rows, **(details or {})},
+    )
+    session.add(entry)
+    return entry
+
+
+class Counted:
+    """Wraps an iterable of records and counts what was read from it (for record_export)."""
+
+    def __init__(self, items):
+        self._items = items
+        self.count = 0
+
+    def __iter__(self):
+        for item in self._items:
+            self.count += 1
+            yield item
+
+
+def audited_download(
+    engine,
+    actor: str,
+    what: str,
+    build: Callable[[], bytes],
+    rows: int | Callable[[], int],
+    details: dict[str, Any] | None = None,
+) -> bytes:
+    """Build a download, then record who took it, what, and how many rows of records it held
+    (``rows`` may be a callable read after the build, e.g. a ``Counted``'s count)."""
+    from tracker import database
+
+    data = build()
+    with database.writing(engine) as session:
+        record_export(session, actor, what, rows() if callable(rows) else rows, details)
+    return data

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.i18n import N_, _
+from tracker.plain_text import plotly_literal
 from tracker.vocabulary import FORUM_CATEGORIES, SHIFT_DECISION_DATE
 
 CATEGORY_COLOURS = {
@@ -29,6 +30,11 @@ MULTI_THEME_NOTE = N_(
     "An activity with several themes counts once under each of its themes, with its full effort, "
     "so theme totals add up to more than the overall total."
 )
+
+
+def _labels(values) -> list[str]:
+    """Names (forums, themes, organisations, countries) as Plotly shows them: plain text."""
+    return [plotly_literal(v) for v in values]
 
 
 def measure_label(measure: str) -> str:
@@ -136,11 +142,11 @@ def theme_trend_chart(trend: pd.DataFrame, measure: str, period: str) -> go.Figu
         fig.add_scatter(
             x=_period_x(rows),
             y=list(rows[measure]),
-            name=theme,
+            name=plotly_literal(theme),
             mode="lines+markers",
             line={"color": THEME_COLOURS[index % len(THEME_COLOURS)]},
             customdata=list(rows["period"]),
-            hovertemplate="%{customdata} · " + theme + ": %{y}<extra></extra>",
+            hovertemplate="%{customdata} · " + plotly_literal(theme) + ": %{y}<extra></extra>",
             xperiod=PERIOD_MONTHS[period],
             xperiodalignment="middle",
         )
@@ -158,7 +164,7 @@ def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:
     for category in FORUM_CATEGORIES:
         rows = matrix[matrix.category == category]
         fig.add_bar(
-            y=list(rows["theme"]),
+            y=_labels(rows["theme"]),
             x=list(rows[measure]),
             name=category,
             orientation="h",
@@ -181,14 +187,14 @@ def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
         if rows.empty:
             continue
         fig.add_bar(
-            y=list(rows["forum"]),
+            y=_labels(rows["forum"]),
             x=list(rows[measure]),
             name=category,
             orientation="h",
             marker_color=CATEGORY_COLOURS[category],
             hovertemplate="%{y} (" + category + "): %{x}<extra></extra>",
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(forums["forum"]), autorange="reversed")
+    fig.update_yaxes(categoryorder="array", categoryarray=_labels(forums["forum"]), autorange="reversed")
     title = _("Forums where the coalition engaged most ({measure})").format(
         measure=measure_label(measure).lower()
     )
@@ -211,7 +217,7 @@ def ranking_chart(table: pd.DataFrame, label_column: str, measure: str, title: s
     """Horizontal bars, largest first: one bar per organisation or country."""
     fig = go.Figure(
         go.Bar(
-            y=list(table[label_column]),
+            y=_labels(table[label_column]),
             x=list(table[measure]),
             orientation="h",
             marker_color="#0072B2",

@@ -28,7 +28,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker import config
+from tracker import config, files
 from tracker.errors import DatabaseUnavailable, ValidationFailed, VersionConflict
 from tracker.i18n import _
 
@@ -73,6 +73,7 @@ def make_engine(url: str | None = None) -> Engine:
             _ensure_sqlite_directory(parsed.database)
             engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", _private_sqlite_files(parsed.database))
             event.listen(engine, "begin", _sqlite_begin)
         else:
             if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
@@ -88,15 +89,37 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def _ensure_sqlite_directory(database: str | None) -> None:
+def _sqlite_file(database: str | None) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().resolve()
+
+
+def _private_sqlite_files(database: str | None):
+    """After each connection: the database, its WAL and shared memory readable by the owner only
+    (SQLite gives the WAL and -shm files the database file's mode; existing ones are tightened)."""
+    path = _sqlite_file(database)
+
+    def tighten(_dbapi_connection, _record) -> None:
+        if path is not None:
+            for companion in files.sqlite_companions(path):
+                files.make_private(companion)
+
+    return tighten
+
+
+def _ensure_sqlite_directory(database: str | None) -> None:
+    path = _sqlite_file(database)
+    if path is None:
         return
-    folder = Path(database).expanduser().resolve().parent
+    folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Root passes os.access checks, so prove writability by writing.
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
             pass
+        # Created here with mode 0600 so SQLite never creates it readable by others.
+        files.ensure_private_file(path)
     except OSError as exc:
         raise DatabaseUnavailable(
             _(

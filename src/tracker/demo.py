@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tracker import demo_results
 from tracker.accounts import create_user, find_user
 from tracker.activities import create_activity
 from tracker.demo_marker import DEMO_LABEL, DEMO_PREFIX, has_demo_data
@@ -244,7 +245,10 @@ def seed_demo(session: Session) -> int:
     if has_demo_data(session):
         return 0
     _ensure_national_forums(session)
-    records = demo_activities(session)
+    # Grants first (activities are tagged with them), outcomes and targets after.
+    records = demo_results.tag_with_grants(session, demo_activities(session))
     for record in records:
         create_activity(session, record, actor=DEMO_ACTOR)
+    categories = {f.name: f.category for f in session.scalars(select(Forum))}
+    demo_results.seed_demo_results(session, records, categories)
     return len(records)

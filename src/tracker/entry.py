@@ -4,7 +4,7 @@ the deleted list and an activity's history. Writes go through ``activities``."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pycountry
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tracker import activity_fields, audit
 from tracker.activities import get_live_activity
 from tracker.i18n import N_, _
-from tracker.models import Activity, Forum, ForumEvent, Organisation, Theme
+from tracker.models import Activity, Forum, ForumEvent, Grant, Organisation, Theme
 from tracker.periods import format_partial_date
 
 
@@ -35,6 +35,7 @@ class FormOptions:
     themes: list[str]
     organisations: list[str]
     countries: dict[str, str]  # alpha-2 -> name
+    grants: list[str] = field(default_factory=list)  # grant_ids
 
 
 def form_options(session: Session) -> FormOptions:
@@ -51,6 +52,7 @@ def form_options(session: Session) -> FormOptions:
         themes=list(session.scalars(select(Theme.name).order_by(Theme.name))),
         organisations=list(session.scalars(select(Organisation.name).order_by(Organisation.name))),
         countries={c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries},
+        grants=list(session.scalars(select(Grant.grant_id).order_by(Grant.grant_id))),
     )
 
 

@@ -1,45 +1,31 @@
 """Activities out of the tracker, in the import format of the brief.
 
 Spreadsheet programs run a cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
-return as a formula, so such cells get a leading apostrophe (``neutralise``);
-the importer removes it again (``restore``) so export -> import is exact.
+return as a formula, so every cell goes through ``tracker.cells`` (a leading apostrophe,
+``neutralise``); the importer removes it again (``restore``) so export -> import is exact.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
+from tracker import cells
 from tracker.activity_fields import EXPORT_COLUMNS, IMPORT_COLUMNS, import_format_row
 from tracker.models import Activity
 
 __all__ = ["EXPORT_COLUMNS", "IMPORT_COLUMNS", "import_format_row", "neutralise", "restore"]
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    # A value already starting with an apostrophe gets one more, so restore() is exact.
-    if value.startswith(FORMULA_STARTS + ("'",)):
-        return "'" + value
-    return value
-
-
-def restore(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS + ("'",)):
-        return value[1:]
-    return value
+# One neutralising function for every CSV and XLSX the app produces (tracker.cells).
+FORMULA_STARTS = cells.FORMULA_STARTS
+neutralise = cells.neutralise
+restore = cells.restore
 
 
 def to_csv(activities: Iterable[Activity]) -> bytes:
     """UTF-8 CSV with a BOM (so Excel reads accents right), formula cells neutralised."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for activity in activities:
-        writer.writerow({k: neutralise(v) for k, v in import_format_row(activity).items()})
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = (import_format_row(activity) for activity in activities)
+    return cells.csv_table(EXPORT_COLUMNS, ([row[c] for c in EXPORT_COLUMNS] for row in rows))
 
 
 def to_xlsx(activities: Iterable[Activity]) -> bytes:
@@ -48,10 +34,10 @@ def to_xlsx(activities: Iterable[Activity]) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("activities")
-    sheet.append(EXPORT_COLUMNS)
+    sheet.append(cells.row(EXPORT_COLUMNS))
     for activity in activities:
         row = import_format_row(activity)
-        sheet.append([neutralise(row[c]) for c in EXPORT_COLUMNS])
+        sheet.append(cells.row(row[c] for c in EXPORT_COLUMNS))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -74,3 +60,21 @@ def to_json(activities: Iterable[Activity]) -> bytes:
 
 
 FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
+
+
+def audited_export(engine, actor: str, role: str | None, filters, fmt: str) -> bytes:
+    """The activities ``role`` may read, as ``fmt``, recorded in the audit log (who, what, rows)."""
+    from tracker import audit, database
+    from tracker.activity_log import iter_visible_activities
+
+    counted: list[audit.Counted] = []
+
+    def build() -> bytes:
+        with database.session_factory(engine)() as session:
+            rows = audit.Counted(iter_visible_activities(session, filters, role))
+            counted.append(rows)
+            return FORMATS[fmt](rows)
+
+    return audit.audited_download(
+        engine, actor, f"activities.{fmt}", build, lambda: counted[0].count, {"role": role}
+    )

@@ -16,7 +16,16 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy.orm import aliased
 
 from tracker.i18n import N_, _
-from tracker.models import Activity, Forum, Organisation, Theme, activity_organisations, activity_themes
+from tracker.models import (
+    Activity,
+    Forum,
+    Grant,
+    Organisation,
+    Theme,
+    activity_grants,
+    activity_organisations,
+    activity_themes,
+)
 from tracker.permissions import sees_restricted_names
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
 
@@ -37,6 +46,7 @@ class Filters:
     countries: tuple[str, ...] = ()
     activity_types: tuple[str, ...] = ()
     text: str = ""
+    grants: tuple[str, ...] = ()  # grant_ids: activities tagged with any of them
 
     def with_(self, **changes) -> Filters:
         return replace(self, **changes)
@@ -154,6 +164,15 @@ def conditions(filters: Filters, role: str | None = None) -> list[ColumnElement[
                 link.c.activity_id == Activity.id,
                 link.c.organisation_id == organisation.id,
                 organisation.name.in_(filters.organisations),
+            )
+        )
+    if filters.grants:
+        grant, grant_link = aliased(Grant), activity_grants.alias()
+        where.append(
+            exists().where(
+                grant_link.c.activity_id == Activity.id,
+                grant_link.c.grant_id == grant.id,
+                grant.grant_id.in_(filters.grants),
             )
         )
     if filters.text.strip():

@@ -2,18 +2,23 @@
 
 A translation is a file: ``locale/<lang>/LC_MESSAGES/tracker.mo`` compiled from a ``.po``.
 The language comes from ``TRACKER_LANG`` (e.g. ``fr``); without a catalogue the English
-source text is shown.
+source text is shown. ``use_language`` overrides it for one reader (a report or an e-mail
+in the reader's language) without touching anyone else's.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import gettext
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
+SOURCE_LANGUAGE = "en"
+_override: contextvars.ContextVar[str | None] = contextvars.ContextVar("tracker_language", default=None)
 
 
 @lru_cache(maxsize=8)
@@ -21,8 +26,30 @@ def _translation(language: str) -> gettext.NullTranslations:
     return gettext.translation("tracker", LOCALE_DIR, languages=[language], fallback=True)
 
 
+def available_languages() -> list[str]:
+    """English (the source) and every language with a compiled catalogue."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/tracker.mo"))
+    return [SOURCE_LANGUAGE, *[lang for lang in found if lang != SOURCE_LANGUAGE]]
+
+
 def current_language() -> str:
-    return os.environ.get("TRACKER_LANG", "en")
+    return _override.get() or os.environ.get("TRACKER_LANG", SOURCE_LANGUAGE)
+
+
+def set_language(language: str | None) -> None:
+    """Speak ``language`` from now on in this thread or task (one Streamlit script run);
+    None: the default language."""
+    _override.set(language)
+
+
+@contextlib.contextmanager
+def use_language(language: str | None) -> Iterator[None]:
+    """Speak ``language`` inside the block (None: the default language)."""
+    token = _override.set(language)
+    try:
+        yield
+    finally:
+        _override.reset(token)
 
 
 def _(message: str) -> str:

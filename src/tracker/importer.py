@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from tracker import activities, activity_fields, audit
 from tracker.activity_fields import EXPORT_COLUMNS, REQUIRED_COLUMNS
+from tracker.cells import csv_table
 from tracker.exports import restore
 from tracker.i18n import _
 from tracker.models import Activity, Forum, ImportBatch
@@ -264,9 +265,19 @@ class _Counter:
             yield row
 
 
-def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tuple[list[str], list[list[str]]]:
+def read_table(
+    data: bytes,
+    filename: str,
+    max_bytes: int | None = None,
+    known_columns: tuple[str, ...] = KNOWN_COLUMNS,
+    number_columns: tuple[str, ...] = NUMBER_COLUMNS,
+) -> tuple[list[str], list[list[str]]]:
     """The header and the data rows as text. Raises ImportRejected for an unreadable file,
-    or one over the limits (bytes, uncompressed size, rows, cells), checked while streaming."""
+    or one over the limits (bytes, uncompressed size, rows, cells), checked while streaming.
+
+    ``known_columns`` tell a CSV's delimiter; ``number_columns`` may hold decimal commas.
+    The outcome, target and grant imports read their files here too.
+    """
     limit = max_import_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
         raise ImportRejected(
@@ -286,7 +297,7 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
         table = _read_xlsx(data, counter)
     else:
-        table = _read_csv(data, counter)
+        table = _read_csv(data, counter, known_columns, number_columns)
     if not table:
         raise ImportRejected([Problem(None, None, _("the file is empty."))])
     header, rows = table[0], table[1:]
@@ -296,7 +307,12 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> tupl
     return [h.strip().lower() for h in header], rows
 
 
-def _read_csv(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
+def _read_csv(
+    data: bytes,
+    counter: _Counter | None = None,
+    known_columns: tuple[str, ...] = KNOWN_COLUMNS,
+    number_columns: tuple[str, ...] = NUMBER_COLUMNS,
+) -> list[list[str]]:
     counter = counter or _Counter()
     if b"\x00" in data[:8192]:
         raise ImportRejected(
@@ -309,7 +325,7 @@ def _read_csv(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
             [Problem(None, None, _("the file is not UTF-8 text: save it as “CSV UTF-8” or as XLSX."))]
         ) from None
     try:
-        delimiter = _delimiter(text)
+        delimiter = _delimiter(text, known_columns)
         rows = list(counter.take(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error as error:
         raise ImportRejected(
@@ -318,7 +334,7 @@ def _read_csv(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
     if delimiter == ";" and rows:
         # Spreadsheets set up for French (and other locales) write 1,5 for 1.5.
         header = [h.strip().lower() for h in rows[0]]
-        numbers = [i for i, name in enumerate(header) if name in NUMBER_COLUMNS]
+        numbers = [i for i, name in enumerate(header) if name in number_columns]
         for row in rows[1:]:
             for i in numbers:
                 if i < len(row) and DECIMAL_COMMA.match(row[i]):
@@ -401,7 +417,7 @@ def _read_xlsx(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
         book.close()
 
 
-def _delimiter(text: str) -> str:
+def _delimiter(text: str, known_columns: tuple[str, ...] = KNOWN_COLUMNS) -> str:
     """Comma, semicolon or tab: the one that splits the header into the most known columns.
 
     ``csv.Sniffer`` proposes; the header check decides (a title with commas in a
@@ -418,7 +434,7 @@ def _delimiter(text: str) -> str:
 
     def known(delimiter: str) -> int:
         header = next(csv.reader([first], delimiter=delimiter), [])
-        return sum(1 for h in header if h.strip().lower() in KNOWN_COLUMNS)
+        return sum(1 for h in header if h.strip().lower() in known_columns)
 
     best = max(candidates, key=lambda d: (known(d), d == ","))
     return best if known(best) else ","
@@ -471,6 +487,7 @@ def _existing(session: Session, external_ids: list[str]) -> dict[str, Activity]:
                 selectinload(Activity.organisations),
                 selectinload(Activity.forum),
                 selectinload(Activity.event),
+                selectinload(Activity.grants),
             )
         ):
             found[activity.external_id or ""] = activity
@@ -799,8 +816,4 @@ def template_csv() -> bytes:
         "external_id": TEMPLATE_MARKER,
         "event": "KP Plenary 2024",
     }
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerow(example)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_table(EXPORT_COLUMNS, [[example[c] for c in EXPORT_COLUMNS]])

@@ -27,7 +27,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS, FORUM_CATEGORIES
+from tracker.vocabulary import (
+    ACTIVITY_TYPES,
+    CHANGE_TYPES,
+    CONFIDENTIALITY_LEVELS,
+    FORUM_CATEGORIES,
+    SUBSTANTIATION_LEVELS,
+    TARGET_DIRECTIONS,
+    TARGET_MEASURES,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -175,8 +183,122 @@ class Activity(Base):
         secondary=activity_organisations, order_by=Organisation.name
     )
 
+    grants: Mapped[list[Grant]] = relationship(secondary="activity_grants", order_by="Grant.grant_id")
+
     # The ORM refuses to write over a row whose version changed underneath it.
     __mapper_args__ = {"version_id_col": version}
+
+
+class Grant(Base):
+    """A grant that funds the coalition's work (IATI ``iati-activity`` per grant)."""
+
+    __tablename__ = "grants"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("end_date >= start_date", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[str] = mapped_column(String(100), unique=True)
+    funder: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217
+
+
+activity_grants = Table(
+    "activity_grants",
+    Base.metadata,
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    Column("grant_id", ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+user_grants = Table(
+    "user_grants",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("grant_id", ForeignKey("grants.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+outcome_themes = Table(
+    "outcome_themes",
+    Base.metadata,
+    Column("outcome_id", ForeignKey("outcomes.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id"), primary_key=True, index=True),
+)
+
+# Links stay when an activity is soft-deleted: the outcome shows the link as deleted.
+outcome_activities = Table(
+    "outcome_activities",
+    Base.metadata,
+    Column("outcome_id", ForeignKey("outcomes.id", ondelete="CASCADE"), primary_key=True),
+    Column("activity_id", ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Outcome(Base):
+    """A change in a social actor the coalition contributed to (Outcome Harvesting)."""
+
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        CheckConstraint(_one_of("change_type", CHANGE_TYPES), name="change_type"),
+        CheckConstraint(_one_of("substantiation", SUBSTANTIATION_LEVELS), name="substantiation"),
+        CheckConstraint(_one_of("confidentiality", CONFIDENTIALITY_LEVELS), name="confidentiality"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outcome_id: Mapped[str] = mapped_column(String(100), unique=True)
+    outcome_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    statement: Mapped[str] = mapped_column(String(1000))
+    social_actor: Mapped[str] = mapped_column(String(200))
+    change_type: Mapped[str] = mapped_column(String(20))
+    forum_id: Mapped[int | None] = mapped_column(ForeignKey("forums.id"), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    significance: Mapped[str | None] = mapped_column(Text)
+    contribution: Mapped[str | None] = mapped_column(Text)
+    evidence_urls: Mapped[str | None] = mapped_column(Text)  # one per line
+    substantiation: Mapped[str] = mapped_column(String(20), default="unverified")
+    positive: Mapped[bool] = mapped_column(default=True)
+    intended: Mapped[bool] = mapped_column(default=True)
+    confidentiality: Mapped[str] = mapped_column(String(12), default="internal")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    deleted_by: Mapped[str | None] = mapped_column(String(100))
+
+    forum: Mapped[Forum | None] = relationship()
+    themes: Mapped[list[Theme]] = relationship(secondary=outcome_themes, order_by=Theme.name)
+    activities: Mapped[list[Activity]] = relationship(
+        secondary=outcome_activities, order_by=Activity.activity_date
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Target(Base):
+    """A number the coalition commits to for a calendar year (``tracker.targets``)."""
+
+    __tablename__ = "targets"
+    __table_args__ = (
+        UniqueConstraint("year", "measure", "scope", name="year_measure_scope"),
+        CheckConstraint(_one_of("measure", TARGET_MEASURES), name="measure"),
+        CheckConstraint(_one_of("direction", TARGET_DIRECTIONS), name="direction"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    measure: Mapped[str] = mapped_column(String(30))
+    scope: Mapped[str] = mapped_column(String(200), default="all")
+    direction: Mapped[str] = mapped_column(String(10))
+    target: Mapped[float] = mapped_column(Float)
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    baseline: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditEntry(Base):
@@ -200,7 +322,10 @@ class User(Base):
     """An account. Only the argon2 hash of the password is stored."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'staff', 'member', 'funder')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'staff', 'member', 'funder')", name="role"),
+        CheckConstraint("digest IN ('monthly', 'none')", name="digest"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -214,16 +339,23 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The account's interface, report and e-mail language (None: TRACKER_LANG).
+    language: Mapped[str | None] = mapped_column(String(16))
+    # The monthly digest by e-mail: "monthly" or "none".
+    digest: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
 
 
 class LoginThrottle(Base):
-    """Failed log-ins per username (known or not), so guessing is slowed for every name."""
+    """Recent failed log-ins per key: a keyed hash (HMAC) of the username, of the client
+    address, or of both; never the typed username itself. Pruned and capped in size."""
 
     __tablename__ = "login_throttle"
 
-    username: Mapped[str] = mapped_column(String(320), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
 class BrowserSession(Base):

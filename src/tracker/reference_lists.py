@@ -39,6 +39,14 @@ def _name(value: str, what: str, limit: int = NAME_MAX) -> str:
     return name
 
 
+def _text(value: str | None, what: str) -> str | None:
+    """Free text beside a name (a place, a source, a description): the same character rule."""
+    problem = text_problem(value) if value else None
+    if problem:
+        raise ValidationFailed(_("The {what} {problem}").format(what=what, problem=problem))
+    return value or None
+
+
 def _unique(session: Session, model, name: str, what: str) -> None:
     if session.scalar(select(model.id).where(func.lower(model.name) == name.lower())) is not None:
         raise ValidationFailed(_("A {what} named “{name}” already exists.").format(what=what, name=name))
@@ -90,8 +98,8 @@ def add_event(
         name=name,
         start_date=start_date,
         end_date=end_date,
-        place=place or None,
-        source=source or None,
+        place=_text(place, _("place")),
+        source=_text(source, _("source")),
         verified=verified,
         date_precision="day",
     )
@@ -103,7 +111,7 @@ def add_event(
 def add_theme(session: Session, name: str, description: str | None = None) -> Theme:
     name = _name(name, _("theme"), 100)
     _unique(session, Theme, name, _("theme"))
-    theme = Theme(name=name, description=description or None)
+    theme = Theme(name=name, description=_text(description, _("description")))
     session.add(theme)
     session.flush()
     return theme

@@ -1,7 +1,12 @@
-"""The funder summary as files to forward: one self-contained HTML page and an XLSX workbook.
+"""The funder summary as files to forward: one self-contained HTML page, the same page as
+PDF, and an XLSX workbook.
 
-The HTML carries Plotly's JavaScript inline and loads nothing from the network, so it
-opens offline and prints cleanly. Every piece of user text is escaped.
+The HTML carries its charts as static SVG (no JavaScript, no Plotly bundle), loads
+nothing from the network, reads on a phone and prints on A4 with margins and page
+numbers. The PDF is that same HTML printed by WeasyPrint (a Python library: no browser
+needed where the report is made). Every piece of user text is escaped. Only aggregates
+and public records' text reach a funder report; the report speaks the reader's language
+(``language``) and declares it in ``<html lang>``.
 """
 
 from __future__ import annotations
@@ -9,39 +14,73 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from plotly.offline import get_plotlyjs
+from sqlalchemy.orm import Session
 
-from tracker.charts import MULTI_THEME_NOTE
-from tracker.exports import neutralise
-from tracker.i18n import _
-from tracker.views import FunderSummaryView
+from tracker import cells, formatting, home, static_charts
+from tracker.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
+from tracker.i18n import _, current_language, use_language
+from tracker.views import FunderSummaryView, funder_summary
+from tracker.vocabulary import FORUM_CATEGORIES
+
+FORMATS = ("html", "pdf", "xlsx")
+MEDIA_TYPES = {
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+PERCENT_FORMAT = "0.0%"
 
 CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto;
-       max-width: 60rem; color: #222; line-height: 1.45; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-.muted { color: #666; font-size: .9rem; } .demo { background: #fff4d6; padding: .5rem .8rem; }
-.figures { display: flex; flex-wrap: wrap; gap: 1.5rem; margin: 1rem 0; }
-.figures div { min-width: 9rem; } .figures b { display: block; font-size: 1.5rem; }
-table { border-collapse: collapse; width: 100%; font-size: .9rem; margin: .5rem 0; }
-th, td { border-bottom: 1px solid #ddd; padding: .3rem .4rem; text-align: left; vertical-align: top; }
-td.n, th.n { text-align: right; }
-.chart { height: 380px; page-break-inside: avoid; break-inside: avoid; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; }
-               tr, .figures { page-break-inside: avoid; } }
+html { -webkit-text-size-adjust: 100%; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif;
+       margin: 1.5rem auto; max-width: 46rem; color: #222; line-height: 1.45; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 1.8rem; }
+.muted { color: #555; font-size: .9rem; } .demo { background: #fff4d6; padding: .5rem .8rem; }
+.figures { display: flex; flex-wrap: wrap; gap: .8rem 1.5rem; margin: 1rem 0; }
+.figures div { min-width: 8.5rem; } .figures b { display: block; font-size: 1.4rem; }
+table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .5rem 0; }
+th, td { border-bottom: 1px solid #ddd; padding: .3rem .35rem; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+.chart { margin: .8rem 0; break-inside: avoid; page-break-inside: avoid; }
+.chart svg { width: 100%; height: auto; max-width: 640px; }
+.panel { display: flex; flex-wrap: wrap; gap: .5rem 2rem; border: 1px solid #ddd; padding: .6rem .9rem;
+         break-inside: avoid; }
+.panel div { min-width: 12rem; } .panel b { font-size: 1.2rem; }
+ul.outcomes { padding-left: 1.1rem; } ul.outcomes li { margin-bottom: .6rem; break-inside: avoid; }
+@media (max-width: 30rem) { body { padding: 0 .6rem; margin: .8rem auto; } table { font-size: .8rem; }
+                            th, td { padding: .25rem .2rem; } }
+@page { size: A4; margin: 18mm 16mm 20mm 16mm;
+        @bottom-center { content: "PAGE_LABEL " counter(page) " / " counter(pages);
+                         font-size: 9pt; color: #555; } }
+@media print { body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; }
+               h2 { break-after: avoid; page-break-after: avoid; }
+               tr, .figures, .panel { break-inside: avoid; page-break-inside: avoid; } }
 """
+
+
+@dataclass(frozen=True)
+class FunderReport:
+    """Everything a funder report shows: the period's summary and the whole record's shift."""
+
+    view: FunderSummaryView
+    shift: home.HomeSummary
+
+
+def build(session: Session, date_from: dt.date, date_to: dt.date) -> FunderReport:
+    return FunderReport(view=funder_summary(session, date_from, date_to), shift=home.home_summary(session))
+
+
+def file_name(report: FunderReport, fmt: str) -> str:
+    return f"funder-summary-{report.view.date_from}-{report.view.date_to}.{fmt}"
 
 
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value))
-
-
-def _share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
 
 
 def _table(frame: pd.DataFrame, numeric: set[str]) -> str:
@@ -55,70 +94,160 @@ def _table(frame: pd.DataFrame, numeric: set[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _figure(figure) -> str:
-    if figure is None:
-        return ""
-    return (
-        '<div class="chart">'
-        + figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            config={"displaylogo": False, "responsive": True},
-            default_height="380px",
-        )
-        + "</div>"
-    )
+def table_html(frame: pd.DataFrame) -> str:
+    """A frame as a small scrollable HTML table, every cell escaped (for the app's pages)."""
+    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
+    return f'<div style="overflow-x:auto;max-width:100%">{_table(frame, numeric)}</div>'
 
 
 def share_table(view: FunderSummaryView) -> pd.DataFrame:
+    """The period's shares as text in the reader's language (for HTML and PDF)."""
     return pd.DataFrame(
         {
             _("Period"): view.shares.period,
-            _("Activities"): view.shares.activities,
-            _("Staff-days"): view.shares.effort_days.round(2),
-            _("KP share by activities"): [_share(v) for v in view.shares.by_count],
-            _("KP share by staff-days"): [_share(v) for v in view.shares.by_effort],
+            _("Activities"): [formatting.number(v) for v in view.shares.activities],
+            _("Staff-days"): [formatting.number(v, 1) for v in view.shares.effort_days],
+            _("KP share by activities"): [formatting.share(v) for v in view.shares.by_count],
+            _("KP share by staff-days"): [formatting.share(v) for v in view.shares.by_effort],
         }
     )
 
 
-def html_report(view: FunderSummaryView, generated_at: dt.datetime) -> str:
+def category_totals(view: FunderSummaryView) -> pd.DataFrame:
+    """Activities and staff-days per forum category over the whole period, in brief order."""
+    summed = view.engagement.groupby("category")[["activities", "effort_days"]].sum()
+    summed = summed.reindex(list(FORUM_CATEGORIES), fill_value=0)
+    return summed.reset_index()
+
+
+def category_chart_svg(view: FunderSummaryView) -> str:
+    """Staff-days per forum category in the period, as a static SVG (no JavaScript)."""
+    categories = category_totals(view)
+    return static_charts.bar_chart_svg(
+        _("Staff-days per forum category in this period"),
+        [(_(c), float(v)) for c, v in zip(categories.category, categories.effort_days, strict=True)],
+        value_format=lambda v: formatting.number(v, 1),
+        colours=[CATEGORY_COLOURS[c] for c in categories.category],
+    )
+
+
+def themes_chart_svg(view: FunderSummaryView) -> str:
+    """Staff-days per theme in the period (an activity counts under each of its themes)."""
+    return static_charts.bar_chart_svg(
+        _("Staff-days per theme in this period"),
+        [(_(t), float(v)) for t, v in zip(view.themes.theme, view.themes.effort_days, strict=True)],
+        value_format=lambda v: formatting.number(v, 1),
+    )
+
+
+def _figures(view: FunderSummaryView) -> str:
     t = view.totals
+    items = [
+        (_("Activities"), formatting.number(t.activities)),
+        (_("Staff-days"), formatting.number(t.effort_days, 1)),
+        (_("Cost (US$)"), formatting.money(t.cost_usd)),
+        (_("KP share by activities"), formatting.share(view.kp_share.by_count)),
+        (_("KP share by staff-days"), formatting.share(view.kp_share.by_effort)),
+    ]
+    return '<div class="figures">' + "".join(f"<div>{_e(k)}<b>{_e(v)}</b></div>" for k, v in items) + "</div>"
+
+
+def _shift_panel(report: FunderReport) -> str:
+    shift = report.shift
+    before, since = shift.kp_share_before_shift, shift.kp_share_since_shift
+    first, last = shift.totals.first_date, shift.totals.last_date
+    span = (
+        _("All the coalition's records, {first} to {last}.").format(
+            first=formatting.date(first), last=formatting.date(last)
+        )
+        if first and last
+        else ""
+    )
+    cells = [
+        (_("Before March 2020"), before),
+        (_("Since March 2020"), since),
+    ]
+    panel = "".join(
+        f"<div>{_e(label)}<br><b>{_e(formatting.share(share.by_count))}</b> "
+        f"{_e(_('of activities'))} · <b>{_e(formatting.share(share.by_effort))}</b> "
+        f"{_e(_('of staff-days'))}</div>"
+        for label, share in cells
+    )
+    return f'<p class="muted">{_e(span)}</p><div class="panel">{panel}</div>'
+
+
+def outcomes_list_html(view: FunderSummaryView) -> str:
+    """Public outcomes as a list (a table would scroll sideways on a phone), every text escaped."""
+    return _outcomes(view)
+
+
+def _outcomes(view: FunderSummaryView) -> str:
+    if view.outcomes.empty:
+        return f"<p>{_e(_('No public outcome recorded in this period.'))}</p>"
+    items = "".join(
+        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(row.forum)} ({_e(_(row.category))})<br>"
+        f"<i>{_e(row.title)}</i><br>{_e(row.outcome)}</li>"
+        for row in view.outcomes.itertuples()
+    )
+    return f'<ul class="outcomes">{items}</ul>'
+
+
+def html_report(report: FunderReport, generated_at: dt.datetime, language: str | None = None) -> str:
+    """The report as one self-contained HTML page in ``language`` (default: the app's)."""
+    with use_language(language):
+        return _html(report, generated_at)
+
+
+def _html(report: FunderReport, generated_at: dt.datetime) -> str:
+    view = report.view
+    language = formatting.locale().language
     demo = (
         f'<p class="demo">{_e(_("Illustrative demo data, not the coalition’s real records."))}</p>'
         if view.demo_data
         else ""
     )
-    outcomes = (
-        _table(view.outcomes.rename(columns=str.capitalize), set())
-        if not view.outcomes.empty
-        else f"<p>{_e(_('No public outcome recorded in this period.'))}</p>"
+    shift_chart = report.shift.shift_chart(formatting.share)
+    categories = category_totals(view)
+    category_chart = category_chart_svg(view)
+    category_table = pd.DataFrame(
+        {
+            _("Forum category"): [_(c) for c in categories.category],
+            _("Activities"): [formatting.number(v) for v in categories.activities],
+            _("Staff-days"): [formatting.number(v, 1) for v in categories.effort_days],
+        }
     )
-    themes = view.themes.rename(
-        columns={"theme": _("Theme"), "activities": _("Activities"), "effort_days": _("Staff-days")}
+    themes = view.themes
+    themes_chart = themes_chart_svg(view)
+    theme_table = pd.DataFrame(
+        {
+            _("Theme"): [_(t) for t in themes.theme],
+            _("Activities"): [formatting.number(v) for v in themes.activities],
+            _("Staff-days"): [formatting.number(v, 1) for v in themes.effort_days],
+        }
     )
+    numeric = {_("Activities"), _("Staff-days"), _("KP share by activities"), _("KP share by staff-days")}
+    period = _("{start} to {end}").format(
+        start=formatting.date(view.date_from), end=formatting.date(view.date_to)
+    )
+    css = CSS.replace("PAGE_LABEL", _("Page").replace('"', ""))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{_e(_("Funder summary"))} {view.date_from} – {view.date_to}</title>
-<style>{CSS}</style>
-<script>{get_plotlyjs()}</script>
+<html lang="{_e(language)}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_e(_("Funder summary"))}: {_e(period)}</title>
+<style>{css}</style>
 </head><body>
 <h1>{_e(_("KP Civil Society Coalition: funder summary"))}</h1>
 <p class="muted">{
         _e(
             _("Activities from {start} to {end}; generated {when} UTC.").format(
-                start=view.date_from, end=view.date_to, when=generated_at.strftime("%Y-%m-%d %H:%M")
+                start=formatting.date(view.date_from),
+                end=formatting.date(view.date_to),
+                when=generated_at.strftime("%Y-%m-%d %H:%M"),
             )
         )
     }</p>
 {demo}
-<div class="figures">
-<div>{_e(_("Activities"))}<b>{t.activities:,}</b></div>
-<div>{_e(_("Staff-days"))}<b>{t.effort_days:,.1f}</b></div>
-<div>{_e(_("Cost (US$)"))}<b>{t.cost_usd:,.0f}</b></div>
-<div>{_e(_("KP share by activities"))}<b>{_share(view.kp_share.by_count)}</b></div>
-<div>{_e(_("KP share by staff-days"))}<b>{_share(view.kp_share.by_effort)}</b></div>
-</div>
+{_figures(view)}
 <h2>{_e(_("The shift away from the Kimberley Process"))}</h2>
 <p>{
         _e(
@@ -129,44 +258,92 @@ def html_report(view: FunderSummaryView, generated_at: dt.datetime) -> str:
             )
         )
     }</p>
-{_figure(view.share_figure)}
-{_table(share_table(view), {_("Activities"), _("Staff-days")})}
-{_figure(view.engagement_figure)}
+{_shift_panel(report)}
+<div class="chart">{shift_chart}</div>
+<h2>{_e(_("KP share in this period"))}</h2>
+{_table(share_table(view), numeric)}
+<h2>{_e(_("Engagement per forum category"))}</h2>
+<div class="chart">{category_chart}</div>
+{_table(category_table, numeric)}
 <h2>{_e(_("Engagement per theme"))}</h2>
 <p class="muted">{_e(_(MULTI_THEME_NOTE))}</p>
-{_figure(view.themes_figure)}
-{_table(themes, {_("Activities"), _("Staff-days")})}
+<div class="chart">{themes_chart}</div>
+{_table(theme_table, numeric)}
 <h2>{_e(_("Outcomes of public activities"))}</h2>
-{outcomes}
+{_outcomes(view)}
 </body></html>
 """
 
 
-def xlsx_report(view: FunderSummaryView) -> bytes:
+def pdf_report(report: FunderReport, generated_at: dt.datetime, language: str | None = None) -> bytes:
+    """The same document as the HTML report, printed on A4 by WeasyPrint."""
+    from weasyprint import HTML
+
+    return HTML(string=html_report(report, generated_at, language)).write_pdf()
+
+
+def _fraction(value: float | None) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
+def xlsx_report(report: FunderReport, language: str | None = None) -> bytes:
+    """Figures as numbers; every share is a fraction shown as a percentage (format 0.0%)."""
+    with use_language(language):
+        return _xlsx(report)
+
+
+def _xlsx(report: FunderReport) -> bytes:
+    view = report.view
     book = Workbook()
     sheet = book.active
     sheet.title = _("Summary")
-    rows = [
-        (_("Funder summary"), f"{view.date_from} – {view.date_to}"),
-        (_("Activities"), view.totals.activities),
-        (_("Staff-days"), round(view.totals.effort_days, 2)),
-        (_("Cost (US$)"), round(view.totals.cost_usd, 2)),
-        (
-            _("KP share by activities"),
-            None if view.kp_share.by_count is None else round(view.kp_share.by_count, 4),
-        ),
-        (
-            _("KP share by staff-days"),
-            None if view.kp_share.by_effort is None else round(view.kp_share.by_effort, 4),
-        ),
+    before, since = report.shift.kp_share_before_shift, report.shift.kp_share_since_shift
+    rows: list[tuple[str, object, bool]] = [
+        (_("Funder summary"), f"{view.date_from} – {view.date_to}", False),
+        (_("Activities"), view.totals.activities, False),
+        (_("Staff-days"), round(view.totals.effort_days, 2), False),
+        (_("Cost (US$)"), round(view.totals.cost_usd, 2), False),
+        (_("KP share by activities"), _fraction(view.kp_share.by_count), True),
+        (_("KP share by staff-days"), _fraction(view.kp_share.by_effort), True),
+        (_("KP share by activities, before March 2020 (all records)"), _fraction(before.by_count), True),
+        (_("KP share by activities, since March 2020 (all records)"), _fraction(since.by_count), True),
+        (_("KP share by staff-days, before March 2020 (all records)"), _fraction(before.by_effort), True),
+        (_("KP share by staff-days, since March 2020 (all records)"), _fraction(since.by_effort), True),
     ]
     if view.demo_data:
-        rows.append((_("Note"), _("Illustrative demo data, not the coalition’s real records.")))
-    for row in rows:
-        sheet.append(row)
+        rows.append((_("Note"), _("Illustrative demo data, not the coalition’s real records."), False))
+    for label, value, is_share in rows:
+        sheet.append(cells.row((label, value)))
+        if is_share:
+            sheet.cell(row=sheet.max_row, column=2).number_format = PERCENT_FORMAT
     sheet["A1"].font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 28
-    _sheet(book, _("KP share"), share_table(view))
+    sheet.column_dimensions["A"].width = 52
+    sheet.column_dimensions["B"].width = 24
+    shares = pd.DataFrame(
+        {
+            _("Period"): view.shares.period,
+            _("Activities"): view.shares.activities,
+            _("Staff-days"): view.shares.effort_days.round(2),
+            _("KP share by activities"): [_fraction(v) for v in view.shares.by_count],
+            _("KP share by staff-days"): [_fraction(v) for v in view.shares.by_effort],
+        }
+    )
+    _sheet(book, _("KP share"), shares, percent_columns={3, 4})
+    yearly = report.shift.yearly_shares
+    _sheet(
+        book,
+        _("KP share per year"),
+        pd.DataFrame(
+            {
+                _("Year"): yearly.period,
+                _("Activities"): yearly.activities,
+                _("Staff-days"): yearly.effort_days.round(2),
+                _("KP share by activities"): [_fraction(v) for v in yearly.by_count],
+                _("KP share by staff-days"): [_fraction(v) for v in yearly.by_effort],
+            }
+        ),
+        percent_columns={3, 4},
+    )
     _sheet(book, _("By category"), view.engagement.drop(columns="period_start"))
     _sheet(book, _("By theme"), view.theme_matrix)
     _sheet(book, _("Public outcomes"), view.outcomes)
@@ -175,10 +352,27 @@ def xlsx_report(view: FunderSummaryView) -> bytes:
     return buffer.getvalue()
 
 
-def _sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
+def _sheet(
+    book: Workbook, title: str, frame: pd.DataFrame, percent_columns: frozenset[int] | set[int] = frozenset()
+) -> None:
     sheet = book.create_sheet(title)
-    sheet.append([str(c) for c in frame.columns])
+    sheet.append(cells.row(str(c) for c in frame.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
-        sheet.append([neutralise(v) if isinstance(v, str) else v for v in row])
+        sheet.append(cells.row(row))
+    for index in percent_columns:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
+            cell.number_format = PERCENT_FORMAT
+
+
+def render(report: FunderReport, fmt: str, generated_at: dt.datetime, language: str | None = None) -> bytes:
+    """The report file in ``fmt`` (html, pdf or xlsx), in ``language``."""
+    language = language or current_language()
+    if fmt == "html":
+        return html_report(report, generated_at, language).encode("utf-8")
+    if fmt == "pdf":
+        return pdf_report(report, generated_at, language)
+    if fmt == "xlsx":
+        return xlsx_report(report, language)
+    raise ValueError(fmt)

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tracker import views
+from tracker import grants as grant_records
+from tracker import targets, views
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -15,10 +16,31 @@ def _round(value: float | None, digits: int) -> float | None:
 
 
 def summary(
-    session: Session, date_from: dt.date | None = None, date_to: dt.date | None = None
+    session: Session,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    grant_id: str | None = None,
 ) -> dict[str, Any]:
-    """The brief's JSON shape, read from the same view as the Funder summary page."""
-    return summary_from(views.funder_summary(session, date_from, date_to, period="year"))
+    """The brief's JSON shape, read from the same view as the Funder summary page, with the
+    ``outcomes`` and ``targets`` of the same range (``tracker.targets`` computes both).
+
+    With ``grant_id``: the grant's period and the activities tagged with it; its outcomes
+    are the live outcomes dated in the period linked to at least one of those activities.
+    Targets are the coalition's, computed over all records of their year (a grant does
+    not narrow them), listed when their year meets the grant's period.
+    """
+    if grant_id is None:
+        result = summary_from(views.funder_summary(session, date_from, date_to, period="year"))
+        result["outcomes"] = targets.outcome_counts(session, date_from, date_to)
+    else:
+        grant = grant_records.get_grant(session, grant_id)
+        date_from, date_to = grant.start_date, grant.end_date
+        view = views.funder_summary(session, date_from, date_to, period="year", grants=(grant.grant_id,))
+        result = summary_from(view)
+        activity_ids = grant_records.grant_activity_ids(session, grant)
+        result["outcomes"] = targets.outcome_counts(session, date_from, date_to, activity_ids)
+    result["targets"] = [s.as_json() for s in targets.target_statuses(session, date_from, date_to)]
+    return result
 
 
 def summary_from(view: views.FunderSummaryView) -> dict[str, Any]:

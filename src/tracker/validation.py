@@ -40,7 +40,7 @@ FORBIDDEN_MESSAGE = N_(
 
 
 TEXT_FIELDS = ("title", "description", "outcome", "external_id", "evidence_urls")
-NAME_FIELDS = ("forum", "forum_category", "themes", "organisations", "country")
+NAME_FIELDS = ("forum", "forum_category", "themes", "organisations", "country", "grants")
 
 
 def text_problem(value: str, name: bool = False) -> str | None:
@@ -100,6 +100,8 @@ class ActivityInput(BaseModel):
     evidence_urls: Annotated[list[str], BeforeValidator(_split_list(None))] = []
     confidentiality: str = DEFAULT_CONFIDENTIALITY
     external_id: OptionalText = None
+    # grant_ids of the grants that fund the activity
+    grants: Annotated[list[str], BeforeValidator(_split_list(";"))] = []
 
     @field_validator(*TEXT_FIELDS, mode="before")
     @classmethod
@@ -218,7 +220,7 @@ class ActivityInput(BaseModel):
                 raise ValueError(_("must be http:// or https:// addresses ({url} is not)").format(url=url))
         return value
 
-    @field_validator("themes", "organisations", mode="after")
+    @field_validator("themes", "organisations", "grants", mode="after")
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
         seen: dict[str, str] = {}

@@ -25,6 +25,22 @@ ACTIVITY_TYPES: tuple[str, ...] = (
 )
 
 CONFIDENTIALITY_LEVELS: tuple[str, ...] = ("public", "internal", "restricted")
+
+# Outcome Harvesting: the type of change in the social actor, in the brief's order.
+CHANGE_TYPES: tuple[str, ...] = ("policy", "practice", "behaviour", "relationship", "discourse")
+SUBSTANTIATION_LEVELS: tuple[str, ...] = ("unverified", "substantiated", "disputed")
+DEFAULT_SUBSTANTIATION = "unverified"
+
+# Strategy targets.
+TARGET_MEASURES: tuple[str, ...] = (
+    "kp_share_by_count",
+    "kp_share_by_effort",
+    "activities",
+    "effort_days",
+    "outcomes",
+)
+SHARE_MEASURES: tuple[str, ...] = ("kp_share_by_count", "kp_share_by_effort")
+TARGET_DIRECTIONS: tuple[str, ...] = ("at_most", "at_least")
 DEFAULT_CONFIDENTIALITY = "internal"
 
 # The coalition's decision to shift effort away from the KP (its press release of 4 March 2020).

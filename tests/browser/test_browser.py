@@ -128,11 +128,11 @@ def test_a_funder_downloads_a_self_contained_html_report(page, app):
     shot(page, "funder-summary")
     button = page.get_by_role("button", name="Download the report (HTML, opens offline)")
     button.wait_for()
-    # The report (with Plotly's JavaScript inline, about 5 MB) is built on click.
+    # The report (static SVG charts, no JavaScript) is built on click.
     with page.expect_download(timeout=120_000) as download:
         button.click()
     html = Path(download.value.path()).read_text(encoding="utf-8")
-    assert "funder summary" in html.lower() and "Plotly.newPlot" in html
+    assert "funder summary" in html.lower() and "<svg" in html and "<script" not in html
 
     class Links(HTMLParser):
         found: list[str] = []

@@ -180,6 +180,18 @@ def activity_form(
             help=_("The id of this record in another system, if any."),
         )
         under(st, "external_id")
+        stored_grants = list(defaults.get("grants", []))
+        values["grants"] = (
+            st.multiselect(
+                _(LABELS["grants"]),
+                sorted(set(options.grants) | set(stored_grants)),
+                default=stored_grants,
+                key=f"{key}_grants",
+                help=_("The grants that fund this activity."),
+            )
+            if options.grants or stored_grants
+            else stored_grants
+        )
         columns = st.columns(len(buttons) + 2)
         pressed = None
         for column, label in zip(columns, buttons, strict=False):

@@ -231,10 +231,15 @@ def pop_notice() -> str | None:
     return st.session_state.pop(NOTICE_KEY, None)
 
 
+def client_address() -> str:
+    """The visitor's address; X-Forwarded-For counts only from a proxy in TRACKER_TRUSTED_PROXIES."""
+    return accounts.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
+
+
 def log_in(username: str, password: str) -> str | None:
     """Try a log-in; on success sign the session in and return None, else the message."""
     with db.writing() as session:
-        result = accounts.authenticate(session, username, password)
+        result = accounts.authenticate(session, username, password, client_address())
     if result.account is None:
         return result.message
     sign_in(result.account)

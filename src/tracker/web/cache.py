@@ -15,6 +15,7 @@ from typing import ParamSpec, TypeVar
 import streamlit as st
 
 from tracker import config
+from tracker.i18n import current_language
 from tracker.web import db
 
 READ_TTL_SECONDS = 300
@@ -36,7 +37,8 @@ def cached(build: Callable[..., R] | None = None, *, ttl: int = READ_TTL_SECONDS
 
         @functools.wraps(build)
         def read(*args):
-            return cached_run(config.database_url(), *args)
+            # Keyed by the reader's language too: cached views carry translated chart titles.
+            return cached_run(f"{config.database_url()}#{current_language()}", *args)
 
         read.clear = cached_run.clear  # type: ignore[attr-defined]
         return read

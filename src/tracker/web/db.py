@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from tracker import config, database
 from tracker.errors import TrackerError
+from tracker.plain_text import markdown_literal
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,7 +36,7 @@ def write(action: Callable, *args, **kwargs):
         with database.writing(engine()) as session:
             result = action(session, *args, **kwargs)
     except TrackerError as problem:
-        st.error(str(problem))
+        st.error(markdown_literal(str(problem)))
         return False, problem
     clear_read_caches()
     return True, result

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker import accounts, entry, views
+from tracker import accounts, entry, reports, results_views, views
 from tracker.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
 home_summary = cached(_home_summary)
+outcomes = cached(results_views.outcomes_view)  # (role)
+strategy = cached(results_views.strategy_table)  # ()
+staff_outcomes = cached(results_views.staff_outcome_rows)  # (role)
+outcome_export = cached(results_views.export_outcomes)  # (fmt)
 filter_options = cached(views.filter_options)  # (role)
 overview = cached(views.overview)  # (filters, period, measure, role)
 forums = cached(views.forums)  # (filters, measure, forum, role)
 themes = cached(views.themes)  # (filters, period, measure, role)
 participation = cached(views.participation)  # (filters, measure, by, role)
 funder_summary = cached(views.funder_summary)  # (date_from, date_to)
+funder_report = cached(reports.build)  # (date_from, date_to): the period and the whole record's shift
 activity_log = cached(views.activity_log)  # (filters, role, page)
 form_options = cached(entry.form_options)
 demo_accounts_exist = cached(accounts.has_demo_accounts)

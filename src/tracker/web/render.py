@@ -9,8 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import database, exports, reports, views
-from tracker.activity_log import iter_visible_activities
+from tracker import audit, cells, exports, reports
 from tracker.filters import Filters
 from tracker.i18n import _
 from tracker.models import utcnow
@@ -31,6 +30,20 @@ def chart(figure: go.Figure | None, numbers: pd.DataFrame, key: str, file_name: 
         st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"{key}_chart")
     with st.expander(_("Numbers behind this chart")) as numbers_box:
         numbers_box.dataframe(numbers, hide_index=True)
+        numbers_box.download_button(
+            _("Download these numbers (CSV)"),
+            cells.csv_bytes(numbers),
+            file_name=file_name or f"{key}.csv",
+            mime="text/csv",
+            key=f"{key}_download",
+        )
+
+
+def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None) -> None:
+    """The numbers behind a static chart: a plain HTML table (escaped) and the same CSV
+    download as ``chart``; no data-grid scripts to load on a slow link."""
+    with st.expander(_("Numbers behind this chart")) as numbers_box:
+        numbers_box.html(reports.table_html(numbers))
         numbers_box.download_button(
             _("Download these numbers (CSV)"),
             numbers.to_csv(index=False).encode("utf-8"),
@@ -77,13 +90,11 @@ def changes_table(changes: dict[str, tuple[object, object]]) -> pd.DataFrame:
 
 def activity_download(filters: Filters, role: str | None, fmt: str = "csv") -> Callable[[], bytes]:
     """Deferred: the file (rows this role may read, in the import format) is built only
-    when the person clicks download."""
+    when the person clicks download, and recorded in the audit log (who, what, rows)."""
+    from tracker.web import auth
 
-    def build() -> bytes:
-        with database.session_factory(db.engine())() as session:
-            return exports.FORMATS[fmt](iter_visible_activities(session, filters, role))
-
-    return build
+    who = auth.actor()
+    return lambda: exports.audited_export(db.engine(), who, role, filters, fmt)
 
 
 def activity_download_button(container, label: str, filters: Filters, role: str | None, fmt: str) -> None:
@@ -97,12 +108,24 @@ def activity_download_button(container, label: str, filters: Filters, role: str 
     )
 
 
-def funder_report_html(view: views.FunderSummaryView) -> Callable[[], bytes]:
-    return lambda: reports.html_report(view, utcnow()).encode("utf-8")
+def funder_report_file(report: reports.FunderReport, fmt: str) -> Callable[[], bytes]:
+    """Deferred: the HTML, PDF or XLSX report is built only when the person clicks download,
+    in the reader's language, and recorded in the audit log (who, what, how many outcomes)."""
+    from tracker.i18n import current_language
+    from tracker.web import auth
 
-
-def funder_report_xlsx(view: views.FunderSummaryView) -> Callable[[], bytes]:
-    return lambda: reports.xlsx_report(view)
+    language = current_language()
+    view = report.view
+    who = auth.actor()
+    details = {"period": f"{view.date_from}/{view.date_to}", "activities": view.totals.activities}
+    return lambda: audit.audited_download(
+        db.engine(),
+        who,
+        f"funder-summary.{fmt}",
+        lambda: reports.render(report, fmt, utcnow(), language),
+        len(view.outcomes),
+        details,
+    )
 
 
 def show_problem(message: str) -> None:

@@ -1,0 +1,32 @@
+"""Names and titles typed by people are shown as plain text, never as Markdown or HTML.
+
+Streamlit renders Markdown in ``st.markdown``, ``st.write``, ``st.caption``, ``st.title``,
+``st.subheader``, alerts (``st.success``, ``st.error`` ...), metric labels, expander and
+radio labels. A forum, theme, organisation, title or display name such as
+``![x](http://example.invalid/a.png)`` would fetch an image from outside (telling a third
+party who reads the page) or show a link. ``markdown_literal`` escapes every ASCII
+punctuation character (CommonMark backslash escapes), which also stops Streamlit's
+``:emoji:``, ``:red[colour]`` and ``$LaTeX$``; line breaks become spaces. HTML is never
+enabled (no ``unsafe_allow_html``), so tags show as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+
+
+def markdown_literal(text: object) -> str:
+    """``text`` escaped so that Streamlit's Markdown shows it exactly, as plain text."""
+    value = " ".join(str(text).splitlines()) if "\n" in str(text) or "\r" in str(text) else str(text)
+    return _SPECIAL.sub(r"\\\1", value)
+
+
+def plotly_literal(text: object) -> str:
+    """``text`` for a Plotly label, legend or hover: Plotly renders a few HTML tags there
+    (``<a href>``, ``<b>``, ``<br>`` ...) and decodes entities, so ``&``, ``<`` and ``>``
+    become entities and show as themselves."""
+    return html.escape(str(text), quote=False)

@@ -1,0 +1,130 @@
+"""The deployment guide's nginx config (docs/deploy/nginx.conf): valid, compressing,
+caching Streamlit's hashed files, sending the security headers, hiding the metrics."""
+
+import http.client
+import shutil
+import ssl
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from benchmarks import proxy
+from tracker import database
+from tracker.reference_data import load_reference_data
+
+REASON = proxy.available()
+pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")
+SECURITY_HEADERS = {
+    "content-security-policy",
+    "x-frame-options",
+    "x-content-type-options",
+    "referrer-policy",
+    "strict-transport-security",
+}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("proxy")
+    url = f"sqlite:///{folder / 'tracker.db'}"
+    engine = database.open_database(url)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+    engine.dispose()
+    # nginx's workers run as nobody: a world-readable folder, not pytest's private one.
+    workdir = Path(tempfile.mkdtemp(prefix="tracker-nginx-"))
+    app_port, http_port, tls_port = proxy.free_port(), proxy.free_port(), proxy.free_port()
+    app = proxy.start_app(app_port, url, folder / "streamlit.log")
+    nginx = proxy.prepare(workdir, http_port, tls_port, [app_port])
+    try:
+        checked = nginx.test()
+        nginx.start()
+        proxy.wait_until(f"{nginx.url}/_stcore/health", nginx.process)
+        yield nginx, checked
+    finally:
+        nginx.stop()
+        app.terminate()
+        app.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _get(nginx, path: str, encoding: str | None = None, tls: bool = True):
+    if tls:
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", nginx.tls_port, context=ssl._create_unverified_context(), timeout=30
+        )
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", nginx.http_port, timeout=30)
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    connection.request("GET", path, headers=headers)
+    answer = connection.getresponse()
+    body = answer.read()
+    connection.close()
+    return answer.status, {k.lower(): v for k, v in answer.getheaders()}, body
+
+
+def _static_script(nginx) -> str:
+    _status, _headers, body = _get(nginx, "/")
+    marker = b'src="./static/js/'
+    start = body.index(marker) + len(marker) - len("static/js/")
+    return "/" + body[start : body.index(b'"', start)].decode()
+
+
+def test_the_documented_config_passes_nginx_t(served):
+    _nginx, checked = served
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr and "test is successful" in checked.stderr
+
+
+def test_static_files_come_compressed_with_brotli_or_gzip_and_cached_for_a_year(served):
+    nginx, _ = served
+    script = _static_script(nginx)
+    status, plain, body = _get(nginx, script)
+    assert status == 200 and "content-encoding" not in plain
+    status, headers, brotli_body = _get(nginx, script, "br, gzip")
+    assert status == 200 and headers["content-encoding"] == "br"
+    assert len(brotli_body) < len(body) / 3
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    _status, headers, _body = _get(nginx, script, "gzip")
+    assert headers["content-encoding"] == "gzip" and "accept-encoding" in headers["vary"].lower()
+
+
+def test_fonts_are_not_compressed_again(served):
+    nginx, _ = served
+    _status, _headers, body = _get(nginx, "/")
+    marker = b'href="./static/media/'
+    start = body.index(marker) + len('href=".')
+    font = body[start : body.index(b'"', start)].decode()
+    assert font.endswith(".woff2")
+    status, headers, _body = _get(nginx, font, "br, gzip")
+    assert status == 200 and "content-encoding" not in headers
+
+
+def test_every_answer_carries_the_security_headers(served):
+    nginx, _ = served
+    for path in ("/", _static_script(nginx), "/_stcore/health", "/_stcore/metrics"):
+        _status, headers, _body = _get(nginx, path)
+        assert SECURITY_HEADERS <= set(headers), path
+        assert headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "max-age=31536000" in headers["strict-transport-security"]
+        assert headers["server"] == "nginx"  # no version
+
+
+def test_metrics_and_the_agent_description_are_not_public(served):
+    nginx, _ = served
+    for path in ("/_stcore/metrics", "/_stcore/script-health-check", "/_stcore/agent/openapi.json"):
+        status, _headers, body = _get(nginx, path)
+        assert status == 404, path
+        assert b"session_events" not in body
+    assert _get(nginx, "/_stcore/health")[0] == 200  # the browser app needs these two
+    assert _get(nginx, "/_stcore/host-config")[0] == 200
+
+
+def test_plain_http_is_sent_to_https_and_the_page_says_it_is_loading(served):
+    nginx, _ = served
+    status, headers, _body = _get(nginx, "/", tls=False)
+    assert status == 301 and headers["location"].startswith("https://")
+    _status, _headers, body = _get(nginx, "/")
+    assert b'<div id="root"><p' in body and b"Loading the campaign tracker" in body
