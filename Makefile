@@ -5,7 +5,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint typecheck lock bench bench-postgres bench-network clean
+.PHONY: run test install install-dev lint typecheck lock bench bench-postgres bench-network messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer).")'
@@ -71,6 +71,14 @@ bench-postgres: install-dev
 ## (needs nginx, libnginx-mod-http-brotli-filter, chromium); table printed and written to docs/performance.md
 bench-network: install-dev
 	$(BIN)/python -m benchmarks.network
+
+## make messages: extract every marked string (babel.cfg), update each language's .po, compile the .mo files
+LOCALE := src/tracker/locale
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-default-keywords \
+		--sort-by-file --project=kp-campaign-tracker --omit-header -o $(LOCALE)/tracker.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/tracker.pot -d $(LOCALE) -D tracker --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -d $(LOCALE) -D tracker --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts .lock-venv

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.i18n import _
+from tracker.i18n import _, column_labels, ngettext
 from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("activity_log")
@@ -17,14 +17,17 @@ if page.total == 0:
     st.stop()
 
 st.caption(
-    _("{total} activities match; page {page} of {pages}.").format(
-        total=f"{page.total:,}", page=page.page, pages=page.pages
-    )
+    ngettext(
+        "{total} activity matches; page {page} of {pages}.",
+        "{total} activities match; page {page} of {pages}.",
+        page.total,
+    ).format(total=f"{page.total:,}", page=page.page, pages=page.pages)
 )
 st.dataframe(
     page.rows,
     hide_index=True,
     column_config={
+        **column_labels(page.rows.columns),
         "id": None,
         "effort_days": st.column_config.NumberColumn(_("Staff-days"), format="%.1f"),
         "cost_usd": st.column_config.NumberColumn(_("Cost (US$)"), format="%.0f"),
@@ -34,7 +37,11 @@ cols = st.columns([1, 2, 2])
 cols[0].number_input(_("Page"), min_value=1, max_value=page.pages, value=page.page, key="log_page")
 render.activity_download_button(
     cols[1],
-    _("Download the {total} matching activities (CSV)").format(total=f"{page.total:,}"),
+    ngettext(
+        "Download the {total} matching activity (CSV)",
+        "Download the {total} matching activities (CSV)",
+        page.total,
+    ).format(total=f"{page.total:,}"),
     filters,
     role,
     "csv",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker import audit
-from tracker.i18n import _
+from tracker.i18n import _, column_labels, ngettext
 from tracker.web import auth, db
 
 auth.require("audit_log")
@@ -18,5 +18,9 @@ entity = cols[0].selectbox(
 actor = cols[1].text_input(_("Who (username)"), key="audit_actor")
 page = cols[2].number_input(_("Page"), min_value=1, value=1, key="audit_page")
 rows, total, page = db.read(audit.audit_page, entity or None, actor.strip() or None, page)
-st.caption(_("{total} entries; newest first.").format(total=f"{total:,}"))
-st.dataframe(rows, hide_index=True)
+st.caption(
+    ngettext("{total} entry; newest first.", "{total} entries; newest first.", total).format(
+        total=f"{total:,}"
+    )
+)
+st.dataframe(rows, hide_index=True, column_config=column_labels(rows.columns))

@@ -5,7 +5,7 @@ import streamlit as st
 from tracker import entry
 from tracker.activities import delete_activity, restore_activity, update_activity
 from tracker.errors import VersionConflict
-from tracker.i18n import _
+from tracker.i18n import _, column_labels
 from tracker.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db, reads, render
 
@@ -95,4 +95,5 @@ with st.expander(_("History"), expanded=False):
     st.dataframe(db.read(entry.history, current.id), hide_index=True)
 
 with st.expander(_("Deleted activities")):
-    st.dataframe(db.read(entry.deleted_activities), hide_index=True)
+    deleted = db.read(entry.deleted_activities)
+    st.dataframe(deleted, hide_index=True, column_config=column_labels(deleted.columns))

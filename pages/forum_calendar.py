@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.i18n import _
+from tracker.i18n import _, column_labels, ngettext
 from tracker.plain_text import markdown_literal
 from tracker.web import auth, reads, render, sidebar
 
@@ -40,6 +40,7 @@ if view.calendar is not None:
             view.calendar,
             hide_index=True,
             column_config={
+                **column_labels(view.calendar.columns),
                 "source": st.column_config.TextColumn(_("Source")),
                 "verified": st.column_config.CheckboxColumn(_("Verified")),
             },
@@ -47,5 +48,7 @@ if view.calendar is not None:
 
 st.subheader(_("Forums by category"))
 for category, table in view.by_category.items():
-    with st.expander(f"{category} ({int(table.activities.sum())} {_('activities')})"):
-        st.dataframe(table, hide_index=True)
+    n = int(table.activities.sum())
+    count = ngettext("{n} activity", "{n} activities", n).format(n=n)
+    with st.expander(f"{category} ({count})"):
+        st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))

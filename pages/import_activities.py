@@ -10,7 +10,7 @@ import hashlib
 import streamlit as st
 
 from tracker import importer
-from tracker.i18n import _
+from tracker.i18n import _, column_labels, ngettext
 from tracker.plain_text import markdown_literal
 from tracker.web import auth, db
 
@@ -62,7 +62,11 @@ for previous in plan.already_imported:
     )
 if plan.problems:
     st.error(
-        _("{n} problems: nothing will be imported until the file is corrected.").format(n=len(plan.problems))
+        ngettext(
+            "{n} problem: nothing will be imported until the file is corrected.",
+            "{n} problems: nothing will be imported until the file is corrected.",
+            len(plan.problems),
+        ).format(n=len(plan.problems))
     )
     st.code("\n".join(str(p) for p in plan.problems[:500]), language=None)
 else:
@@ -100,10 +104,11 @@ if plan.new_organisations:
         )
     )
 if plan.row_count:
-    st.dataframe(plan.preview(), hide_index=True)
+    preview = plan.preview()
+    st.dataframe(preview, hide_index=True, column_config=column_labels(preview.columns))
 
 if plan.ok and st.button(
-    _("Import {n} activities").format(n=len(plan.rows)),
+    ngettext("Import {n} activity", "Import {n} activities", len(plan.rows)).format(n=len(plan.rows)),
     type="primary",
     key="import_go",
     disabled=not confirmed,

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from tracker import reference_lists
-from tracker.i18n import _
+from tracker.i18n import _, column_labels, ngettext
 from tracker.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES
 from tracker.web import auth, db
@@ -35,9 +35,11 @@ def merge_form(key: str, names: list[str], merge, what: str) -> None:
             ok, moved = db.write(merge, duplicate, keep, auth.actor())
             if ok:
                 saved(
-                    _("Merged “{a}” into “{b}”: {n} activities moved.").format(
-                        a=markdown_literal(duplicate), b=markdown_literal(keep), n=moved
-                    )
+                    ngettext(
+                        "Merged “{a}” into “{b}”: {n} activity moved.",
+                        "Merged “{a}” into “{b}”: {n} activities moved.",
+                        moved,
+                    ).format(a=markdown_literal(duplicate), b=markdown_literal(keep), n=moved)
                 )
 
 
@@ -46,7 +48,7 @@ forums_tab, events_tab, themes_tab, organisations_tab = st.tabs(
 )
 
 with forums_tab:
-    st.dataframe(tables["forums"], hide_index=True)
+    st.dataframe(tables["forums"], hide_index=True, column_config=column_labels(tables["forums"].columns))
     with st.form("lists_add_forum", clear_on_submit=True):
         cols = st.columns(3)
         name = cols[0].text_input(_("New forum"), key="lists_forum_name")
@@ -61,7 +63,7 @@ with forums_tab:
     merge_form("forums", list(tables["forums"].forum), reference_lists.merge_forums, _("forum"))
 
 with events_tab:
-    st.dataframe(tables["events"], hide_index=True)
+    st.dataframe(tables["events"], hide_index=True, column_config=column_labels(tables["events"].columns))
     with st.form("lists_add_event", clear_on_submit=True):
         cols = st.columns(3)
         forum = cols[0].selectbox(
@@ -79,7 +81,7 @@ with events_tab:
                 saved(_("Event added."))
 
 with themes_tab:
-    st.dataframe(tables["themes"], hide_index=True)
+    st.dataframe(tables["themes"], hide_index=True, column_config=column_labels(tables["themes"].columns))
     with st.form("lists_add_theme", clear_on_submit=True):
         name = st.text_input(_("New theme"), key="lists_theme_name")
         description = st.text_input(_("Description"), key="lists_theme_description")
@@ -90,7 +92,9 @@ with themes_tab:
     merge_form("themes", list(tables["themes"].theme), reference_lists.merge_themes, _("theme"))
 
 with organisations_tab:
-    st.dataframe(tables["organisations"], hide_index=True)
+    st.dataframe(
+        tables["organisations"], hide_index=True, column_config=column_labels(tables["organisations"].columns)
+    )
     with st.form("lists_add_organisation", clear_on_submit=True):
         left, right = st.columns(2)
         name = left.text_input(_("New organisation"), key="lists_org_name")

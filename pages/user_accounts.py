@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker import accounts
-from tracker.i18n import _
+from tracker.i18n import _, column_labels
 from tracker.permissions import ROLES
 from tracker.web import auth, db, reads
 
@@ -19,7 +19,9 @@ with st.form("users_create", clear_on_submit=True):
     display_name = cols[1].text_input(_("Display name"), key="users_new_display")
     organisation = cols[0].text_input(_("Organisation"), key="users_new_org")
     email = cols[1].text_input(_("E-mail (for single sign-on, optional)"), key="users_new_email")
-    role = cols[0].selectbox(_("Role"), ROLES, index=ROLES.index("member"), key="users_new_role")
+    role = cols[0].selectbox(
+        _("Role"), ROLES, index=ROLES.index("member"), format_func=_, key="users_new_role"
+    )
     password = cols[1].text_input(_("Password"), type="password", key="users_new_password")
     if st.form_submit_button(_("Create the account")):
         ok, _account = db.write(
@@ -51,7 +53,7 @@ with st.form("users_change"):
         }[c],
         key="users_change_kind",
     )
-    new_role = st.selectbox(_("New role"), ROLES, key="users_change_role")
+    new_role = st.selectbox(_("New role"), ROLES, format_func=_, key="users_change_role")
     new_password = st.text_input(_("New password"), type="password", key="users_change_password")
     if st.form_submit_button(_("Apply")) and target:
         if change == "role":
@@ -64,4 +66,5 @@ with st.form("users_change"):
             st.success(_("Saved."))
 
 st.subheader(_("Accounts"))
-st.dataframe(reads.account_list(), hide_index=True)
+accounts_table = reads.account_list()
+st.dataframe(accounts_table, hide_index=True, column_config=column_labels(accounts_table.columns))

@@ -178,7 +178,7 @@ def test_reference_lists_merge_two_spellings_of_an_organisation(staff_db):
     at.selectbox(key="lists_dup_organisations").select("Z.E.L.A.")
     at.selectbox(key="lists_keep_organisations").select("ZELA")
     at.button(key="FormSubmitter:lists_merge_organisations-Merge").click().run()
-    assert any("1 activities moved" in s.value for s in at.success)
+    assert any("1 activity moved" in s.value for s in at.success)
     with _session(staff_db) as session:
         assert session.scalar(select(Organisation).where(Organisation.name == "Z.E.L.A.")) is None
         assert {o.name for a in session.scalars(select(Activity)) for o in a.organisations} == {"ZELA"}

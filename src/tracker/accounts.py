@@ -41,7 +41,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import ValidationFailed
-from tracker.i18n import _
+from tracker.i18n import N_, _, ngettext
 from tracker.models import AuditEntry, LoginThrottle, User, utcnow
 from tracker.permissions import ROLES
 
@@ -51,7 +51,7 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
 PASSWORD_DISTINCT = 5
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt.gz"
-LOGIN_FAILED = "The username or password is not right. Check both and try again."
+LOGIN_FAILED = N_("The username or password is not right. Check both and try again.")
 UNKNOWN_ACCOUNT = "(unknown account)"
 
 # Throttling: free failures per key, then a wait doubling from FIRST_WAIT up to the cap.
@@ -458,7 +458,13 @@ def authenticate(
             log.warning("log-in attempts slowed down for a client: wait %s s", seconds)
             _login_event(session, actor, "login_throttled", client, max(r.failures for r in rows))
         return LoginResult(
-            None, _("Too many failed attempts: wait {n} seconds, then try again.").format(n=seconds), seconds
+            None,
+            ngettext(
+                "Too many failed attempts: wait {n} second, then try again.",
+                "Too many failed attempts: wait {n} seconds, then try again.",
+                seconds,
+            ).format(n=seconds),
+            seconds,
         )
 
     ok = False

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.i18n import _
+from tracker.i18n import N_, _
 from tracker.plain_text import plotly_literal
 from tracker.vocabulary import FORUM_CATEGORIES, SHIFT_DECISION_DATE
 
@@ -26,7 +26,7 @@ CATEGORY_COLOURS = {
 THEME_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#999999"]
 SHARE_COLOURS = {"by_count": "#D55E00", "by_effort": "#000000"}
 PERIOD_MONTHS = {"year": "M12", "quarter": "M3", "month": "M1"}
-MULTI_THEME_NOTE = (
+MULTI_THEME_NOTE = N_(
     "An activity with several themes counts once under each of its themes, with its full effort, "
     "so theme totals add up to more than the overall total."
 )

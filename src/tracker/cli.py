@@ -36,7 +36,7 @@ from tracker.demo import seed_demo
 from tracker.demo_marker import DEMO_PREFIX, DEMO_PREFIX_END
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.filters import Filters
-from tracker.i18n import _, available_languages
+from tracker.i18n import _, available_languages, ngettext
 from tracker.models import Activity, Base
 from tracker.permissions import ADMIN, ROLES
 from tracker.reference_data import load_reference_data
@@ -87,7 +87,13 @@ def _seed_demo(args: argparse.Namespace) -> int:
             )
         added = seed_demo(session)
     if added:
-        print(_("Loaded {n} activities of illustrative demo data.").format(n=added))
+        print(
+            ngettext(
+                "Loaded {n} activity of illustrative demo data.",
+                "Loaded {n} activities of illustrative demo data.",
+                added,
+            ).format(n=added)
+        )
     else:
         print(_("Demo data is already loaded: nothing added."))
     return 0
@@ -147,9 +153,11 @@ def _summary(args: argparse.Namespace) -> int:
         print(json.dumps(result, ensure_ascii=False))
     else:
         print(
-            _("{n} activities, {days} staff-days, US$ {cost}").format(
-                n=result["activities"], days=result["effort_days"], cost=result["cost_usd"]
-            )
+            ngettext(
+                "{n} activity, {days} staff-days, US$ {cost}",
+                "{n} activities, {days} staff-days, US$ {cost}",
+                result["activities"],
+            ).format(n=result["activities"], days=result["effort_days"], cost=result["cost_usd"])
         )
         for row in result["kp_share"]:
             share = "–" if row["by_count"] is None else f"{row['by_count']:.0%}"

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy.orm import aliased
 
-from tracker.i18n import _
+from tracker.i18n import N_, _
 from tracker.models import (
     Activity,
     Forum,
@@ -29,7 +29,7 @@ from tracker.models import (
 from tracker.permissions import sees_restricted_names
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
 
-PERIODS = ("year", "quarter", "month")
+PERIODS = (N_("year"), N_("quarter"), N_("month"))  # values; shown as _(period)
 MEASURES = ("activities", "effort_days")
 
 

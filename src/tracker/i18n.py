@@ -12,7 +12,7 @@ import contextlib
 import contextvars
 import gettext
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,3 +63,54 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Marks a string for translation where it is defined; ``_()`` translates it where shown."""
     return message
+
+
+# Table headers: data columns keep their names (exports, tests, code); the screen shows these.
+COLUMN_LABELS = {
+    "id": N_("Id"),
+    "date": N_("Date"),
+    "end": N_("Last day"),
+    "start": N_("First day"),
+    "title": N_("Title"),
+    "forum": N_("Forum"),
+    "category": N_("Category"),
+    "themes": N_("Themes"),
+    "theme": N_("Theme"),
+    "activity_type": N_("Activity type"),
+    "organisations": N_("Organisations"),
+    "organisation": N_("Organisation"),
+    "country": N_("Country"),
+    "country_code": N_("Country code"),
+    "effort_days": N_("Staff-days"),
+    "cost_usd": N_("Cost (US$)"),
+    "confidentiality": N_("Confidentiality"),
+    "outcome": N_("Outcome"),
+    "activities": N_("Activities"),
+    "description": N_("Description"),
+    "event": N_("Event"),
+    "place": N_("Place"),
+    "verified": N_("Verified"),
+    "source": N_("Source"),
+    "username": N_("Username"),
+    "display_name": N_("Display name"),
+    "role": N_("Role"),
+    "email": N_("E-mail"),
+    "active": N_("Active"),
+    "at": N_("When (UTC)"),
+    "actor": N_("Who"),
+    "action": N_("What"),
+    "entity": N_("Record type"),
+    "entity_id": N_("Record id"),
+    "changes": N_("Changes"),
+    "version": N_("Version"),
+    "deleted_at": N_("Deleted on (UTC)"),
+    "deleted_by": N_("Deleted by"),
+    "row": N_("Row"),
+    "result": N_("Result"),
+    "problems": N_("Problems"),
+}
+
+
+def column_labels(columns: Iterable[object]) -> dict[str, str]:
+    """Headers in the current language for st.dataframe(column_config=...): the frame itself is unchanged."""
+    return {c: _(COLUMN_LABELS[c]) for c in columns if isinstance(c, str) and c in COLUMN_LABELS}

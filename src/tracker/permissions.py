@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from tracker.i18n import N_
 
-ADMIN, STAFF, MEMBER, FUNDER = "admin", "staff", "member", "funder"
+# Role names are data (stored, and typed in the CLI); N_ marks them for display as _(role).
+ADMIN, STAFF, MEMBER, FUNDER = N_("admin"), N_("staff"), N_("member"), N_("funder")
 ROLES: tuple[str, ...] = (ADMIN, STAFF, MEMBER, FUNDER)
 SIGNED_IN = ROLES
 READERS = (ADMIN, STAFF, MEMBER)
