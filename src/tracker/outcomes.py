@@ -621,7 +621,7 @@ def plan_outcome_import(session: Session, data: bytes, filename: str) -> Outcome
                 Problem(
                     number,
                     None,
-                    _("has {n} row_cells where the header has {m}.").format(n=len(row_cells), m=len(header)),
+                    _("has {n} cells where the header has {m}.").format(n=len(row_cells), m=len(header)),
                 )
             )
             continue
