@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -9,10 +10,12 @@ from html.parser import HTMLParser
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from tests.factories import add_activity
-from tracker import cli, database, reports
+from tracker import cli, database, formatting, reports
 from tracker.demo import seed_demo
+from tracker.models import AuditEntry
 from tracker.reference_data import load_reference_data
 
 WHEN = dt.datetime(2026, 1, 5, 9, 30)
@@ -210,3 +213,48 @@ def test_the_funder_summary_page_draws_static_charts_only(demo_url, monkeypatch)
         "Download the figures (XLSX)",
     ]
     clear_caches()
+
+
+def test_tracker_report_for_a_grant_names_it_and_counts_only_its_activities(
+    demo_url, monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    assert cli.main(["summary", "--json", "--grant", "DEMO-GRANT-1"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    out = tmp_path / "grant.html"
+    code = cli.main(["report", "--format", "html", "--grant", "DEMO-GRANT-1", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    page = out.read_text(encoding="utf-8")
+    assert "Grant DEMO-GRANT-1:" in page
+    # the headline count is the grant's (the same number as summary --json --grant)
+    assert f"Activities<b>{formatting.number(expected['activities'])}</b>" in page
+    assert RESTRICTED not in page and INTERNAL not in page
+    assert out.stat().st_mode & 0o077 == 0  # written readable by its owner only
+    engine = database.open_database(demo_url)
+    with database.session_factory(engine)() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id.desc())
+        ).first()
+    engine.dispose()
+    assert entry is not None and entry.after is not None
+    assert (entry.after["what"], entry.after["grant"]) == ("funder-summary.html", "DEMO-GRANT-1")
+
+
+def test_tracker_report_refuses_a_grant_with_a_period_or_neither(demo_url, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    out = tmp_path / "r.html"
+    both = [
+        "report",
+        "--format",
+        "html",
+        "--grant",
+        "DEMO-GRANT-1",
+        "--from",
+        "2024-01-01",
+        "--out",
+        str(out),
+    ]
+    assert cli.main(both) == 1
+    assert cli.main(["report", "--format", "html", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 2 and not out.exists()

@@ -174,7 +174,13 @@ def _report(args: argparse.Namespace) -> int:
     from tracker import reports
     from tracker.models import utcnow
 
-    if args.date_from > args.date_to:
+    if args.grant and (args.date_from or args.date_to):
+        print(_("Error: --grant gives the grant's own period: leave out --from and --to."), file=sys.stderr)
+        return 1
+    if not args.grant and not (args.date_from and args.date_to):
+        print(_("Error: give the period with --from and --to, or a grant with --grant."), file=sys.stderr)
+        return 1
+    if args.date_from and args.date_to and args.date_from > args.date_to:
         print(_("Error: --from must not be after --to."), file=sys.stderr)
         return 1
     if args.language and args.language not in available_languages():
@@ -187,11 +193,10 @@ def _report(args: argparse.Namespace) -> int:
         return 1
     engine = database.open_database()
     with database.session_factory(engine)() as session:
-        report = reports.build(session, args.date_from, args.date_to)
+        report = reports.build(session, args.date_from, args.date_to, grant_id=args.grant)
     content = reports.render(report, args.format, utcnow(), args.language)
     try:
-        with open(args.out, "wb") as handle:
-            handle.write(content)
+        files.write_private(Path(args.out), content)
     except OSError as error:
         print(
             _("Error: cannot write {path} ({reason}); choose another --out file.").format(
@@ -200,6 +205,14 @@ def _report(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    with database.writing(engine) as session:
+        audit.record_export(
+            session,
+            CLI_ACTOR,
+            f"funder-summary.{args.format}",
+            len(report.view.outcomes),
+            {"period": f"{report.view.date_from}/{report.view.date_to}", "grant": args.grant, "to": args.out},
+        )
     print(_("Wrote {path} ({size} bytes).").format(path=args.out, size=len(content)))
     return 0
 
@@ -723,10 +736,13 @@ def build_parser() -> argparse.ArgumentParser:
     report_parser = parsers["report"]
     report_parser.add_argument("--format", choices=("html", "pdf", "xlsx"), required=True)
     report_parser.add_argument(
-        "--from", dest="date_from", type=_iso_date, required=True, help=_("first day included, YYYY-MM-DD")
+        "--from", dest="date_from", type=_iso_date, help=_("first day included, YYYY-MM-DD")
     )
     report_parser.add_argument(
-        "--to", dest="date_to", type=_iso_date, required=True, help=_("last day included, YYYY-MM-DD")
+        "--to", dest="date_to", type=_iso_date, help=_("last day included, YYYY-MM-DD")
+    )
+    report_parser.add_argument(
+        "--grant", help=_("GRANT_ID: the grant's period and the activities tagged with it")
     )
     report_parser.add_argument("--out", required=True, help=_("the file to write"))
     report_parser.add_argument(

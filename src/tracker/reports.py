@@ -69,10 +69,23 @@ class FunderReport:
 
     view: FunderSummaryView
     shift: home.HomeSummary
+    grant: tuple[str, str, str] | None = None  # id, title, funder: a grant's report
 
 
-def build(session: Session, date_from: dt.date, date_to: dt.date) -> FunderReport:
-    return FunderReport(view=funder_summary(session, date_from, date_to), shift=home.home_summary(session))
+def build(
+    session: Session, date_from: dt.date, date_to: dt.date, grant_id: str | None = None
+) -> FunderReport:
+    """The report of a period, or of a grant: its period and the activities tagged with it."""
+    if grant_id is None:
+        view = funder_summary(session, date_from, date_to)
+        return FunderReport(view=view, shift=home.home_summary(session))
+    from tracker import grants
+
+    grant = grants.get_grant(session, grant_id)
+    view = funder_summary(session, grant.start_date, grant.end_date, grants=(grant.grant_id,))
+    return FunderReport(
+        view=view, shift=home.home_summary(session), grant=(grant.grant_id, grant.title, grant.funder)
+    )
 
 
 def file_name(report: FunderReport, fmt: str) -> str:
@@ -230,6 +243,11 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
         start=formatting.date(view.date_from), end=formatting.date(view.date_to)
     )
     css = CSS.replace("PAGE_LABEL", _("Page").replace('"', ""))
+    grant_line = ""
+    if report.grant is not None:
+        grant_id, title, funder = report.grant
+        label = _("Grant {id}: {title} ({funder})").format(id=grant_id, title=title, funder=funder)
+        grant_line = f"<p><strong>{_e(label)}</strong></p>\n"
     return f"""<!DOCTYPE html>
 <html lang="{_e(language)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -246,7 +264,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
             )
         )
     }</p>
-{demo}
+{grant_line}{demo}
 {_figures(view)}
 <h2>{_e(_("The shift away from the Kimberley Process"))}</h2>
 <p>{
