@@ -4,7 +4,7 @@ ones included) and download them. ``?activity=ID`` pre-links a contributing acti
 import streamlit as st
 
 from tracker import outcomes
-from tracker.i18n import _
+from tracker.i18n import _, column_labels
 from tracker.results_views import outcome_form_options
 from tracker.web import auth, db, reads, render
 from tracker.web.outcome_form import outcome_form, to_input
@@ -29,7 +29,7 @@ table = reads.staff_outcomes(role)
 if table.empty:
     render.empty_state(_("No outcomes are recorded yet: import them with tracker import-outcomes FILE."))
     st.stop()
-st.dataframe(table, hide_index=True, column_config={"id": None})
+st.dataframe(table, hide_index=True, column_config={**column_labels(table.columns), "id": None})
 cols = st.columns(2)
 cols[0].download_button(
     _("Download every outcome (CSV)"), reads.outcome_export("csv"), "outcomes.csv", "text/csv"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.i18n import _
+from tracker.i18n import _, column_labels, ngettext
 from tracker.web import auth, reads, render
 
 role = auth.require("outcomes_dashboard")
@@ -19,5 +19,15 @@ render.chart(view.type_figure, view.by_year, "outcomes_by_type")
 render.chart(view.effort_figure, view.effort, "outcomes_beside_effort")
 st.subheader(_("Outcomes and the activities that contributed"))
 if view.hidden:
-    st.caption(_("{n} restricted outcomes are counted above but not listed.").format(n=view.hidden))
-st.dataframe(view.table, hide_index=True, column_config={"id": None, "deleted": None})
+    st.caption(
+        ngettext(
+            "{n} restricted outcome is counted above but not listed.",
+            "{n} restricted outcomes are counted above but not listed.",
+            view.hidden,
+        ).format(n=view.hidden)
+    )
+st.dataframe(
+    view.table,
+    hide_index=True,
+    column_config={**column_labels(view.table.columns), "id": None, "deleted": None},
+)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.i18n import _
+from tracker.i18n import _, column_labels
 from tracker.web import auth, reads, render
 
 role = auth.require("strategy_dashboard")
@@ -17,4 +17,4 @@ st.caption(
         "“not yet” means the year has no activities and no outcomes."
     )
 )
-st.dataframe(table, hide_index=True)
+st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))
