@@ -87,7 +87,7 @@ def test_staff_adds_an_activity_and_finds_it_in_the_log_and_the_overview(page, a
     go(page, "Activity log", "Activity log")
     page.get_by_role("textbox", name="Search titles, descriptions and outcomes").fill("Browser-made")
     page.get_by_test_id("stBaseButton-secondaryFormSubmit").filter(has_text="Search").click()
-    page.get_by_text("1 activities match").wait_for()
+    page.get_by_text("1 activity matches").wait_for()
     idle(page)
     go(page, "Overview", "Overview")
     page.wait_for_function(
