@@ -294,3 +294,36 @@ def test_restore_replace_on_postgresql_leaves_other_applications_tables_alone(fi
     backup.restore(filled, path, replace=True)
     with filled.connect() as connection:
         assert connection.execute(text("SELECT note FROM other_app")).scalar() == "keep me"
+
+
+def test_signed_in_sessions_are_never_backed_up_nor_restored(filled, tmp_path):
+    """A session is a live credential, not a record: the backup keeps the table's shape only."""
+    import datetime as dt
+
+    from tracker import sessions
+    from tracker.models import BrowserSession
+
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with database.session_factory(filled).begin() as session:
+        sessions.start(session, "keeper", now)
+    with database.session_factory(filled)() as session:
+        live = session.scalars(select(BrowserSession)).all()
+        assert len(live) == 1
+        live_row = [getattr(live[0], c.key) for c in BrowserSession.__table__.columns]
+    path = tmp_path / "b.backup"
+    summary = backup.backup(filled, path)
+    assert summary.rows["browser_sessions"] == 0
+    document = json.loads(gzip.decompress(path.read_bytes()))
+    assert _table(document, "browser_sessions")["rows"] == []
+    # a backup that does carry one (an older file, or a hand-edited one) restores none
+    forged = tmp_path / "forged.backup"
+    _edited(
+        document,
+        forged,
+        lambda d: _table(d, "browser_sessions")["rows"].append([backup._encode(v) for v in live_row]),
+    )
+    fresh = database.make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    backup.restore(fresh, forged)
+    with database.session_factory(fresh)() as session:
+        assert session.scalars(select(BrowserSession)).all() == []
+    fresh.dispose()

@@ -83,6 +83,11 @@ def _checksum(tables: list[dict]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Signed-in browser sessions are live credentials, not records: a backup keeps the table
+# (so its shape is checked on restore) but never its rows, and a restore brings none back.
+EPHEMERAL_TABLES = frozenset({"browser_sessions"})
+
+
 def _tables_in_order() -> list[Table]:
     return list(Base.metadata.sorted_tables)
 
@@ -98,7 +103,11 @@ def backup(engine: Engine, path: Path) -> BackupSummary:
         for table in _tables_in_order():
             columns = [c.name for c in table.columns]
             order = [c for c in table.primary_key.columns]
-            rows = connection.execute(select(table).order_by(*order)).all()
+            rows = (
+                []
+                if table.name in EPHEMERAL_TABLES
+                else connection.execute(select(table).order_by(*order)).all()
+            )
             tables.append(
                 {"name": table.name, "columns": columns, "rows": [[_encode(v) for v in row] for row in rows]}
             )
@@ -392,7 +401,7 @@ def restore(engine: Engine, path: Path, replace: bool = False) -> BackupSummary:
     SQLite builds a new file beside the live one and swaps it in with one rename.
     """
     document = read_backup(path)
-    checked = _checked_rows(document)
+    checked = [(name, [] if name in EPHEMERAL_TABLES else rows) for name, rows in _checked_rows(document)]
     try:
         has_data = _has_data(engine)
     except SQLAlchemyError:
