@@ -32,6 +32,17 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed", allow_module_level=True)
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """A browser test drives a real server and browser on the same two cores as everything
+    else: one that fails is run once more (pytest-rerunfailures) before it counts, and the
+    rerun is reported ("R" in the progress line, "rerun" in the summary), never hidden.
+    A real defect fails both times."""
+    browser_folder = Path(__file__).parent
+    for item in items:
+        if browser_folder in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.flaky(reruns=1))
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
