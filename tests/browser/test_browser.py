@@ -25,8 +25,11 @@ def log_in(page, app, role: str) -> None:
     idle(page)
     page.get_by_role("textbox", name="Username").fill(f"demo-{role}")
     page.get_by_role("textbox", name="Password").fill(PASSWORDS[role])
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_text("Signed in as").wait_for()
+    # The log-in is complete once the page has swapped its one-time ticket for the session
+    # cookie: a click before that can land on a run that is about to be replaced.
+    with page.expect_response(lambda r: r.url.endswith("/tracker-session") and r.request.method == "POST"):
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_text("Signed in as").wait_for()
     idle(page)
 
 
