@@ -23,7 +23,7 @@ from tracker.errors import ValidationFailed
 from tracker.i18n import _
 from tracker.importer import ImportRejected, Problem, read_table
 from tracker.models import Activity, Grant, User, activity_grants, user_grants
-from tracker.validation import ISO_DATE, describe_errors, text_problem
+from tracker.validation import describe_errors, parse_iso_date, text_problem
 
 ENTITY = "grant"
 COLUMNS = ["grant_id", "funder", "title", "start", "end", "amount", "currency"]
@@ -39,15 +39,7 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _date(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value
-    text = str(value or "").strip()
-    if not ISO_DATE.match(text):
-        raise ValueError(_("must be a date written YYYY-MM-DD"))
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(_("is not a real calendar date")) from None
+    return parse_iso_date(value)
 
 
 class GrantInput(BaseModel):

@@ -29,7 +29,7 @@ from tracker.exports import restore
 from tracker.i18n import _
 from tracker.importer import ImportRejected, Lowering, Problem, read_table
 from tracker.models import Activity, Forum, Outcome, Theme, utcnow
-from tracker.validation import ISO_DATE, describe_errors, text_problem
+from tracker.validation import describe_errors, parse_iso_date, text_problem
 from tracker.vocabulary import (
     CHANGE_TYPES,
     CONFIDENTIALITY_LEVELS,
@@ -152,17 +152,7 @@ class OutcomeInput(BaseModel):
     @field_validator("outcome_date", mode="before")
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip() if value is not None else ""
-        if not ISO_DATE.match(text):
-            raise ValueError(_("must be a date written YYYY-MM-DD"))
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(_("is not a real calendar date")) from None
+        return parse_iso_date(value)
 
     @field_validator("change_type", mode="before")
     @classmethod

@@ -25,6 +25,23 @@ from tracker.vocabulary import (
 )
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_iso_date(value: Any) -> dt.date:
+    """The one date rule of every import and form: a real calendar date written YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip() if value is not None else ""
+    if not ISO_DATE.match(text):
+        raise ValueError(_("must be a date written YYYY-MM-DD"))
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("is not a real calendar date")) from None
+
+
 TITLE_MAX = 200
 NAME_MAX = 200
 THEME_MAX = 100
@@ -135,17 +152,7 @@ class ActivityInput(BaseModel):
     @field_validator("activity_date", mode="before")
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        text = str(value).strip() if value is not None else ""
-        if not ISO_DATE.match(text):
-            raise ValueError(_("must be a date written YYYY-MM-DD"))
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(_("is not a real calendar date")) from None
+        return parse_iso_date(value)
 
     @field_validator("forum_category", mode="after")
     @classmethod
