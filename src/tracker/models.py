@@ -299,6 +299,11 @@ class Target(Base):
     baseline_year: Mapped[int | None] = mapped_column(Integer)
     baseline: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    # A page's edit or delete names the version it showed (``targets.save_target``); the
+    # ORM also refuses to write over a row whose version changed underneath it.
+    __mapper_args__ = {"version_id_col": version}
 
 
 class AuditEntry(Base):

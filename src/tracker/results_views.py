@@ -17,17 +17,20 @@ import plotly.graph_objects as go
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker import outcomes, targets
+from tracker import formatting, outcomes, targets
 from tracker.charts import CATEGORY_COLOURS, _layout
 from tracker.i18n import N_, _
 from tracker.models import Activity, Forum, Outcome
 from tracker.permissions import RESTRICTED_LABEL, can_see_restricted, visible_confidentiality
-from tracker.vocabulary import CHANGE_TYPES, FORUM_CATEGORIES
+from tracker.vocabulary import CHANGE_TYPES, FORUM_CATEGORIES, SHARE_MEASURES
 
 CHANGE_TYPE_COLOURS = dict(
     zip(CHANGE_TYPES, ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#999999"), strict=True)
 )
 STATUS_LABELS = {True: N_("met"), False: N_("not met"), None: N_("not yet")}
+DIRECTION_LABELS = {"at_most": N_("at most"), "at_least": N_("at least")}
+STATUS_COLOURS = {True: "#009E73", False: "#D55E00", None: "#999999"}
+STATUS_SYMBOLS = {True: "circle", False: "x", None: "circle-open"}
 MEASURE_LABELS = {
     "kp_share_by_count": N_("KP share of activities"),
     "kp_share_by_effort": N_("KP share of staff-days"),
@@ -208,34 +211,22 @@ def outcomes_view(session: Session, role: str | None) -> OutcomesView:
 def strategy_table(
     session: Session, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> pd.DataFrame:
-    """Every target with its actual and status in words (``targets.target_statuses``)."""
+    """Every target with its actual and status in words (``targets.target_statuses``), in
+    few short columns so it reads on a phone: "at most 20 %", "33 %", "met"."""
     rows = [
         {
             "year": s.year,
             "measure": _(MEASURE_LABELS[s.measure]),
-            "scope": s.scope,
-            "direction": s.direction,
-            "target": s.target,
-            "actual": s.actual,
+            "scope": scope_label(s.scope),
+            "target": target_text(s.measure, s.direction, s.target),
+            "actual": value_text(s.measure, s.actual),
             "status": _(STATUS_LABELS[s.met]),
-            "baseline_year": s.baseline_year,
-            "baseline": s.baseline,
+            "baseline": baseline_text(s.measure, s.baseline_year, s.baseline),
             "note": s.note or "",
         }
         for s in targets.target_statuses(session, date_from, date_to)
     ]
-    columns = [
-        "year",
-        "measure",
-        "scope",
-        "direction",
-        "target",
-        "actual",
-        "status",
-        "baseline_year",
-        "baseline",
-        "note",
-    ]
+    columns = ["year", "measure", "scope", "target", "actual", "status", "baseline", "note"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -278,3 +269,145 @@ def outcome_form_options(session: Session, role: str | None) -> OutcomeFormOptio
         forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
         activities={i: f"{d.isoformat()} · {t}" for i, d, t in rows},
     )
+
+
+# ---- Strategy: targets and the trend of their measures ----------------------------------
+
+
+def value_text(measure: str, value: float | None) -> str:
+    """A target's, actual's or baseline's value for the reader (Babel): "33 %", "6.5", "12"."""
+    if value is None:
+        return "–"
+    if measure in SHARE_MEASURES:
+        return formatting.share(value)
+    if measure == "effort_days":
+        return formatting.number(value, 1)
+    return formatting.number(value)
+
+
+def target_text(measure: str, direction: str, value: float) -> str:
+    return f"{_(DIRECTION_LABELS[direction])} {value_text(measure, value)}"
+
+
+def baseline_text(measure: str, year: int | None, value: float | None) -> str:
+    if value is None:
+        return ""
+    text = value_text(measure, value)
+    return text if year is None else _("{value} in {year}").format(value=text, year=year)
+
+
+def scope_label(scope: str) -> str:
+    """``all`` in words; a forum category or theme by its (untranslated) name."""
+    if scope.startswith("category:"):
+        return _("forum category {name}").format(name=scope.removeprefix("category:"))
+    if scope.startswith("theme:"):
+        return _("theme {name}").format(name=scope.removeprefix("theme:"))
+    return _("all activities")
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    measure: str
+    scope: str
+    figure: go.Figure
+    numbers: pd.DataFrame  # year, actual, target, status: the numbers behind the chart
+
+
+def trend_numbers(trend: targets.Trend) -> pd.DataFrame:
+    """One row per year with records or with a target: the actual, and the target's
+    direction, value and status in words (raw numbers: the CSV is for re-use)."""
+    by_year = {t.year: t for t in trend.targets}
+    actuals = dict(trend.actuals)
+    years = sorted(set(actuals) | set(by_year))
+    rows = []
+    for year in years:
+        target = by_year.get(year)
+        actual = actuals[year] if year in actuals else (target.actual if target else None)
+        rows.append(
+            {
+                _("Year"): year,
+                _("Actual"): actual,
+                _("Direction"): _(DIRECTION_LABELS[target.direction]) if target else "",
+                _("Target"): target.target if target else None,
+                _("Status"): _(STATUS_LABELS[target.met]) if target else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=[_("Year"), _("Actual"), _("Direction"), _("Target"), _("Status")])
+
+
+def trend_figure(trend: targets.Trend) -> go.Figure:
+    """The actual per year (a line), each baseline (a dashed line) and the targets (markers
+    coloured and shaped by status); every hover written in the reader's language."""
+    measure = _(MEASURE_LABELS[trend.measure])
+    fig = go.Figure()
+    years = [y for y, _v in trend.actuals]
+    fig.add_scatter(
+        x=years,
+        y=[v for _y, v in trend.actuals],
+        name=_("Actual"),
+        mode="lines+markers",
+        connectgaps=False,
+        line={"color": "#0072B2"},
+        customdata=[
+            _("{year} · actual: {value}").format(year=y, value=value_text(trend.measure, v))
+            for y, v in trend.actuals
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    span = years + [t.year for t in trend.targets]
+    for year, value in trend.baselines:
+        name = _("Baseline") if year is None else _("Baseline ({year})").format(year=year)
+        ends = [min(span + ([year] if year else [])), max(span)]
+        fig.add_scatter(
+            x=ends,
+            y=[value, value],
+            name=name,
+            mode="lines",
+            line={"color": "#444444", "dash": "dash", "width": 1},
+            customdata=[f"{name}: {value_text(trend.measure, value)}"] * 2,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    for met in (True, False, None):
+        group = [t for t in trend.targets if t.met is met]
+        if not group:
+            continue
+        fig.add_scatter(
+            x=[t.year for t in group],
+            y=[t.target for t in group],
+            name=_("Target: {status}").format(status=_(STATUS_LABELS[met])),
+            mode="markers",
+            marker={"color": STATUS_COLOURS[met], "symbol": STATUS_SYMBOLS[met], "size": 12},
+            customdata=[
+                _("{year} · target: {target} · actual: {actual} · {status}").format(
+                    year=t.year,
+                    target=target_text(t.measure, t.direction, t.target),
+                    actual=value_text(t.measure, t.actual),
+                    status=_(STATUS_LABELS[met]),
+                )
+                for t in group
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    if trend.measure in SHARE_MEASURES:
+        fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    title = _("{measure}, {scope}: actual per year against the targets").format(
+        measure=measure, scope=scope_label(trend.scope)
+    )
+    fig = _layout(fig, title, _("Year"), measure)
+    fig.update_layout(hovermode="closest", separators=_separators())
+    return fig
+
+
+def _separators() -> str:
+    """Plotly's decimal and thousands separators for the reader's language (axis ticks)."""
+    symbols = formatting.locale().number_symbols.get("latn", {})
+    return symbols.get("decimal", ".") + symbols.get("group", ",")
+
+
+def strategy_trends(session: Session) -> list[TrendChart]:
+    """A chart and its numbers for each measure and scope that has targets."""
+    return [
+        TrendChart(trend.measure, trend.scope, trend_figure(trend), trend_numbers(trend))
+        for trend in targets.target_trends(session)
+    ]

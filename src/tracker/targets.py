@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from tracker import audit
+from tracker.errors import ValidationFailed, VersionConflict
 from tracker.i18n import _
 from tracker.importer import ImportRejected, Problem, read_table
 from tracker.models import (
@@ -193,43 +194,98 @@ def snapshot(target: Any) -> dict[str, Any]:
         "baseline_year": target.baseline_year,
         "baseline": target.baseline,
         "note": target.note,
+        "version": target.version,
     }
 
 
-def save_target(session: Session, record: TargetInput, actor: str) -> Target:
-    """Create the target of (year, measure, scope), or update it: the one write path, audited."""
-    problems = record_problems(session, record)
-    if problems:
-        from tracker.errors import ValidationFailed
+NEW = 0  # the expected version of a target that must not exist yet (the page's "Add")
+_FIELDS = ("year", "measure", "scope", "direction", "target", "baseline_year", "baseline", "note")
 
-        raise ValidationFailed(problems[0][1], [m for _c, m in problems])
-    scope = _canonical_scope(session, record.scope)
-    target = session.scalar(
-        select(Target).where(
-            Target.year == record.year, Target.measure == record.measure, Target.scope == scope
-        )
-    )
-    before = snapshot(target) if target is not None else None
+
+def _stored(session: Session, target_pk: int) -> Target:
+    target = session.get(Target, target_pk)
     if target is None:
-        target = Target(year=record.year, measure=record.measure, scope=scope)
-        session.add(target)
-    for name in ("direction", "target", "baseline_year", "baseline", "note"):
-        setattr(target, name, getattr(record, name))
-    session.flush()
-    after = snapshot(target)
-    if before != after:
-        audit.record_entry(
-            session, actor, "insert" if before is None else "update", ENTITY, target.id, before, after
+        raise VersionConflict(
+            _("This target was deleted by someone else after you opened it: reload the page.")
         )
     return target
 
 
-def delete_target(session: Session, target_pk: int, actor: str) -> None:
-    target = session.get(Target, target_pk)
+def _check_version(target: Target, expected_version: int) -> None:
+    if target.version != expected_version:
+        raise VersionConflict(
+            _(
+                "Someone else saved this target (now version {now}) after you opened version {yours}: "
+                "reload the page, then make your change again."
+            ).format(now=target.version, yours=expected_version)
+        )
+
+
+def _same_key(session: Session, year: int, measure: str, scope: str) -> Target | None:
+    return session.scalar(
+        select(Target).where(Target.year == year, Target.measure == measure, Target.scope == scope)
+    )
+
+
+def save_target(
+    session: Session,
+    record: TargetInput,
+    actor: str,
+    *,
+    target_pk: int | None = None,
+    expected_version: int | None = None,
+) -> Target:
+    """The one write path of targets, audited and version-checked.
+
+    - ``target_pk`` and ``expected_version``: edit that target (its year, measure and scope
+      may change); a target saved or deleted by someone else since is refused.
+    - ``expected_version=NEW``: add a target; refused when its year, measure and scope have one.
+    - neither: the import's rule, the target of (year, measure, scope) is created or updated.
+    Saving what is stored changes nothing (no version, no audit entry).
+    """
+    problems = record_problems(session, record)
+    if problems:
+        raise ValidationFailed(problems[0][1], [m for _c, m in problems])
+    scope = _canonical_scope(session, record.scope)
+    values = {**record.model_dump(include=set(_FIELDS)), "scope": scope}
+    same_key = _same_key(session, record.year, record.measure, scope)
+    if target_pk is not None:
+        if expected_version is None:
+            raise ValueError("an edit names the version it started from")
+        target: Target | None = _stored(session, target_pk)
+        assert target is not None
+        _check_version(target, expected_version)
+        if same_key is not None and same_key.id != target.id:
+            raise ValidationFailed(_("Another target has this year, measure and scope: edit that one instead."))
+    else:
+        target = same_key
+        if target is not None and expected_version == NEW:
+            raise ValidationFailed(
+                _("A target for this year, measure and scope exists already: edit it instead of adding one.")
+            )
+    before = snapshot(target) if target is not None else None
+    if target is not None and all(getattr(target, k) == v for k, v in values.items()):
+        return target
     if target is None:
-        return
+        target = Target(**values)
+        session.add(target)
+    else:
+        for name, value in values.items():
+            setattr(target, name, value)
+    session.flush()
+    audit.record_entry(
+        session, actor, "insert" if before is None else "update", ENTITY, target.id, before, snapshot(target)
+    )
+    return target
+
+
+def delete_target(session: Session, target_pk: int, expected_version: int, actor: str) -> None:
+    """Delete a target (audited), only the version the person saw."""
+    target = _stored(session, target_pk)
+    _check_version(target, expected_version)
     audit.record_entry(session, actor, "delete", ENTITY, target.id, snapshot(target), None)
     session.delete(target)
+    session.flush()
 
 
 @dataclass
@@ -468,6 +524,63 @@ def target_statuses(
             )
         )
     return statuses
+
+
+def stored_targets(session: Session) -> list[dict[str, Any]]:
+    """Every target as stored (with its id and version), for the staff edit form: read
+    uncached, so an edit starts from the latest version."""
+    rows = session.scalars(select(Target))
+    return [snapshot(t) for t in sorted(rows, key=lambda t: (t.year, t.measure, t.scope))]
+
+
+def record_years(session: Session) -> list[int]:
+    """Every calendar year with at least one live activity or live outcome, in order."""
+    activity_year = func.extract("year", Activity.activity_date)
+    outcome_year = func.extract("year", Outcome.outcome_date)
+    years = set(
+        session.scalars(select(activity_year).where(Activity.deleted_at.is_(None)).group_by(activity_year))
+    )
+    years |= set(
+        session.scalars(select(outcome_year).where(Outcome.deleted_at.is_(None)).group_by(outcome_year))
+    )
+    return sorted(int(y) for y in years)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One measure in one scope over time: its actual in every year with records (the same
+    ``actual_of`` as each target's), its targets with their status, and their baselines."""
+
+    measure: str
+    scope: str
+    actuals: list[tuple[int, float | int | None]]
+    targets: list[TargetStatus]
+    baselines: list[tuple[int | None, float]]  # distinct (baseline_year, baseline)
+
+
+def target_trends(session: Session) -> list[Trend]:
+    """A trend for each measure and scope that has targets, ordered by measure then scope."""
+    statuses = target_statuses(session)
+    years = record_years(session)
+    groups: dict[tuple[str, str], list[TargetStatus]] = {}
+    for status in statuses:
+        groups.setdefault((status.measure, status.scope), []).append(status)
+    order = {m: i for i, m in enumerate(TARGET_MEASURES)}
+    trends = []
+    for (measure, scope), group in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        baselines = list(
+            dict.fromkeys((s.baseline_year, s.baseline) for s in group if s.baseline is not None)
+        )
+        trends.append(
+            Trend(
+                measure,
+                scope,
+                [(year, actual_of(session, year, measure, scope)) for year in years],
+                group,
+                [(y, float(b)) for y, b in baselines if b is not None],
+            )
+        )
+    return trends
 
 
 # ---- outcome counts ----------------------------------------------------------------------
