@@ -1,12 +1,17 @@
-"""Strategy: each target against its actual: met, not met or not yet."""
+"""Strategy: each target against its actual (met, not met or not yet) and the trend of each
+target's measure; staff and admins also add, change, delete and import targets here."""
 
 import streamlit as st
 
 from tracker.i18n import _, column_labels
+from tracker.permissions import EDITORS
 from tracker.web import auth, reads, render
+from tracker.web.target_form import editor
 
 role = auth.require("strategy_dashboard")
 st.title(_("Strategy"))
+if role in EDITORS:
+    editor()
 table = reads.strategy()
 if table.empty:
     render.empty_state(_("No strategy targets are recorded yet (tracker import-targets FILE)."))
@@ -18,3 +23,6 @@ st.caption(
     )
 )
 st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))
+st.subheader(_("Each measure over the years, against its targets"))
+for index, trend in enumerate(reads.strategy_trends()):
+    render.chart(trend.figure, trend.numbers, f"target_trend_{index}", f"targets-{trend.measure}-{index + 1}.csv")

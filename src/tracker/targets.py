@@ -376,6 +376,29 @@ def import_targets(session: Session, data: bytes, filename: str, actor: str) -> 
     return plan
 
 
+def scope_choices(session: Session) -> list[str]:
+    """Every scope a target may take: all, each forum category, each theme."""
+    themes = session.scalars(select(Theme.name).order_by(Theme.name))
+    return ["all", *(f"category:{c}" for c in FORUM_CATEGORIES), *(f"theme:{t}" for t in themes)]
+
+
+def plan_preview(session: Session, plan: TargetPlan) -> list[dict[str, Any]]:
+    """The rows a target file would save, each marked new or an update (writes nothing)."""
+    rows = []
+    for number, record in plan.rows:
+        scope = _canonical_scope(session, record.scope)
+        stored = _same_key(session, record.year, record.measure, scope)
+        rows.append(
+            {
+                "row": number,
+                **record.model_dump(include=set(_FIELDS)),
+                "scope": scope,
+                "result": _("update") if stored is not None else _("new"),
+            }
+        )
+    return rows
+
+
 # ---- the computation -------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from tracker.web.cache import cached
 home_summary = cached(_home_summary)
 outcomes = cached(results_views.outcomes_view)  # (role)
 strategy = cached(results_views.strategy_table)  # ()
+strategy_trends = cached(results_views.strategy_trends)  # ()
 staff_outcomes = cached(results_views.staff_outcome_rows)  # (role)
 outcome_export = cached(results_views.export_outcomes)  # (fmt)
 filter_options = cached(views.filter_options)  # (role)
