@@ -164,7 +164,9 @@ def test_import_previews_problems_then_imports_all_or_nothing(strategy_db):
     ]
     assert not [b for b in at.button if b.key == "target_import_go"]
     at.file_uploader(key="target_upload_0").upload("targets.csv", GOOD, "text/csv").run()
-    assert "Dry run: all 2 rows are valid (2 new, 0 updates); nothing is written yet." in _texts(at, "success")
+    assert "Dry run: all 2 rows are valid (2 new, 0 updates); nothing is written yet." in _texts(
+        at, "success"
+    )
     assert _stored(strategy_db) == []
     at.button(key="target_import_go").click().run()
     assert not at.exception
@@ -176,7 +178,9 @@ def test_import_previews_problems_then_imports_all_or_nothing(strategy_db):
 
 
 def test_members_see_targets_and_trends_but_no_form(strategy_db):
-    _save(strategy_db, year=2024, measure="kp_share_by_effort", direction="at_most", target=0.3, baseline=0.61)
+    _save(
+        strategy_db, year=2024, measure="kp_share_by_effort", direction="at_most", target=0.3, baseline=0.61
+    )
     _save(strategy_db, year=2026, measure="activities", direction="at_least", target=4)
     clear_caches()
     at = open_page(PAGE, role="member")

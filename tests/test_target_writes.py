@@ -90,7 +90,12 @@ def test_delete_of_the_version_shown_is_audited_and_a_second_delete_is_told(sess
     session.commit()
     assert session.scalar(select(func.count(Target.id))) == 0
     [_insert, deleted] = audit.history(session, target.id, "target")
-    assert (deleted.action, deleted.actor, deleted.before["note"], deleted.after) == ("delete", "b", "Shift", None)
+    assert (deleted.action, deleted.actor, deleted.before["note"], deleted.after) == (
+        "delete",
+        "b",
+        "Shift",
+        None,
+    )
     with pytest.raises(VersionConflict, match="deleted by someone else"):
         targets.delete_target(session, target.id, 1, "c")
     with pytest.raises(VersionConflict, match="deleted by someone else"):
@@ -142,10 +147,18 @@ def test_the_trend_of_each_measure_and_scope_by_hand(fixture):  # noqa: F811
     # Outcomes in UN forums: 2024 O1 (O4 deleted) = 1; 2025 O5 = 1.
     _trend_targets(fixture)
     share, outcomes = targets.target_trends(fixture)
-    assert (share.measure, share.scope, share.actuals) == ("kp_share_by_effort", "all", [(2024, 0.3333), (2025, None)])
+    assert (share.measure, share.scope, share.actuals) == (
+        "kp_share_by_effort",
+        "all",
+        [(2024, 0.3333), (2025, None)],
+    )
     assert [(t.year, t.actual, t.met) for t in share.targets] == [(2024, 0.3333, False), (2026, None, None)]
     assert share.baselines == [(2019, 0.61)]
-    assert (outcomes.scope, outcomes.actuals, outcomes.baselines) == ("category:UN", [(2024, 1), (2025, 1)], [])
+    assert (outcomes.scope, outcomes.actuals, outcomes.baselines) == (
+        "category:UN",
+        [(2024, 1), (2025, 1)],
+        [],
+    )
     assert [(t.year, t.met) for t in outcomes.targets] == [(2025, True)]
 
 
@@ -155,10 +168,18 @@ def test_the_trend_chart_and_its_numbers(fixture):  # noqa: F811
     traces = {t.name: t for t in share_chart.figure.data}
     assert list(traces) == ["Actual", "Baseline (2019)", "Target: not met", "Target: not yet"]
     assert (list(traces["Actual"].x), list(traces["Actual"].y)) == ([2024, 2025], [0.3333, None])
-    assert (list(traces["Baseline (2019)"].x), list(traces["Baseline (2019)"].y)) == ([2019, 2026], [0.61, 0.61])
-    assert list(traces["Target: not met"].customdata) == ["2024 · target: at most 30% · actual: 33% · not met"]
+    assert (list(traces["Baseline (2019)"].x), list(traces["Baseline (2019)"].y)) == (
+        [2019, 2026],
+        [0.61, 0.61],
+    )
+    assert list(traces["Target: not met"].customdata) == [
+        "2024 · target: at most 30% · actual: 33% · not met"
+    ]
     assert traces["Target: not yet"].marker.color == results_views.STATUS_COLOURS[None]
-    assert share_chart.figure.layout.title.text == "KP share of staff-days, all activities: actual per year against the targets"
+    assert (
+        share_chart.figure.layout.title.text
+        == "KP share of staff-days, all activities: actual per year against the targets"
+    )
     numbers = share_chart.numbers.astype(object)
     assert numbers.where(numbers.notna(), None).to_dict("records") == [
         {"Year": 2024, "Actual": 0.3333, "Direction": "at most", "Target": 0.3, "Status": "not met"},
@@ -170,5 +191,8 @@ def test_the_trend_chart_and_its_numbers(fixture):  # noqa: F811
         [french, _o] = results_views.strategy_trends(fixture)
     names = [t.name for t in french.figure.data]
     assert names == ["Réalisé", "Valeur de référence (2019)", "Cible : non atteinte", "Cible : pas encore"]
-    assert french.figure.data[2].customdata[0] == "2024 · cible : au plus 30\u00a0% · réalisé : 33\u00a0% · non atteinte"
+    assert (
+        french.figure.data[2].customdata[0]
+        == "2024 · cible : au plus 30\u00a0% · réalisé : 33\u00a0% · non atteinte"
+    )
     assert french.figure.layout.separators == ",\u202f"

@@ -256,7 +256,9 @@ def save_target(
         assert target is not None
         _check_version(target, expected_version)
         if same_key is not None and same_key.id != target.id:
-            raise ValidationFailed(_("Another target has this year, measure and scope: edit that one instead."))
+            raise ValidationFailed(
+                _("Another target has this year, measure and scope: edit that one instead.")
+            )
     else:
         target = same_key
         if target is not None and expected_version == NEW:

@@ -236,7 +236,9 @@ def import_form() -> None:
         if not ok:
             return
         if not checked.ok:
-            st.error(_("The file no longer fits the tracker (someone changed it meanwhile): nothing was imported."))
+            st.error(
+                _("The file no longer fits the tracker (someone changed it meanwhile): nothing was imported.")
+            )
             st.code("\n".join(str(p) for p in checked.problems[:500]), language=None)
             return
         st.session_state["target_import_done"] = ngettext(
