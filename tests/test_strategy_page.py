@@ -224,3 +224,39 @@ def test_funders_cannot_open_the_strategy_page(strategy_db):
     at = open_page(role="funder")
     with pytest.raises(ValueError):
         at.switch_page(PAGE)
+
+
+def _share_traces(at) -> dict[str, dict]:
+    [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if "KP forums" in c.proto.spec]
+    return {t["name"]: t for t in spec["data"]}
+
+
+def test_the_overview_shift_chart_draws_the_kp_share_targets(strategy_db):
+    at = open_page("pages/overview_dashboard.py", role="member")
+    assert not [n for n in _share_traces(at) if n.startswith("Target")]  # only when targets exist
+    _save(strategy_db, year=2024, measure="kp_share_by_effort", direction="at_most", target=0.3)
+    _save(strategy_db, year=2026, measure="kp_share_by_count", direction="at_most", target=0.25)
+    _save(strategy_db, year=2026, measure="activities", direction="at_least", target=4)
+    _save(
+        strategy_db,
+        year=2026,
+        measure="kp_share_by_count",
+        scope="theme:Land rights",
+        direction="at_most",
+        target=0.1,
+    )
+    clear_caches()
+    at = open_page("pages/overview_dashboard.py", role="member")
+    traces = _share_traces(at)
+    assert [n for n in traces if n.startswith("Target")] == [
+        "Target, KP share by number of activities",
+        "Target, KP share by staff-days",
+    ]
+    effort = traces["Target, KP share by staff-days"]
+    assert (effort["x"], effort["y"], effort["text"]) == (["2024-01-01"], [0.3], ["Target"])
+    assert effort["customdata"] == [
+        "Target 2024 (KP share of staff-days): at most 30% · actual: 33% · not met"
+    ]
+    count = traces["Target, KP share by number of activities"]
+    assert (count["x"], count["y"]) == (["2026-01-01"], [0.25])
+    assert count["customdata"] == ["Target 2026 (KP share of activities): at most 25% · actual: – · not yet"]

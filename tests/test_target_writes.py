@@ -3,6 +3,8 @@ of each target's measure, on the hand-computed fixture of ``tests.test_targets``
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -196,3 +198,22 @@ def test_the_trend_chart_and_its_numbers(fixture):  # noqa: F811
         == "2024 · cible : au plus 30\u00a0% · réalisé : 33\u00a0% · non atteinte"
     )
     assert french.figure.layout.separators == ",\u202f"
+
+
+def test_overview_share_targets_follow_the_filters(session):
+    from tracker import views
+    from tracker.filters import Filters
+
+    for scope in ("all", "theme:KP reform"):
+        targets.save_target(session, _input(year=2025, scope=scope), "t")
+    targets.save_target(session, _input(year=2025, measure="outcomes", target=3), "t")
+    session.commit()
+
+    def scopes(filters):
+        return [(r.year, r.target) for r in views.share_targets(session, filters).itertuples()]
+
+    assert scopes(Filters()) == [(2025, 0.2)]
+    assert len(views.share_targets(session, Filters(themes=("KP reform",)))) == 1
+    assert scopes(Filters(date_from=dt.date(2026, 1, 1))) == []
+    assert scopes(Filters(categories=("UN",))) == []
+    assert scopes(Filters(themes=("KP reform", "Land rights"))) == []

@@ -111,8 +111,10 @@ def engagement_chart(engagement: pd.DataFrame, measure: str, period: str) -> go.
     )
 
 
-def kp_share_chart(shares: pd.DataFrame, period: str) -> go.Figure:
-    """KP share per period by count and by effort; empty periods are gaps, not 0 %."""
+def kp_share_chart(shares: pd.DataFrame, period: str, targets: pd.DataFrame | None = None) -> go.Figure:
+    """KP share per period by count and by effort; empty periods are gaps, not 0 %.
+    ``targets`` (year, measure, target, hover): the KP-share targets, a marker labelled
+    "Target" in the middle of each target's year, in its measure's colour."""
     fig = go.Figure()
     for column, label in (("by_count", _("by number of activities")), ("by_effort", _("by staff-days"))):
         values = [None if pd.isna(v) else float(v) for v in shares[column]]
@@ -126,6 +128,23 @@ def kp_share_chart(shares: pd.DataFrame, period: str) -> go.Figure:
             customdata=list(shares["period"]),
             hovertemplate="%{customdata}: %{y:.1%}<extra>" + label + "</extra>",
             xperiod=PERIOD_MONTHS[period],
+            xperiodalignment="middle",
+        )
+    for column, label in (("by_count", _("by number of activities")), ("by_effort", _("by staff-days"))):
+        rows = targets[targets.measure == f"kp_share_{column}"] if targets is not None else None
+        if rows is None or rows.empty:
+            continue
+        fig.add_scatter(
+            x=[dt.date(int(year), 1, 1) for year in rows["year"]],
+            y=[float(v) for v in rows["target"]],
+            name=_("Target, KP share {how}").format(how=label),
+            mode="markers+text",
+            text=[_("Target")] * len(rows),
+            textposition="top center",
+            marker={"symbol": "diamond", "size": 12, "color": SHARE_COLOURS[column]},
+            customdata=list(rows["hover"]),
+            hovertemplate="%{customdata}<extra></extra>",
+            xperiod="M12",
             xperiodalignment="middle",
         )
     fig.update_yaxes(range=[0, 1], tickformat=".0%")

@@ -411,3 +411,14 @@ def strategy_trends(session: Session) -> list[TrendChart]:
         TrendChart(trend.measure, trend.scope, trend_figure(trend), trend_numbers(trend))
         for trend in targets.target_trends(session)
     ]
+
+
+def share_target_hover(status: targets.TargetStatus) -> str:
+    """A KP-share target on the Overview shift chart, in words."""
+    return _("Target {year} ({measure}): {target} · actual: {actual} · {status}").format(
+        year=status.year,
+        measure=_(MEASURE_LABELS[status.measure]),
+        target=target_text(status.measure, status.direction, status.target),
+        actual=value_text(status.measure, status.actual),
+        status=_(STATUS_LABELS[status.met]),
+    )

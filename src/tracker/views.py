@@ -13,12 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
-from tracker import analytics, charts
+from tracker import analytics, charts, results_views, targets
 from tracker.activity_log import LogPage, log_page, public_outcomes
 from tracker.countries import display_name
 from tracker.demo_marker import has_demo_data
 from tracker.filters import Filters
-from tracker.vocabulary import FORUM_CATEGORIES
+from tracker.vocabulary import FORUM_CATEGORIES, SHARE_MEASURES
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,33 @@ def overview(
         changes={c: change(c) for c in ("activities", "effort_days", "by_count", "by_effort")},
         engagement=engagement,
         shares=shares,
-        share_figure=None if empty else charts.kp_share_chart(shares, period),
+        share_figure=None
+        if empty
+        else charts.kp_share_chart(shares, period, share_targets(session, filters)),
         engagement_figure=None if empty else charts.engagement_chart(engagement, measure, period),
     )
+
+
+def share_targets(session: Session, filters: Filters) -> pd.DataFrame:
+    """The KP-share targets that speak of the activities the Overview shows: scope ``all``
+    when only dates are filtered, ``theme:T`` when one theme is; none otherwise. One row per
+    target (year, measure, target, hover), within the date range by year."""
+    columns = ["year", "measure", "target", "hover"]
+    rest = filters.with_(date_from=None, date_to=None, themes=())
+    if not rest.is_default or len(filters.themes) > 1:
+        return pd.DataFrame(columns=columns)
+    scope = f"theme:{filters.themes[0]}" if filters.themes else "all"
+    rows = [
+        {
+            "year": s.year,
+            "measure": s.measure,
+            "target": s.target,
+            "hover": results_views.share_target_hover(s),
+        }
+        for s in targets.target_statuses(session, filters.date_from, filters.date_to)
+        if s.measure in SHARE_MEASURES and s.scope.casefold() == scope.casefold()
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 @dataclass(frozen=True)
@@ -264,7 +288,9 @@ def funder_summary(
         themes=analytics.theme_totals_from(matrix),
         theme_matrix=matrix,
         outcomes=public_outcomes(session, filters),
-        share_figure=None if empty else charts.kp_share_chart(shares, period),
+        share_figure=None
+        if empty
+        else charts.kp_share_chart(shares, period, share_targets(session, filters)),
         engagement_figure=None if empty else charts.engagement_chart(engagement, "effort_days", period),
         themes_figure=None if empty else charts.theme_category_chart(matrix, "effort_days"),
         demo_data=has_demo_data(session),
