@@ -192,10 +192,15 @@ def test_the_trend_chart_and_its_numbers(fixture):  # noqa: F811
     with use_language("fr"):
         [french, _o] = results_views.strategy_trends(fixture)
     names = [t.name for t in french.figure.data]
-    assert names == ["Réalisé", "Valeur de référence (2019)", "Cible : non atteinte", "Cible : pas encore"]
+    assert names == [
+        "Réalisé",
+        "Valeur de référence (2019)",
+        "Cible\u00a0: non atteinte",
+        "Cible\u00a0: pas encore",
+    ]
     assert (
         french.figure.data[2].customdata[0]
-        == "2024 · cible : au plus 30\u00a0% · réalisé : 33\u00a0% · non atteinte"
+        == "2024 · cible\u00a0: au plus 30\u00a0% · réalisé\u00a0: 33\u00a0% · non atteinte"
     )
     assert french.figure.layout.separators == ",\u202f"
 
