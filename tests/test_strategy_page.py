@@ -260,3 +260,29 @@ def test_the_overview_shift_chart_draws_the_kp_share_targets(strategy_db):
     count = traces["Target, KP share by number of activities"]
     assert (count["x"], count["y"]) == (["2026-01-01"], [0.25])
     assert count["customdata"] == ["Target 2026 (KP share of activities): at most 25% · actual: – · not yet"]
+
+
+def test_the_strategy_page_in_french(strategy_db, monkeypatch):
+    monkeypatch.setenv("TRACKER_LANG", "fr")
+    _save(
+        strategy_db, year=2024, measure="kp_share_by_effort", direction="at_most", target=0.3, baseline=0.61
+    )
+    clear_caches()
+    at = open_page(PAGE, role="staff")
+    assert at.title[0].value == "Stratégie"
+    assert [e.label for e in at.expander][:3] == [
+        "Ajouter une cible",
+        "Modifier ou supprimer une cible",
+        "Importer des cibles depuis un fichier",
+    ]
+    [table] = [d for d in at.dataframe if "status" in d.value.columns]
+    assert table.value.iloc[0][["target", "actual", "status"]].tolist() == [
+        "au plus 30\u00a0%",
+        "33\u00a0%",
+        "non atteinte",
+    ]
+    [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert spec["layout"]["title"]["text"] == (
+        "Part du KP dans les jours-personne, toutes les activités\u00a0: réalisé par année face aux cibles"
+    )
+    assert spec["layout"]["separators"] == ",\u202f"

@@ -385,7 +385,8 @@ def scope_choices(session: Session) -> list[str]:
 
 
 def plan_preview(session: Session, plan: TargetPlan) -> list[dict[str, Any]]:
-    """The rows a target file would save, each marked new or an update (writes nothing)."""
+    """The rows a target file would save, each marked new or an update in words (``result``)
+    and as a flag (``updates``); writes nothing."""
     rows = []
     for number, record in plan.rows:
         scope = _canonical_scope(session, record.scope)
@@ -396,6 +397,7 @@ def plan_preview(session: Session, plan: TargetPlan) -> list[dict[str, Any]]:
                 **record.model_dump(include=set(_FIELDS)),
                 "scope": scope,
                 "result": _("update") if stored is not None else _("new"),
+                "updates": stored is not None,
             }
         )
     return rows

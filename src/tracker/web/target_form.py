@@ -224,11 +224,11 @@ def import_form() -> None:
     st.success(
         _("Dry run: all {n} rows are valid ({c} new, {u} updates); nothing is written yet.").format(
             n=len(plan.rows),
-            c=sum(r["result"] == _("new") for r in preview),
-            u=sum(r["result"] == _("update") for r in preview),
+            c=sum(not r["updates"] for r in preview),
+            u=sum(r["updates"] for r in preview),
         )
     )
-    frame = pd.DataFrame(preview)
+    frame = pd.DataFrame(preview).drop(columns="updates")
     st.dataframe(frame, hide_index=True, column_config=column_labels(frame.columns))
     label = ngettext("Import {n} target", "Import {n} targets", len(plan.rows)).format(n=len(plan.rows))
     if st.button(label, type="primary", key="target_import_go"):
