@@ -145,6 +145,12 @@ def test_a_stale_edit_is_refused_in_one_sentence_and_writes_nothing(strategy_db)
         "reload the page, then make your change again."
     ]
     assert _stored(strategy_db) == [(2026, "activities", "all", "at_least", 11.0, 2)]
+    assert any("show the latest version" in w for w in _texts(at, "warning"))
+    at.button(key=f"target_latest_{pk}").click().run()
+    assert at.text_input(key=f"target_edit_{pk}_2_target").value == "11"
+    at.text_input(key=f"target_edit_{pk}_2_target").input("12")
+    _submit(at, f"target_edit_{pk}_2", "Save changes")
+    assert _stored(strategy_db) == [(2026, "activities", "all", "at_least", 12.0, 3)]
 
 
 GOOD = b"year,measure,scope,direction,target,baseline_year,baseline,note\n" + (

@@ -519,11 +519,17 @@ class TargetStatus:
 
 
 def target_statuses(
-    session: Session, date_from: dt.date | None = None, date_to: dt.date | None = None
+    session: Session,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    measures: Iterable[str] | None = None,
 ) -> list[TargetStatus]:
-    """Every target whose year meets the range, sorted by year, measure, scope, with its
-    actual and ``met``: THE computation (summary JSON, Strategy and Funder pages)."""
+    """Every target whose year meets the range (and of ``measures``, if given), sorted by
+    year, measure, scope, with its actual and ``met``: THE computation (summary JSON,
+    Strategy, Overview and Funder pages)."""
     query = select(Target)
+    if measures is not None:
+        query = query.where(Target.measure.in_(list(measures)))
     if date_from is not None:
         query = query.where(Target.year >= date_from.year)
     if date_to is not None:

@@ -136,8 +136,8 @@ def share_targets(session: Session, filters: Filters) -> pd.DataFrame:
             "target": s.target,
             "hover": results_views.share_target_hover(s),
         }
-        for s in targets.target_statuses(session, filters.date_from, filters.date_to)
-        if s.measure in SHARE_MEASURES and s.scope.casefold() == scope.casefold()
+        for s in targets.target_statuses(session, filters.date_from, filters.date_to, SHARE_MEASURES)
+        if s.scope.casefold() == scope.casefold()
     ]
     return pd.DataFrame(rows, columns=columns)
 

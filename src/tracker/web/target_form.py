@@ -157,6 +157,16 @@ def edit_form(scopes: list[str]) -> None:
     )
     # The version shown is kept until it is saved or deleted, so a save names what was seen.
     shown = st.session_state.setdefault(f"target_shown_{chosen}", stored[chosen])
+    if shown["version"] != stored[chosen]["version"]:
+        st.warning(
+            _(
+                "Someone else saved this target after you opened it: "
+                "show the latest version before changing it."
+            )
+        )
+        if st.button(_("Show the latest version"), key=f"target_latest_{chosen}"):
+            st.session_state.pop(f"target_shown_{chosen}", None)
+            st.rerun()
     key = f"target_edit_{chosen}_{shown['version']}"
     with st.form(key):
         values, slots = _fields(key, shown, scopes)
