@@ -288,9 +288,7 @@ def funder_summary(
         themes=analytics.theme_totals_from(matrix),
         theme_matrix=matrix,
         outcomes=public_outcomes(session, filters),
-        share_figure=None
-        if empty
-        else charts.kp_share_chart(shares, period, share_targets(session, filters)),
+        share_figure=None if empty else charts.kp_share_chart(shares, period),
         engagement_figure=None if empty else charts.engagement_chart(engagement, "effort_days", period),
         themes_figure=None if empty else charts.theme_category_chart(matrix, "effort_days"),
         demo_data=has_demo_data(session),
