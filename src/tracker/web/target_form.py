@@ -106,8 +106,11 @@ def _checked(values: dict[str, Any], slots: dict[str, Any]) -> targets.TargetInp
         problems = db.read(targets.record_problems, record)
         if not problems:
             return record
+    by_field: dict[str, list[str]] = {}
     for column, message in problems:
-        slots.get(column, slots["note"]).error(message)
+        by_field.setdefault(column if column in slots else "note", []).append(message)
+    for column, messages in by_field.items():
+        slots[column].error("\n\n".join(messages))
     st.error(_("Please correct the fields marked above: nothing was saved."))
     return None
 
