@@ -42,6 +42,7 @@ if current is None or current.id != choice:
 
 def _done(message: str) -> None:
     st.session_state.pop("edit_outcome_opened", None)
+    st.session_state.pop("edit_outcome_conflict", None)
     st.session_state["edit_outcome_saved"] = message
     st.rerun()
 
@@ -82,15 +83,20 @@ else:
                     else _("Nothing changed: no new version was saved.")
                 )
             elif isinstance(result, VersionConflict):
+                st.session_state["edit_outcome_conflict"] = current.id
                 if result.changes:
                     st.write(_("What the other person changed (your edits were not saved):"))
                     st.dataframe(
                         render.changes_table(outcome_records.labelled_changes(result.changes)),
                         hide_index=True,
                     )
-                if st.button(_("Load the latest version"), key="edit_outcome_reload"):
-                    st.session_state.pop("edit_outcome_opened", None)
-                    st.rerun()
+    # Offered on every run after a conflict, so the click reaches it.
+    if st.session_state.get("edit_outcome_conflict") == current.id and st.button(
+        _("Load the latest version"), key="edit_outcome_reload"
+    ):
+        st.session_state.pop("edit_outcome_conflict", None)
+        st.session_state.pop("edit_outcome_opened", None)
+        st.rerun()
 
     with st.expander(_("Delete this outcome")):
         st.write(_("Deleting hides the outcome from every view and total; it can be restored."))
