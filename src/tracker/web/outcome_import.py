@@ -54,7 +54,7 @@ def outcome_import() -> None:
     for previous in checked.already_imported:
         st.warning(
             _("This file was already imported on {at} by {who} (as “{file}”).").format(
-                at=previous.imported_at.strftime("%Y-%m-%d %H:%M UTC"),
+                at=f"{formatting.date(previous.imported_at.date())} {previous.imported_at:%H:%M} UTC",
                 who=previous.imported_by,
                 file=previous.filename,
             )
