@@ -24,6 +24,8 @@ if not choices:
     st.stop()
 wanted = st.query_params.get("id", "")
 ids = list(choices)
+if wanted and not (wanted.isdigit() and int(wanted) in choices):
+    st.warning(_("There is no outcome {id}: choose one below.").format(id=markdown_literal(wanted[:20])))
 choice = st.selectbox(
     _("Outcome"),
     ids,

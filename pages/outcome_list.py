@@ -27,6 +27,9 @@ with st.expander(_("Record an outcome"), expanded=bool(linked)):
             ok, saved = db.write(outcomes.create_outcome, record, auth.actor())
             if ok:
                 st.success(_("Saved outcome {id}.").format(id=saved.outcome_id))
+                st.page_link(
+                    "pages/edit_outcome.py", label=_("Open it to edit"), query_params={"id": str(saved.id)}
+                )
 
 filters = outcome_filters(options.themes, reads.outcome_years())
 table = reads.staff_outcome_list(role, filters)

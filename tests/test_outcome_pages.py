@@ -284,3 +284,27 @@ def test_a_bad_outcome_file_lists_row_and_column_problems_and_offers_no_import(s
     assert lines[0].startswith("row 1, column themes: “No such theme” is not a known theme")
     assert lines[1].startswith("row 2, column change_type: must be one of")
     assert not [b for b in at.button if b.key == "outcome_import_go"]
+
+
+def test_an_unknown_id_is_said_and_the_newest_outcome_opens(staff_db):
+    pk = _add(staff_db)
+    at = open_page("pages/edit_outcome.py", role="staff", query={"id": "999"})
+    assert "There is no outcome 999: choose one below." in [w.value for w in at.warning]
+    assert at.selectbox(key="edit_outcome_choice").value == pk
+
+
+def test_an_outcome_recorded_on_the_list_links_to_its_edit_page(staff_db):
+    at = open_page("pages/outcome_list.py", role="staff")
+    at.text_input(key="outcome_form_id").set_value("T-FORM")
+    at.text_area(key="outcome_form_statement").set_value("A UN working group took up the coalition's wording")
+    at.text_input(key="outcome_form_actor").set_value("A UN working group")
+    at.multiselect(key="outcome_form_themes").set_value(["Land rights"])
+    at.text_input(key="outcome_form_country").set_value("Zimbabwe")
+    at.text_area(key="outcome_form_evidence").set_value("https://a.example/1\nhttps://a.example/2")
+    at.get("form_submit_button")[0].click().run()
+    assert [s.value for s in at.success] == ["Saved outcome T-FORM."]
+    with _session(staff_db) as session:
+        [saved] = outcomes.live_outcomes(session)
+        assert (saved.country, saved.evidence_urls) == ("ZW", "https://a.example/1\nhttps://a.example/2")
+    [link] = [p for p in at.get("page_link") if "edit" in str(p.proto)]
+    assert link.proto.query_string == f"id={saved.id}"
