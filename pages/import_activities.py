@@ -1,4 +1,6 @@
-"""Import (staff): a CSV or XLSX file, previewed row by row, then written all or nothing.
+"""Import (staff): a CSV or XLSX file of activities or of outcomes (the person says which),
+previewed row by row, then written all or nothing. The outcome side is
+``tracker.web.outcome_import``.
 
 The file is parsed once per content (the plan is kept in the session by content hash,
 not re-read on every rerun); after a successful import the upload is cleared and the
@@ -13,9 +15,18 @@ from tracker import importer
 from tracker.i18n import _, column_labels, ngettext
 from tracker.plain_text import markdown_literal
 from tracker.web import auth, db
+from tracker.web.outcome_import import outcome_import
 
 auth.require("import_activities")
-st.title(_("Import activities"))
+heading = st.empty()
+kinds = {"activities": _("Activities"), "outcomes": _("Outcomes")}
+kind = st.radio(
+    _("What does the file hold?"), list(kinds), format_func=kinds.get, horizontal=True, key="import_kind"
+)
+heading.title(_("Import activities") if kind == "activities" else _("Import outcomes"))
+if kind == "outcomes":
+    outcome_import()
+    st.stop()
 st.write(
     _(
         "One row per activity. Required columns: date, forum, themes, activity_type, title. "

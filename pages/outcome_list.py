@@ -1,20 +1,23 @@
-"""Outcome list (staff, admins): record an outcome, see every outcome (restricted and deleted
-ones included) and download them. ``?activity=ID`` pre-links a contributing activity."""
+"""Outcome list (staff, admins): record an outcome, find outcomes with the sidebar filters
+(restricted and, when asked, deleted ones included), open one to edit it, and download the
+filtered ones. ``?activity=ID`` pre-links a contributing activity."""
 
 import streamlit as st
 
-from tracker import outcomes
-from tracker.i18n import _, column_labels
+from tracker import formatting, outcomes
+from tracker.i18n import _, column_labels, ngettext
+from tracker.permissions import PAGE_RULES
 from tracker.results_views import outcome_form_options
-from tracker.web import auth, db, reads, render
+from tracker.web import auth, db, reads
+from tracker.web.outcome_filters import outcome_filters
 from tracker.web.outcome_form import outcome_form, to_input
 
 role = auth.require("outcome_list")
 st.title(_("Outcome list"))
 
 linked = [int(v) for v in [st.query_params.get("activity", "")] if v.isdigit()]
+options = db.read(outcome_form_options, role)
 with st.expander(_("Record an outcome"), expanded=bool(linked)):
-    options = db.read(outcome_form_options, role)
     submitted, values = outcome_form("outcome_form", options, linked)
     if submitted:
         record, problems = to_input(values)
@@ -24,19 +27,59 @@ with st.expander(_("Record an outcome"), expanded=bool(linked)):
             ok, saved = db.write(outcomes.create_outcome, record, auth.actor())
             if ok:
                 st.success(_("Saved outcome {id}.").format(id=saved.outcome_id))
+                st.page_link(
+                    "pages/edit_outcome.py", label=_("Open it to edit"), query_params={"id": str(saved.id)}
+                )
 
-table = reads.staff_outcomes(role)
+filters = outcome_filters(options.themes, reads.outcome_years())
+table = reads.staff_outcome_list(role, filters)
 if table.empty:
-    render.empty_state(_("No outcomes are recorded yet: import them with tracker import-outcomes FILE."))
+    st.info(
+        _("No outcome matches: clear the search or widen the filters in the sidebar.")
+        if filters != outcomes.OutcomeFilters()
+        else _("No outcomes are recorded yet: record one above, or import a file on the Import page.")
+    )
     st.stop()
-st.dataframe(table, hide_index=True, column_config={**column_labels(table.columns), "id": None})
-cols = st.columns(2)
-cols[0].download_button(
-    _("Download every outcome (CSV)"), reads.outcome_export("csv"), "outcomes.csv", "text/csv"
+
+st.caption(
+    ngettext("{n} outcome matches.", "{n} outcomes match.", len(table)).format(
+        n=formatting.number(len(table))
+    )
 )
-cols[1].download_button(
-    _("Download every outcome (XLSX)"),
-    reads.outcome_export("xlsx"),
-    "outcomes.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+edit_path = PAGE_RULES["edit_outcome"].url_path
+table.insert(1, "edit", [f"{edit_path}?id={pk}" for pk in table["id"]])
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        **column_labels(table.columns),
+        "id": None,
+        "edit": st.column_config.LinkColumn(_("Edit"), display_text=_("Edit")),
+    },
 )
+
+live = int((~table["deleted"]).sum())
+if filters.include_deleted and live < len(table):
+    st.caption(_("Deleted outcomes are never in the downloads."))
+if live:
+    who = auth.actor()
+    engine = db.engine()
+    cols = st.columns(2)
+    cols[0].download_button(
+        ngettext(
+            "Download the {n} matching outcome (CSV)", "Download the {n} matching outcomes (CSV)", live
+        ).format(n=formatting.number(live)),
+        lambda: outcomes.audited_outcome_export(engine, who, role, filters, "csv"),
+        "outcomes.csv",
+        "text/csv",
+        key="outcomes_download_csv",
+    )
+    cols[1].download_button(
+        ngettext(
+            "Download the {n} matching outcome (XLSX)", "Download the {n} matching outcomes (XLSX)", live
+        ).format(n=formatting.number(live)),
+        lambda: outcomes.audited_outcome_export(engine, who, role, filters, "xlsx"),
+        "outcomes.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="outcomes_download_xlsx",
+    )

@@ -30,6 +30,7 @@ STAFF_PAGES = {
     "export_activities",
     "reference_lists",
     "outcome_list",
+    "edit_outcome",
 }
 EXPECTED = {
     None: {"log_in"},

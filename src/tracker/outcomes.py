@@ -13,13 +13,13 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
 import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import audit, cells, outcome_fields
@@ -764,3 +764,83 @@ def outcome_table(outcomes: Iterable[Outcome]) -> pd.DataFrame:
     """The outcomes as the staff list shows them."""
     rows = [outcome_fields.import_format_row(o) | {"id": o.id} for o in outcomes]
     return pd.DataFrame(rows, columns=["id", *outcome_fields.COLUMNS])
+
+
+# ---- the staff list's filters --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeFilters:
+    """What the staff Outcome list narrows to; empty fields filter nothing."""
+
+    text: str = ""  # in the statement, the social actor or the id (outcome id or number)
+    change_types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # forum categories
+    themes: tuple[str, ...] = ()  # any of them
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    confidentiality: tuple[str, ...] = ()
+    positive: bool | None = None  # None: positive and negative
+    include_deleted: bool = False
+
+
+def find_outcomes(session: Session, filters: OutcomeFilters) -> list[Outcome]:
+    """The outcomes that pass every filter, oldest first (one SQL query, then the links)."""
+    query = select(Outcome).options(
+        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
+    )
+    if not filters.include_deleted:
+        query = query.where(Outcome.deleted_at.is_(None))
+    text = filters.text.strip()
+    if text:
+        needle = text.lower()
+        matches = [
+            func.lower(column).contains(needle, autoescape=True)
+            for column in (Outcome.statement, Outcome.social_actor, Outcome.outcome_id)
+        ]
+        if text.isdigit():
+            matches.append(Outcome.id == int(text))
+        query = query.where(or_(*matches))
+    if filters.change_types:
+        query = query.where(Outcome.change_type.in_(filters.change_types))
+    if filters.categories:
+        query = query.where(
+            Outcome.forum_id.in_(select(Forum.id).where(Forum.category.in_(filters.categories)))
+        )
+    if filters.themes:
+        query = query.where(Outcome.themes.any(Theme.name.in_(filters.themes)))
+    if filters.year is not None:
+        query = query.where(
+            Outcome.outcome_date.between(dt.date(filters.year, 1, 1), dt.date(filters.year, 12, 31))
+        )
+    if filters.date_from is not None:
+        query = query.where(Outcome.outcome_date >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(Outcome.outcome_date <= filters.date_to)
+    if filters.confidentiality:
+        query = query.where(Outcome.confidentiality.in_(filters.confidentiality))
+    if filters.positive is not None:
+        query = query.where(Outcome.positive == filters.positive)
+    return list(session.scalars(query.order_by(Outcome.outcome_date, Outcome.outcome_id)))
+
+
+def audited_outcome_export(engine, actor: str, role: str | None, filters: OutcomeFilters, fmt: str) -> bytes:
+    """The live outcomes passing ``filters``, as ``fmt`` in the import format (cells
+    neutralised by ``to_csv``/``to_xlsx``), recorded in the audit log (who, what, rows).
+    Staff and admins only: the file holds restricted outcomes."""
+    from tracker import database
+    from tracker.permissions import can_see_restricted
+
+    if not can_see_restricted(role):
+        raise PermissionError("outcome downloads are for staff and admins")
+    live = replace(filters, include_deleted=False)
+    chosen: list[Outcome] = []
+
+    def build() -> bytes:
+        with database.session_factory(engine)() as session:
+            chosen.extend(find_outcomes(session, live))
+            return FORMATS[fmt](chosen)
+
+    details = {"role": role, "filtered": live != OutcomeFilters()}
+    return audit.audited_download(engine, actor, f"outcomes.{fmt}", build, lambda: len(chosen), details)

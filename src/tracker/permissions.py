@@ -49,6 +49,7 @@ PAGES: tuple[PageRule, ...] = (
     PageRule("import_activities", N_("Import"), EDITORS, "import", N_("Records")),
     PageRule("export_activities", N_("Export"), EDITORS, "export", N_("Records")),
     PageRule("outcome_list", N_("Outcome list"), EDITORS, "outcome-records", N_("Records")),
+    PageRule("edit_outcome", N_("Edit outcome"), EDITORS, "edit-outcome", N_("Records")),
     PageRule("reference_lists", N_("Reference lists"), EDITORS, "lists", N_("Records")),
     PageRule("user_accounts", N_("Users"), (ADMIN,), "users", N_("Administration")),
     PageRule("audit_log", N_("Audit log"), (ADMIN,), "audit-log", N_("Administration")),

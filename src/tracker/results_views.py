@@ -108,12 +108,19 @@ def _contributions(outcome: Outcome, role: str | None) -> str:
 
 
 def outcome_rows(
-    session: Session, role: str | None, include_deleted: bool = False
+    session: Session,
+    role: str | None,
+    include_deleted: bool = False,
+    chosen: list[Outcome] | None = None,
 ) -> tuple[pd.DataFrame, int]:
-    """The outcomes the role may read (newest first) and how many others are counted but hidden."""
+    """The outcomes the role may read (newest first) and how many others are counted but hidden.
+
+    ``chosen``: these outcomes (oldest first, e.g. ``outcomes.find_outcomes``) instead of every one."""
     readable = visible_confidentiality(role)
     rows, hidden = [], 0
-    for outcome in reversed(outcomes.live_outcomes(session, include_deleted=include_deleted)):
+    if chosen is None:
+        chosen = outcomes.live_outcomes(session, include_deleted=include_deleted)
+    for outcome in reversed(chosen):
         if outcome.confidentiality not in readable:
             hidden += outcome.deleted_at is None
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker import accounts, entry, reports, results_views, views
+from tracker import accounts, entry, outcome_records, reports, results_views, views
 from tracker.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
@@ -17,6 +17,8 @@ strategy = cached(results_views.strategy_table)  # ()
 strategy_trends = cached(results_views.strategy_trends)  # ()
 staff_outcomes = cached(results_views.staff_outcome_rows)  # (role)
 outcome_export = cached(results_views.export_outcomes)  # (fmt)
+staff_outcome_list = cached(outcome_records.staff_outcome_list)  # (role, OutcomeFilters)
+outcome_years = cached(outcome_records.outcome_years)  # ()
 filter_options = cached(views.filter_options)  # (role)
 overview = cached(views.overview)  # (filters, period, measure, role)
 forums = cached(views.forums)  # (filters, measure, forum, role)
