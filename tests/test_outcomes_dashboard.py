@@ -2,7 +2,7 @@
 them, one chart panel per forum category, the list per role. Hand-computed on a fixture
 of four activities and five outcomes (one deleted):
 
-| outcome | date       | forum (category) |type      | themes                | conf.      | ctry | links |
+| outcome | date       | forum (category) | type      | themes                | conf.      | ctry | links |
 |---------|------------|------------------|-----------|-----------------------|------------|------|-------|
 | O-1     | 2023-11-01 | KP Plenary (KP)  | policy    | KP reform             | public     | ZW   | a1    |
 | O-2     | 2024-04-01 | UN HRC (UN)      | discourse | Land rights           | internal   |      | a2 a3 |
