@@ -10,6 +10,7 @@ count every outcome. A contributing activity a role may not read is shown as
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from html import escape
 
@@ -264,6 +265,8 @@ def _effort_figure(effort: pd.DataFrame) -> go.Figure:
         specs=[[{"secondary_y": True}] for _c in present],
     )
     outcomes_word, days_word = _("Outcomes"), _("Staff-days")
+    # Whole outcomes on the left axes: ticks 1 apart, or wider for large counts.
+    outcome_step = max(1, math.ceil(int(effort.outcomes.max() or 0) / 4))
     for row, category in enumerate(present, start=1):
         part = effort[effort.category == category]
         label = plotly_literal(category)
@@ -285,6 +288,7 @@ def _effort_figure(effort: pd.DataFrame) -> go.Figure:
             name=days_word,
             legendgroup="effort",
             showlegend=row == 1,
+            legendrank=2000,  # after the categories in the legend
             mode="lines+markers",
             line={"color": EFFORT_LINE_COLOUR, "dash": "dot"},
             customdata=[formatting.number(v, 1) for v in part.effort_days],
@@ -293,9 +297,23 @@ def _effort_figure(effort: pd.DataFrame) -> go.Figure:
             col=1,
             secondary_y=True,
         )
-        fig.update_yaxes(title_text=outcomes_word, rangemode="tozero", row=row, col=1, secondary_y=False)
         fig.update_yaxes(
-            title_text=days_word, rangemode="tozero", showgrid=False, row=row, col=1, secondary_y=True
+            title_text=outcomes_word,
+            rangemode="tozero",
+            dtick=outcome_step,
+            tickformat=",d",
+            row=row,
+            col=1,
+            secondary_y=False,
+        )
+        fig.update_yaxes(
+            title_text=days_word,
+            rangemode="tozero",
+            showgrid=False,
+            tickmode="auto",
+            row=row,
+            col=1,
+            secondary_y=True,
         )
     fig.update_xaxes(tickformat="d", dtick=1)
     fig.update_xaxes(title_text=_("Year"), row=len(present), col=1)
