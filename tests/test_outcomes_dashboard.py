@@ -210,6 +210,28 @@ def test_the_sidebar_filters_select_outcomes_by_their_own_details(world, filters
     assert view.effort_only == []
 
 
+def test_a_grant_selects_the_outcomes_its_activities_contributed_to(world):
+    from sqlalchemy import insert, select
+
+    from tracker.models import Activity, Grant, activity_grants
+
+    grant = Grant(
+        grant_id="G-1",
+        funder="A foundation",
+        title="Core",
+        start_date=dt.date(2024, 1, 1),
+        end_date=dt.date(2024, 12, 31),
+    )
+    world.add(grant)
+    world.flush()
+    a4 = world.scalar(select(Activity.id).where(Activity.external_id == "a4"))
+    world.execute(insert(activity_grants).values(activity_id=a4, grant_id=grant.id))
+    world.commit()
+    view = results_views.outcomes_view(world, Filters(grants=("G-1",)), "member")
+    assert view.counts["count"] == 1 and [i.outcome_id for i in view.items] == ["O-4"]
+    assert _effort(view) == [(2024, "KP", 0, 4.0)] and view.without_forum == 1
+
+
 def test_a_filter_on_a_name_leaves_restricted_outcomes_out_for_members_only(world):
     south_africa = Filters(countries=("ZA",))
     assert results_views.outcomes_view(world, south_africa, "member").counts["count"] == 0
