@@ -2,21 +2,51 @@
 
 import streamlit as st
 
-from tracker.i18n import _, column_labels, ngettext
-from tracker.web import auth, reads, render
+from tracker import formatting
+from tracker.i18n import _, ngettext
+from tracker.results_views import outcomes_list_html
+from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("outcomes_dashboard")
 st.title(_("Outcomes"))
-view = reads.outcomes(role)
+filters = sidebar.shared_filters(role)
+view = reads.outcomes(filters, role)
+st.caption(
+    _(
+        "The filters select outcomes by their own date, themes, forum category, forum and country, "
+        "and the staff-days beside them by the activities' date, themes and forum."
+    )
+)
+if view.effort_only:
+    st.caption(
+        _("{filters}: applies to the effort only (an outcome has no such detail).").format(
+            filters=", ".join(view.effort_only)
+        )
+    )
 if view.is_empty:
-    render.empty_state(_("No outcomes are recorded yet."))
+    render.empty_state(
+        _(
+            "No outcomes match these filters. Widen the date range or clear the "
+            "theme and category filters in the sidebar."
+        )
+        if view.any_recorded
+        else _("No outcomes are recorded yet.")
+    )
     st.stop()
 
 cols = st.columns(2)
-cols[0].metric(_("Outcomes"), f"{view.counts['count']:,}")
-cols[1].metric(_("Substantiated"), f"{view.counts['substantiated']:,}")
+cols[0].metric(_("Outcomes"), formatting.number(view.counts["count"]))
+cols[1].metric(_("Substantiated"), formatting.number(view.counts["substantiated"]))
 render.chart(view.type_figure, view.by_year, "outcomes_by_type")
 render.chart(view.effort_figure, view.effort, "outcomes_beside_effort")
+if view.without_forum:
+    st.caption(
+        ngettext(
+            "{n} outcome has no forum: it is counted above but in no category panel.",
+            "{n} outcomes have no forum: they are counted above but in no category panel.",
+            view.without_forum,
+        ).format(n=formatting.number(view.without_forum))
+    )
 st.subheader(_("Outcomes and the activities that contributed"))
 if view.hidden:
     st.caption(
@@ -24,10 +54,8 @@ if view.hidden:
             "{n} restricted outcome is counted above but not listed.",
             "{n} restricted outcomes are counted above but not listed.",
             view.hidden,
-        ).format(n=view.hidden)
+        ).format(n=formatting.number(view.hidden))
     )
-st.dataframe(
-    view.table,
-    hide_index=True,
-    column_config={**column_labels(view.table.columns), "id": None, "deleted": None},
-)
+# A list, not a table: it reads on a phone without sideways scrolling.
+if view.items:
+    st.html(outcomes_list_html(view))

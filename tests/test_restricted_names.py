@@ -20,7 +20,7 @@ import pytest
 
 from tests.apptest import metrics, open_page
 from tests.factories import add_activity
-from tracker import database, reports, views
+from tracker import database, outcomes, reports, results_views, views
 from tracker.activity_log import iter_visible_activities
 from tracker.exports import to_csv
 from tracker.filters import Filters
@@ -46,7 +46,7 @@ def restricted_world(app_database):
         event = ForumEvent(forum_id=forum.id, name=SECRET_EVENT, start_date=SECRET_DAY, verified=True)
         session.add(event)
         session.flush()
-        add_activity(
+        secret = add_activity(
             session,
             activity_date=SECRET_DAY,
             forum=SECRET_FORUM,
@@ -67,6 +67,25 @@ def restricted_world(app_database):
                 country="BE",
                 confidentiality=confidentiality,
                 effort_days=1,
+            )
+        # Outcomes (Outcomes dashboard): a restricted one carrying the secret forum and
+        # country, and a public one the restricted activity contributed to.
+        for outcome_id, confidentiality in (("OUT-SECRET", "restricted"), ("OUT-PUBLIC", "public")):
+            outcomes.create_outcome(
+                session,
+                outcomes.OutcomeInput(
+                    outcome_id=outcome_id,
+                    outcome_date=SECRET_DAY,
+                    statement=f"{confidentiality} outcome statement",
+                    social_actor="A ministry",
+                    change_type="practice",
+                    themes=["Land rights"],
+                    forum=SECRET_FORUM if confidentiality == "restricted" else "KP Plenary",
+                    country="TV" if confidentiality == "restricted" else None,
+                    confidentiality=confidentiality,
+                    activity_ids=[secret.id],
+                ),
+                "tester",
             )
     return engine
 
@@ -188,3 +207,17 @@ def test_filter_options_per_role(restricted_world):
     assert "TV" not in member.countries
     assert "Mano River Union" in member.forums  # a reference forum no record carries stays listed
     assert SECRET_FORUM in staff.forums and "TV" in staff.countries
+
+
+def test_outcomes_dashboard_counts_the_restricted_outcome_but_names_nothing_of_it(restricted_world):
+    with database.session_factory(restricted_world)() as session:
+        member = results_views.outcomes_view(session, Filters(), "member")
+        staff = results_views.outcomes_view(session, Filters(), "staff")
+    assert member.counts["count"] == staff.counts["count"] == 2
+    assert member.hidden == 1 and [i.outcome_id for i in member.items] == ["OUT-PUBLIC"]
+    html = results_views.outcomes_list_html(member)
+    _assert_hidden(html, "outcomes list")
+    assert "restricted title" not in html and f"{RESTRICTED_LABEL}: 1" in html
+    assert SECRET_FORUM in results_views.outcomes_list_html(staff)
+    at = open_page("pages/outcomes_dashboard.py", role="member")
+    assert metrics(at)["Outcomes"] == "2"

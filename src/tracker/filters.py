@@ -21,10 +21,13 @@ from tracker.models import (
     Forum,
     Grant,
     Organisation,
+    Outcome,
     Theme,
     activity_grants,
     activity_organisations,
     activity_themes,
+    outcome_activities,
+    outcome_themes,
 )
 from tracker.permissions import sees_restricted_names
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
@@ -190,3 +193,67 @@ def conditions(filters: Filters, role: str | None = None) -> list[ColumnElement[
 def filtered(query: Select, filters: Filters, role: str | None = None) -> Select:
     """``query`` (over Activity) joined to its forum and narrowed to what ``filters`` selects."""
     return query.join(Forum, Activity.forum_id == Forum.id).where(*conditions(filters, role))
+
+
+# ---- filters over outcomes ---------------------------------------------------------------
+
+# Filters an outcome cannot answer (it has no organisations, type or text of that kind):
+# they narrow the effort beside the outcomes only, and the page names them.
+EFFORT_ONLY = (
+    ("organisations", N_("Organisations")),
+    ("activity_types", N_("Activity types")),
+    ("text", N_("Search words")),
+)
+
+
+def effort_only(filters: Filters) -> list[str]:
+    """The (translated) names of the filters set in ``filters`` that do not apply to outcomes."""
+    return [
+        _(label)
+        for attribute, label in EFFORT_ONLY
+        if (getattr(filters, attribute).strip() if attribute == "text" else getattr(filters, attribute))
+    ]
+
+
+def outcome_conditions(filters: Filters, role: str | None = None) -> list[ColumnElement[bool]]:
+    """WHERE clauses selecting the live outcomes a filter describes (Forum outer-joined).
+
+    The date range is the outcome's date; categories and forums its forum (an outcome with
+    no forum has no category); themes its themes; countries its country; grants: outcomes
+    linked to at least one activity tagged with them (the brief's grant rule). As for
+    activities, a filter on a name (forum, country) leaves restricted outcomes out for a
+    role that may not see the names they carry.
+    """
+    where: list[ColumnElement[bool]] = [Outcome.deleted_at.is_(None)]
+    if (filters.forums or filters.countries) and not sees_restricted_names(role):
+        where.append(Outcome.confidentiality != "restricted")
+    if filters.date_from is not None:
+        where.append(Outcome.outcome_date >= filters.date_from)
+    if filters.date_to is not None:
+        where.append(Outcome.outcome_date <= filters.date_to)
+    if filters.categories:
+        where.append(Forum.category.in_(filters.categories))
+    if filters.forums:
+        where.append(Forum.name.in_(filters.forums))
+    if filters.countries:
+        where.append(Outcome.country.in_(filters.countries))
+    if filters.themes:
+        theme = aliased(Theme)
+        where.append(
+            exists().where(
+                outcome_themes.c.outcome_id == Outcome.id,
+                outcome_themes.c.theme_id == theme.id,
+                theme.name.in_(filters.themes),
+            )
+        )
+    if filters.grants:
+        grant = aliased(Grant)
+        where.append(
+            exists().where(
+                outcome_activities.c.outcome_id == Outcome.id,
+                outcome_activities.c.activity_id == activity_grants.c.activity_id,
+                activity_grants.c.grant_id == grant.id,
+                grant.grant_id.in_(filters.grants),
+            )
+        )
+    return where

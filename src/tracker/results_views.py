@@ -10,18 +10,24 @@ count every outcome. A contributing activity a role may not read is shown as
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from tracker import formatting, outcomes, targets
 from tracker.charts import CATEGORY_COLOURS, _layout
+from tracker.countries import display_name
+from tracker.filters import Filters, effort_only, filtered, outcome_conditions
 from tracker.i18n import N_, _
 from tracker.models import Activity, Forum, Outcome
 from tracker.permissions import RESTRICTED_LABEL, can_see_restricted, visible_confidentiality
+from tracker.plain_text import plotly_literal
 from tracker.vocabulary import CHANGE_TYPES, FORUM_CATEGORIES, SHARE_MEASURES
 
 CHANGE_TYPE_COLOURS = dict(
@@ -42,54 +48,120 @@ MEASURE_LABELS = {
 
 @dataclass
 class OutcomesView:
-    counts: dict  # the brief's ``outcomes`` object
-    by_year: pd.DataFrame  # year, change_type, category, outcomes (every live outcome)
-    effort: pd.DataFrame  # year, category, effort_days, outcomes: effort beside results
+    counts: dict  # the brief's ``outcomes`` object, for the filtered outcomes
+    by_year: pd.DataFrame  # year, change_type, category, outcomes (every matching live outcome)
+    effort: pd.DataFrame  # year, category, outcomes, effort_days: effort beside results
     table: pd.DataFrame  # the outcomes the role may read, with contributing activities
     hidden: int  # outcomes counted but not listed for this role
     type_figure: go.Figure | None
     effort_figure: go.Figure | None
+    items: list[OutcomeItem] = field(default_factory=list)  # the same outcomes, for the list
+    effort_only: list[str] = field(default_factory=list)  # filters that narrow the effort only
+    without_forum: int = 0  # matching outcomes in no category panel (no forum)
+    any_recorded: bool = True  # whether any live outcome exists at all (unfiltered)
 
     @property
     def is_empty(self) -> bool:
         return self.counts["count"] == 0
 
 
-def _by_year(session: Session) -> pd.DataFrame:
+@dataclass(frozen=True)
+class OutcomeItem:
+    """One outcome as the dashboard lists it, with the contributing activities the role may read."""
+
+    outcome_id: str
+    date: dt.date
+    change_type: str
+    category: str
+    forum: str
+    country: str
+    social_actor: str
+    statement: str
+    substantiation: str
+    positive: bool
+    intended: bool
+    themes: str
+    contributions: tuple[outcomes.Contribution, ...]
+    unreadable_contributions: int  # contributing activities counted but not named (members)
+
+
+def _matching(session: Session, filters: Filters, role: str | None):
+    """A query over Outcome (Forum outer-joined) narrowed to what ``filters`` selects."""
+    return (
+        select(Outcome)
+        .outerjoin(Forum, Outcome.forum_id == Forum.id)
+        .where(*outcome_conditions(filters, role))
+    )
+
+
+def _by_year(session: Session, filters: Filters | None = None, role: str | None = None) -> pd.DataFrame:
     year = func.extract("year", Outcome.outcome_date)
     rows = session.execute(
-        select(year, Outcome.change_type, Forum.category, func.count(Outcome.id))
+        select(year, Outcome.change_type, Forum.category, Outcome.substantiation, func.count(Outcome.id))
         .select_from(Outcome)
         .outerjoin(Forum, Outcome.forum_id == Forum.id)
-        .where(Outcome.deleted_at.is_(None))
-        .group_by(year, Outcome.change_type, Forum.category)
+        .where(*outcome_conditions(filters or Filters(), role))
+        .group_by(year, Outcome.change_type, Forum.category, Outcome.substantiation)
     ).all()
-    frame = pd.DataFrame(rows, columns=["year", "change_type", "category", "outcomes"])
+    frame = pd.DataFrame(rows, columns=["year", "change_type", "category", "substantiation", "outcomes"])
     frame["year"] = frame["year"].astype(int)
     return frame.sort_values(["year", "change_type"]).reset_index(drop=True)
 
 
-def _effort(session: Session, by_year: pd.DataFrame) -> pd.DataFrame:
+def _counts(rows: pd.DataFrame) -> dict:
+    """The brief's ``outcomes`` object from ``_by_year`` rows (zeros included)."""
+    by_type = dict.fromkeys(CHANGE_TYPES, 0)
+    by_category = dict.fromkeys(FORUM_CATEGORIES, 0)
+    for change_type, category, n in zip(rows.change_type, rows.category, rows.outcomes, strict=True):
+        by_type[change_type] += int(n)
+        if isinstance(category, str):
+            by_category[category] += int(n)
+    return {
+        "count": int(rows.outcomes.sum()),
+        "substantiated": int(rows.outcomes[rows.substantiation == "substantiated"].sum()),
+        "by_change_type": [{"change_type": k, "outcomes": v} for k, v in by_type.items()],
+        "by_category": [{"category": k, "outcomes": v} for k, v in by_category.items()],
+    }
+
+
+def _effort(
+    session: Session, by_year: pd.DataFrame, filters: Filters | None = None, role: str | None = None
+) -> pd.DataFrame:
+    """Outcomes and staff-days per year and forum category: every year from the first to the
+    last of either, for each category that has outcomes or effort (zeros included)."""
     year = func.extract("year", Activity.activity_date)
     rows = session.execute(
-        select(year, Forum.category, func.coalesce(func.sum(Activity.effort_days), 0.0))
-        .select_from(Activity)
-        .join(Forum, Activity.forum_id == Forum.id)
-        .where(Activity.deleted_at.is_(None))
-        .group_by(year, Forum.category)
+        filtered(
+            select(year, Forum.category, func.coalesce(func.sum(Activity.effort_days), 0.0)),
+            filters or Filters(),
+            role,
+        ).group_by(year, Forum.category)
     ).all()
     effort = pd.DataFrame(rows, columns=["year", "category", "effort_days"])
     effort["year"] = effort["year"].astype(int)
+    effort["effort_days"] = effort["effort_days"].astype(float)
     counted = (
         by_year.dropna(subset=["category"]).groupby(["year", "category"], as_index=False)["outcomes"].sum()
     )
-    merged = effort.merge(counted, on=["year", "category"], how="outer").fillna(
-        {"effort_days": 0.0, "outcomes": 0}
+    columns = ["year", "category", "outcomes", "effort_days"]
+    years = sorted(set(effort.year) | set(counted.year))
+    present = [
+        c
+        for c in FORUM_CATEGORIES
+        if (counted.category == c).any() or (effort.effort_days[effort.category == c] > 0).any()
+    ]
+    if not years or not present:
+        return pd.DataFrame(columns=columns)
+    grid = pd.MultiIndex.from_product(
+        [range(years[0], years[-1] + 1), present], names=["year", "category"]
+    ).to_frame(index=False)
+    merged = grid.merge(effort, on=["year", "category"], how="left").merge(
+        counted, on=["year", "category"], how="left"
     )
+    merged = merged.fillna({"effort_days": 0.0, "outcomes": 0})
     merged["outcomes"] = merged["outcomes"].astype(int)
     merged["effort_days"] = merged["effort_days"].astype(float).round(2)
-    order = {c: i for i, c in enumerate(FORUM_CATEGORIES)}
-    return merged.sort_values(["year", "category"], key=lambda s: s.map(order) if s.name == "category" else s)
+    return merged[columns].reset_index(drop=True)
 
 
 def _contributions(outcome: Outcome, role: str | None) -> str:
@@ -163,56 +235,244 @@ def outcome_rows(
     return pd.DataFrame(rows, columns=columns), hidden
 
 
+def _separators() -> str:
+    """Plotly's decimal and thousands marks for the reader's language (``", "`` in French)."""
+    symbols = formatting.locale().number_symbols.get("latn", {})
+    return symbols.get("decimal", ".") + symbols.get("group", ",")
+
+
 def _type_figure(by_year: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     totals = by_year.groupby(["year", "change_type"], as_index=False)["outcomes"].sum()
     for change_type in CHANGE_TYPES:
         part = totals[totals.change_type == change_type]
         fig.add_bar(
-            x=part.year, y=part.outcomes, name=change_type, marker_color=CHANGE_TYPE_COLOURS[change_type]
+            x=part.year,
+            y=part.outcomes,
+            name=change_type,
+            marker_color=CHANGE_TYPE_COLOURS[change_type],
+            customdata=[formatting.number(v) for v in part.outcomes],
+            hovertemplate=f"{change_type}: %{{customdata}}<extra></extra>",
         )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", separators=_separators())
+    fig.update_xaxes(tickformat="d", dtick=1)
     return _layout(fig, _("Outcomes per year by type of change"), _("Year"), _("Outcomes"))
 
 
+EFFORT_LINE_COLOUR = "#000000"
+
+
 def _effort_figure(effort: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    for category in FORUM_CATEGORIES:
-        part = effort[effort.category == category]
-        colour = CATEGORY_COLOURS[category]
-        fig.add_bar(x=part.year, y=part.outcomes, name=f"{category}: {_('outcomes')}", marker_color=colour)
-        fig.add_scatter(
-            x=part.year,
-            y=part.effort_days,
-            name=f"{category}: {_('staff-days')}",
-            yaxis="y2",
-            mode="lines+markers",
-            line={"color": colour, "dash": "dot"},
-        )
-    fig.update_layout(barmode="group", yaxis2={"overlaying": "y", "side": "right", "title": _("Staff-days")})
-    return _layout(
-        fig,
-        _("Outcomes per forum category and year, beside the staff-days spent there"),
-        _("Year"),
-        _("Outcomes"),
+    """One panel per forum category (shared years): bars are the outcomes of each year in
+    that category, the line the staff-days spent there, on its own axis on the right."""
+    present = list(dict.fromkeys(effort.category))
+    fig = make_subplots(
+        rows=len(present),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.35 / len(present) if len(present) > 1 else 0.0,
+        subplot_titles=[plotly_literal(c) for c in present],
+        specs=[[{"secondary_y": True}] for _c in present],
     )
+    outcomes_word, days_word = _("Outcomes"), _("Staff-days")
+    # Whole outcomes on the left axes: ticks 1 apart, or wider for large counts.
+    outcome_step = max(1, math.ceil(int(effort.outcomes.max() or 0) / 4))
+    for row, category in enumerate(present, start=1):
+        part = effort[effort.category == category]
+        label = plotly_literal(category)
+        fig.add_bar(
+            x=list(part.year),
+            y=[int(v) for v in part.outcomes],
+            name=label,
+            legendgroup=label,
+            marker_color=CATEGORY_COLOURS[category],
+            customdata=[formatting.number(v) for v in part.outcomes],
+            hovertemplate=f"{label}, %{{x}}: %{{customdata}} {outcomes_word.lower()}<extra></extra>",
+            row=row,
+            col=1,
+            secondary_y=False,
+        )
+        fig.add_scatter(
+            x=list(part.year),
+            y=[float(v) for v in part.effort_days],
+            name=days_word,
+            legendgroup="effort",
+            showlegend=row == 1,
+            legendrank=2000,  # after the categories in the legend
+            mode="lines+markers",
+            line={"color": EFFORT_LINE_COLOUR, "dash": "dot"},
+            customdata=[formatting.number(v, 1) for v in part.effort_days],
+            hovertemplate=f"{label}, %{{x}}: %{{customdata}} {days_word.lower()}<extra></extra>",
+            row=row,
+            col=1,
+            secondary_y=True,
+        )
+        fig.update_yaxes(
+            title_text=outcomes_word,
+            rangemode="tozero",
+            dtick=outcome_step,
+            tickformat=",d",
+            row=row,
+            col=1,
+            secondary_y=False,
+        )
+        fig.update_yaxes(
+            title_text=days_word,
+            rangemode="tozero",
+            showgrid=False,
+            tickmode="auto",
+            row=row,
+            col=1,
+            secondary_y=True,
+        )
+    fig.update_xaxes(tickformat="d", dtick=1)
+    fig.update_xaxes(title_text=_("Year"), row=len(present), col=1)
+    fig.update_layout(
+        title={"text": _("Outcomes per forum category and year, beside the staff-days spent there")},
+        height=140 + 220 * len(present),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3 / len(present), "x": 0},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        hovermode="x unified",
+        separators=_separators(),
+    )
+    return fig
 
 
-def outcomes_view(session: Session, role: str | None) -> OutcomesView:
-    counts = targets.outcome_counts(session)
-    by_year = _by_year(session)
-    effort = _effort(session, by_year)
-    table, hidden = outcome_rows(session, role)
+def _items(
+    session: Session, filters: Filters, role: str | None
+) -> tuple[list[OutcomeItem], pd.DataFrame, int]:
+    """The matching outcomes the role may read (newest first), as list items and as a table,
+    and how many matching outcomes are counted but not listed."""
+    readable = visible_confidentiality(role)
+    query = _matching(session, filters, role).options(
+        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
+    )
+    found = session.scalars(query.order_by(Outcome.outcome_date.desc(), Outcome.outcome_id.desc())).all()
+    items, rows, hidden = [], [], 0
+    for outcome in found:
+        if outcome.confidentiality not in readable:
+            hidden += 1
+            continue
+        links = outcomes.contributing_activities(outcome)
+        named = tuple(link for link in links if link.confidentiality in readable)
+        unreadable = 0 if role == "funder" else len(links) - len(named)
+        item = OutcomeItem(
+            outcome_id=outcome.outcome_id,
+            date=outcome.outcome_date,
+            change_type=outcome.change_type,
+            category=outcome.forum.category if outcome.forum else "",
+            forum=outcome.forum.name if outcome.forum else "",
+            country=display_name(outcome.country),
+            social_actor=outcome.social_actor,
+            statement=outcome.statement,
+            substantiation=outcome.substantiation,
+            positive=outcome.positive,
+            intended=outcome.intended,
+            themes="; ".join(sorted(t.name for t in outcome.themes)),
+            contributions=named,
+            unreadable_contributions=unreadable,
+        )
+        items.append(item)
+        rows.append(
+            {
+                "outcome_id": item.outcome_id,
+                "date": item.date,
+                "change_type": item.change_type,
+                "category": item.category,
+                "forum": item.forum,
+                "country": item.country,
+                "social_actor": item.social_actor,
+                "statement": item.statement,
+                "substantiation": item.substantiation,
+                "themes": item.themes,
+                "activities": _contributions(outcome, role),
+            }
+        )
+    columns = [
+        "outcome_id",
+        "date",
+        "change_type",
+        "category",
+        "forum",
+        "country",
+        "social_actor",
+        "statement",
+        "substantiation",
+        "themes",
+        "activities",
+    ]
+    return items, pd.DataFrame(rows, columns=columns), hidden
+
+
+def outcomes_view(session: Session, filters: Filters | None = None, role: str | None = None) -> OutcomesView:
+    """The members' Outcomes dashboard for ``filters`` (``filters.outcome_conditions`` on the
+    outcomes, ``filters.conditions`` on the effort beside them) as ``role`` may read it."""
+    filters = filters or Filters()
+    by_year = _by_year(session, filters, role)
+    counts = _counts(by_year)
+    effort = _effort(session, by_year, filters, role)
+    items, table, hidden = _items(session, filters, role)
     empty = counts["count"] == 0
+    any_recorded = not empty or bool(
+        session.scalar(select(func.count(Outcome.id)).where(Outcome.deleted_at.is_(None)))
+    )
     return OutcomesView(
         counts=counts,
-        by_year=by_year,
+        by_year=by_year.drop(columns="substantiation")
+        .groupby(["year", "change_type", "category"], as_index=False, dropna=False)["outcomes"]
+        .sum(),
         effort=effort,
         table=table,
         hidden=hidden,
         type_figure=None if empty else _type_figure(by_year),
-        effort_figure=None if empty else _effort_figure(effort),
+        effort_figure=None if empty or effort.empty else _effort_figure(effort),
+        items=items,
+        effort_only=effort_only(filters),
+        without_forum=int(by_year.outcomes[by_year.category.isna()].sum()),
+        any_recorded=any_recorded,
     )
+
+
+def outcomes_list_html(view: OutcomesView) -> str:
+    """The listed outcomes as an HTML list (a table would scroll sideways on a phone):
+    each with its date, type, forum, statement and contributing activities; every text escaped."""
+    entries = []
+    for item in view.items:
+        where = " · ".join(escape(p) for p in (item.forum, item.category, item.country) if p)
+        facts = [
+            escape(_("Type of change: {type}").format(type=item.change_type)),
+            escape(_("Substantiation: {level}").format(level=item.substantiation)),
+        ]
+        if not item.positive:
+            facts.append(escape(_("negative change")))
+        if not item.intended:
+            facts.append(escape(_("unintended")))
+        links = [
+            f"<li>{escape(formatting.date(c.date))}: {escape(c.title)}"
+            + (f" <i>{escape(_('(deleted)'))}</i>" if c.deleted else "")
+            + "</li>"
+            for c in item.contributions
+        ]
+        if item.unreadable_contributions:
+            links.append(
+                f"<li>{escape(_(RESTRICTED_LABEL))}: {formatting.number(item.unreadable_contributions)}</li>"
+            )
+        contributed = (
+            f"{escape(_('Contributing activities:'))}<ul>{''.join(links)}</ul>"
+            if links
+            else f"<i>{escape(_('No contributing activity recorded.'))}</i>"
+        )
+        entries.append(
+            f'<li data-outcome="{escape(item.outcome_id)}" style="margin-bottom:1em">'
+            f"<b>{escape(formatting.date(item.date))}</b> · {escape(item.outcome_id)}"
+            + (f"<br>{where}" if where else "")
+            + f"<br><b>{escape(item.statement)}</b>"
+            f"<br>{escape(_('Who changed: {actor}').format(actor=item.social_actor))}"
+            f"<br>{' · '.join(facts)}"
+            + (f"<br>{escape(_('Themes: {themes}').format(themes=item.themes))}" if item.themes else "")
+            + f"<br>{contributed}</li>"
+        )
+    return f'<ul class="outcomes" style="padding-left:1.2em;overflow-wrap:anywhere">{"".join(entries)}</ul>'
 
 
 def strategy_table(

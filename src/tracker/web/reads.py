@@ -12,7 +12,7 @@ from tracker.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
 home_summary = cached(_home_summary)
-outcomes = cached(results_views.outcomes_view)  # (role)
+outcomes = cached(results_views.outcomes_view)  # (filters, role)
 strategy = cached(results_views.strategy_table)  # ()
 strategy_trends = cached(results_views.strategy_trends)  # ()
 staff_outcomes = cached(results_views.staff_outcome_rows)  # (role)
