@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker import audit
 from tracker.i18n import _, column_labels, ngettext
-from tracker.web import auth, db
+from tracker.web import auth, db, render
 
 auth.require("audit_log")
 st.title(_("Audit log"))
@@ -20,7 +20,7 @@ page = cols[2].number_input(_("Page"), min_value=1, value=1, key="audit_page")
 rows, total, page = db.read(audit.audit_page, entity or None, actor.strip() or None, page)
 st.caption(
     ngettext("{total} entry; newest first.", "{total} entries; newest first.", total).format(
-        total=f"{total:,}"
+        total=render.format_count(total)
     )
 )
 st.dataframe(rows, hide_index=True, column_config=column_labels(rows.columns))

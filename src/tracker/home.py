@@ -30,6 +30,9 @@ class HomeSummary:
     kp_share_since_shift: analytics.KpShare
     yearly_shares: pd.DataFrame
     demo_data: bool
+    # The year to date against the same days of the year before (the Overview's rule,
+    # ``analytics.latest_against_previous``); None when not asked for or nothing to compare.
+    comparison: analytics.Comparison | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -46,16 +49,25 @@ class HomeSummary:
         )
 
 
-def home_summary(session: Session) -> HomeSummary:
+def home_summary(session: Session, today: dt.date | None = None) -> HomeSummary:
+    """The whole record's shift and totals; with ``today``, also the latest year to date
+    against the same span of the year before, by the Overview's one rule."""
     shift = dt.date.fromisoformat(SHIFT_DECISION_DATE)
     cube = analytics.activity_cube(session)
     yearly = analytics.kp_share_by_period(analytics.engagement_from(cube, "year"))
+    totals = analytics.totals_from(cube)
+    comparison = None
+    if today is not None and totals.last_date is not None:
+        comparison = analytics.latest_against_previous(
+            session, Filters(), "year", today, totals.last_date, None
+        )
     return HomeSummary(
-        totals=analytics.totals_from(cube),
+        totals=totals,
         kp_share_before_shift=analytics.kp_share(session, Filters(date_to=shift - dt.timedelta(days=1))),
         kp_share_since_shift=analytics.kp_share(session, Filters(date_from=shift)),
         yearly_shares=yearly,
         demo_data=has_demo_data(session),
+        comparison=comparison,
     )
 
 
