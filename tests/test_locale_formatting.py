@@ -22,7 +22,7 @@ import pytest
 
 from tests.apptest import figures, metrics, open_page
 from tests.factories import add_activity
-from tracker import charts, database, home, views
+from tracker import charts, database, formatting, home, views
 from tracker.filters import Filters
 from tracker.i18n import _, use_language
 from tracker.periods import Span, span_label
@@ -105,6 +105,10 @@ def test_render_formats_follow_the_language():
         assert render.format_delta(-1220.5, 1) == f"-1{NNBSP}220,5"
         assert render.format_points(-0.125) == "-12 points"
         assert charts.separators() == "," + NNBSP
+        # Forum events known to the day, the month or the year (Home's reminders).
+        assert formatting.partial_date(D(2026, 3, 1), "month") == "mars 2026"
+        assert formatting.partial_date(D(2026, 3, 4), "day") == "4 mars 2026"
+        assert formatting.partial_date(D(2026, 1, 1), "year") == "2026"
     with use_language("en"):
         assert render.format_count(1234) == "1,234"
         assert render.format_staff_days(1234.5) == "1,234.5"

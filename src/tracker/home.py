@@ -11,11 +11,10 @@ import pandas as pd
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from tracker import analytics, static_charts
+from tracker import analytics, formatting, static_charts
 from tracker.demo_marker import has_demo_data
 from tracker.filters import Filters
 from tracker.models import Activity, Forum, ForumEvent
-from tracker.periods import format_partial_date
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
 UPCOMING_DAYS = 60
@@ -97,7 +96,7 @@ def _events(session: Session, start: dt.date, end: dt.date, unlogged_only: bool)
         logged = exists().where(Activity.event_id == ForumEvent.id, Activity.deleted_at.is_(None))
         query = query.where(~logged)
     rows = [
-        (name, forum, category, format_partial_date(day, precision), place or "")
+        (name, forum, category, formatting.partial_date(day, precision), place or "")
         for name, forum, category, day, precision, place in session.execute(query)
     ]
     return pd.DataFrame(rows, columns=REMINDER_COLUMNS)
