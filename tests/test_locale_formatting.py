@@ -198,3 +198,13 @@ def test_overview_in_english_sets_english_separators(fixture_app, monkeypatch):
     at.segmented_control(key="overview_measure").set_value("effort_days").run()
     engagement_figure = figures(at)[1]
     assert all("%{y:,.1f}" in trace["hovertemplate"] for trace in engagement_figure["data"])
+
+
+def test_audit_log_in_french_shows_actions_and_record_types_as_words(fixture_app, monkeypatch):
+    monkeypatch.setenv("TRACKER_LANG", "fr")
+    at = open_page("pages/audit_log.py", role="admin")
+    table = at.dataframe[0].value
+    # The fixture's nine activities (insert/activity) and the demo accounts (create/user).
+    assert set(table.action) == {"création"} and set(table.entity) == {"activité", "compte"}
+    assert at.caption[0].value == f"{len(table)} entrées{NBSP}; les plus récentes d’abord."
+    assert at.selectbox(key="audit_entity").options == ["Tous", "activité", "compte", "connexion"]
