@@ -21,7 +21,7 @@ st.caption(
         "{total} activity matches; page {page} of {pages}.",
         "{total} activities match; page {page} of {pages}.",
         page.total,
-    ).format(total=f"{page.total:,}", page=page.page, pages=page.pages)
+    ).format(total=render.format_count(page.total), page=page.page, pages=page.pages)
 )
 st.dataframe(
     page.rows,
@@ -41,7 +41,7 @@ render.activity_download_button(
         "Download the {total} matching activity (CSV)",
         "Download the {total} matching activities (CSV)",
         page.total,
-    ).format(total=f"{page.total:,}"),
+    ).format(total=render.format_count(page.total)),
     filters,
     role,
     "csv",

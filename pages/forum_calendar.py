@@ -49,6 +49,6 @@ if view.calendar is not None:
 st.subheader(_("Forums by category"))
 for category, table in view.by_category.items():
     n = int(table.activities.sum())
-    count = ngettext("{n} activity", "{n} activities", n).format(n=n)
+    count = ngettext("{n} activity", "{n} activities", n).format(n=render.format_count(n))
     with st.expander(f"{category} ({count})"):
         st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))

@@ -7,7 +7,7 @@ import streamlit as st
 from tracker import home
 from tracker.i18n import _
 from tracker.permissions import ADMIN, STAFF
-from tracker.web import auth, db, reads
+from tracker.web import auth, db, reads, render
 from tracker.web.render import format_share
 
 role = auth.require("home_page")
@@ -21,7 +21,8 @@ st.write(
     )
 )
 
-summary = reads.home_summary()
+today = dt.date.today()
+summary = reads.home_summary(today)
 
 if summary.demo_data:
     st.info(_("This database holds illustrative demo data, not the coalition's real records."))
@@ -54,14 +55,29 @@ else:
 
     totals = summary.totals
     cols = st.columns(4)
-    cols[0].metric(_("Activities"), f"{totals.activities:,}")
-    cols[1].metric(_("Staff-days"), f"{totals.effort_days:,.1f}")
-    cols[2].metric(_("Cost (US$)"), f"{totals.cost_usd:,.0f}")
-    cols[3].metric(_("Forums engaged"), f"{totals.forums:,}")
-    st.caption(_("Activities from {first} to {last}.").format(first=totals.first_date, last=totals.last_date))
+    cols[0].metric(_("Activities"), render.format_count(totals.activities))
+    cols[1].metric(_("Staff-days"), render.format_staff_days(totals.effort_days))
+    cols[2].metric(_("Cost (US$)"), render.format_money(totals.cost_usd))
+    cols[3].metric(_("Forums engaged"), render.format_count(totals.forums))
+    st.caption(
+        _("Activities from {first} to {last}.").format(
+            first=render.format_date(totals.first_date), last=render.format_date(totals.last_date)
+        )
+    )
+
+    # Like with like: the year to date against the same days of the year before (the
+    # Overview's rule, analytics.latest_against_previous).
+    compared = summary.comparison
+    if compared is not None:
+        render.comparison(
+            compared.latest_label,
+            compared.previous_label,
+            {key: (compared.latest[key], compared.previous[key]) for key in render.COMPARED},
+            heading=_("Latest period against the previous"),
+        )
 
 if role in (STAFF, ADMIN):
-    reminders = db.read(home.staff_reminders, dt.date.today())
+    reminders = db.read(home.staff_reminders, today)
     st.subheader(_("Forum events of the next 60 days"))
     if reminders.upcoming.empty:
         st.caption(_("No forum event in the calendar for the next 60 days."))

@@ -19,7 +19,11 @@ if view.is_empty:
 st.caption(_(view.note))
 cols = st.columns(len(view.totals))
 for col, row in zip(cols, view.totals.itertuples(), strict=True):
-    col.metric(markdown_literal(row.theme), f"{row.activities:,}", help=render.format_days(row.effort_days))
+    col.metric(
+        markdown_literal(row.theme),
+        render.format_count(row.activities),
+        help=render.format_days(row.effort_days),
+    )
 
 render.chart(view.trend_figure, view.trend, "theme_trend")
 render.chart(view.matrix_figure, view.matrix, "theme_by_category")

@@ -170,7 +170,7 @@ def test_the_admin_creates_an_account_on_the_users_page(accounts_db):
 def test_the_audit_log_page_lists_account_changes(accounts_db):
     at = open_page("pages/audit_log.py", role="admin")
     table = at.dataframe[0].value
-    assert "create" in set(table.action) and "user" in set(table.entity)
+    assert "created" in set(table.action) and "account" in set(table.entity)  # codes shown as words
     assert not any("$argon2" in str(v) for v in table.to_numpy().ravel())
 
 

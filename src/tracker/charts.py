@@ -11,7 +11,9 @@ import datetime as dt
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from tracker import formatting
 from tracker.i18n import N_, _
 from tracker.plain_text import plotly_literal
 from tracker.vocabulary import FORUM_CATEGORIES, SHIFT_DECISION_DATE
@@ -26,6 +28,10 @@ CATEGORY_COLOURS = {
 THEME_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#999999"]
 SHARE_COLOURS = {"by_count": "#D55E00", "by_effort": "#000000"}
 PERIOD_MONTHS = {"year": "M12", "quarter": "M3", "month": "M1"}
+# Dates on the time axes as numbers, never English month names (Plotly has no French
+# month names without its locale bundle): 2021, 2021-04.
+PERIOD_DATE_FORMATS = {"year": "%Y", "quarter": "%Y-%m", "month": "%Y-%m"}
+SHARE_TICKS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 MULTI_THEME_NOTE = N_(
     "An activity with several themes counts once under each of its themes, with its full effort, "
     "so theme totals add up to more than the overall total."
@@ -41,8 +47,23 @@ def measure_label(measure: str) -> str:
     return _("Staff-days") if measure == "effort_days" else _("Activities")
 
 
+def separators(language: str | None = None) -> str:
+    """Plotly's ``layout.separators`` (decimal mark, then thousands separator) for the
+    reader's language, from Babel: ``.,`` in English, a decimal comma and a narrow no-break
+    space in French. Every number Plotly formats (axis ticks, ``%{y:,.1f}`` in hovers)
+    follows it."""
+    where = formatting.locale(language)
+    return get_decimal_symbol(where) + get_group_symbol(where)
+
+
+def value_format(measure: str) -> str:
+    """The d3 format of a measure in hovers: whole activities, staff-days to one decimal."""
+    return ",.1f" if measure == "effort_days" else ",.0f"
+
+
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
+        separators=separators(),
         title={"text": title},
         xaxis_title=x_title,
         yaxis_title=y_title,
@@ -83,6 +104,10 @@ def _mark_decision(fig: go.Figure, starts: list[dt.date]) -> go.Figure:
     return fig
 
 
+def _date_axis(fig: go.Figure, period: str) -> None:
+    fig.update_xaxes(tickformat=PERIOD_DATE_FORMATS[period], hoverformat=PERIOD_DATE_FORMATS[period])
+
+
 def _period_x(frame: pd.DataFrame) -> list[dt.date]:
     return list(frame["period_start"])
 
@@ -98,11 +123,16 @@ def engagement_chart(engagement: pd.DataFrame, measure: str, period: str) -> go.
             name=category,
             marker_color=CATEGORY_COLOURS[category],
             customdata=list(rows["period"]),
-            hovertemplate="%{customdata} · " + category + ": %{y}<extra></extra>",
+            hovertemplate="%{customdata} · "
+            + category
+            + ": %{y:"
+            + value_format(measure)
+            + "}<extra></extra>",
             xperiod=PERIOD_MONTHS[period],
             xperiodalignment="middle",
         )
     fig.update_layout(barmode="stack")
+    _date_axis(fig, period)
     title = _("Engagement by forum category, per {period} ({measure})").format(
         period=_(period), measure=measure_label(measure).lower()
     )
@@ -118,6 +148,8 @@ def kp_share_chart(shares: pd.DataFrame, period: str, targets: pd.DataFrame | No
     fig = go.Figure()
     for column, label in (("by_count", _("by number of activities")), ("by_effort", _("by staff-days"))):
         values = [None if pd.isna(v) else float(v) for v in shares[column]]
+        # The share in the hover is Babel's (``62 %`` in French), as on the rest of the page.
+        shown = [formatting.share(v) for v in values]
         fig.add_scatter(
             x=_period_x(shares),
             y=values,
@@ -125,8 +157,8 @@ def kp_share_chart(shares: pd.DataFrame, period: str, targets: pd.DataFrame | No
             mode="lines+markers",
             connectgaps=False,
             line={"color": SHARE_COLOURS[column], "dash": "solid" if column == "by_count" else "dot"},
-            customdata=list(shares["period"]),
-            hovertemplate="%{customdata}: %{y:.1%}<extra>" + label + "</extra>",
+            customdata=[[p, text] for p, text in zip(shares["period"], shown, strict=True)],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + label + "</extra>",
             xperiod=PERIOD_MONTHS[period],
             xperiodalignment="middle",
         )
@@ -147,7 +179,8 @@ def kp_share_chart(shares: pd.DataFrame, period: str, targets: pd.DataFrame | No
             xperiod="M12",
             xperiodalignment="middle",
         )
-    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(range=[0, 1], tickvals=SHARE_TICKS, ticktext=[formatting.share(v) for v in SHARE_TICKS])
+    _date_axis(fig, period)
     title = _("Share of the coalition's engagement spent in KP forums, per {period}").format(period=_(period))
     return _mark_decision(
         _layout(fig, title, _("Date of activity"), _("KP share")), list(shares["period_start"])
@@ -165,10 +198,15 @@ def theme_trend_chart(trend: pd.DataFrame, measure: str, period: str) -> go.Figu
             mode="lines+markers",
             line={"color": THEME_COLOURS[index % len(THEME_COLOURS)]},
             customdata=list(rows["period"]),
-            hovertemplate="%{customdata} · " + plotly_literal(theme) + ": %{y}<extra></extra>",
+            hovertemplate="%{customdata} · "
+            + plotly_literal(theme)
+            + ": %{y:"
+            + value_format(measure)
+            + "}<extra></extra>",
             xperiod=PERIOD_MONTHS[period],
             xperiodalignment="middle",
         )
+    _date_axis(fig, period)
     title = _("Engagement per theme, per {period} ({measure})").format(
         period=_(period), measure=measure_label(measure).lower()
     )
@@ -188,7 +226,7 @@ def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:
             name=category,
             orientation="h",
             marker_color=CATEGORY_COLOURS[category],
-            hovertemplate="%{y} · " + category + ": %{x}<extra></extra>",
+            hovertemplate="%{y} · " + category + ": %{x:" + value_format(measure) + "}<extra></extra>",
         )
     fig.update_layout(barmode="stack", hovermode="y unified")
     fig.update_yaxes(autorange="reversed")
@@ -211,7 +249,7 @@ def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
             name=category,
             orientation="h",
             marker_color=CATEGORY_COLOURS[category],
-            hovertemplate="%{y} (" + category + "): %{x}<extra></extra>",
+            hovertemplate="%{y} (" + category + "): %{x:" + value_format(measure) + "}<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=_labels(forums["forum"]), autorange="reversed")
     title = _("Forums where the coalition engaged most ({measure})").format(
@@ -240,7 +278,7 @@ def ranking_chart(table: pd.DataFrame, label_column: str, measure: str, title: s
             x=list(table[measure]),
             orientation="h",
             marker_color="#0072B2",
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            hovertemplate="%{y}: %{x:" + value_format(measure) + "}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")

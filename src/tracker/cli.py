@@ -504,7 +504,14 @@ def _import_targets(args: argparse.Namespace) -> int:
         plan = targets.import_targets(session, data, args.file, CLI_ACTOR)
     if not plan.ok:
         return _print_problems(plan.problems)
-    print(_("Imported {n} targets (new ones created, known ones updated).").format(n=len(plan.rows)))
+    n = len(plan.rows)
+    print(
+        ngettext(
+            "Imported {n} target (created if new, updated if known).",
+            "Imported {n} targets (new ones created, known ones updated).",
+            n,
+        ).format(n=n)
+    )
     return 0
 
 
@@ -517,7 +524,14 @@ def _import_grants(args: argparse.Namespace) -> int:
         plan = grants.import_grants(session, data, args.file, CLI_ACTOR)
     if not plan.ok:
         return _print_problems(plan.problems)
-    print(_("Imported {n} grants (new ones created, known ones updated).").format(n=len(plan.rows)))
+    n = len(plan.rows)
+    print(
+        ngettext(
+            "Imported {n} grant (created if new, updated if known).",
+            "Imported {n} grants (new ones created, known ones updated).",
+            n,
+        ).format(n=n)
+    )
     return 0
 
 

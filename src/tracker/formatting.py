@@ -10,6 +10,7 @@ import datetime as dt
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
+from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from tracker.i18n import SOURCE_LANGUAGE, current_language
@@ -41,3 +42,12 @@ def money(value: float, currency: str = "USD", language: str | None = None) -> s
 
 def date(value: dt.date | None, language: str | None = None) -> str:
     return "" if value is None else _format_date(value, "long", locale=locale(language))
+
+
+def partial_date(value: dt.date, precision: str, language: str | None = None) -> str:
+    """A date known to the day, the month or the year: ``1 mars 2026``, ``mars 2026``, ``2026``."""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return format_skeleton("yMMMM", value, locale=locale(language))
+    return date(value, language)

@@ -11,11 +11,10 @@ import pandas as pd
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from tracker import analytics, static_charts
+from tracker import analytics, formatting, static_charts
 from tracker.demo_marker import has_demo_data
 from tracker.filters import Filters
 from tracker.models import Activity, Forum, ForumEvent
-from tracker.periods import format_partial_date
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
 UPCOMING_DAYS = 60
@@ -30,6 +29,9 @@ class HomeSummary:
     kp_share_since_shift: analytics.KpShare
     yearly_shares: pd.DataFrame
     demo_data: bool
+    # The year to date against the same days of the year before (the Overview's rule,
+    # ``analytics.latest_against_previous``); None when not asked for or nothing to compare.
+    comparison: analytics.Comparison | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -46,16 +48,25 @@ class HomeSummary:
         )
 
 
-def home_summary(session: Session) -> HomeSummary:
+def home_summary(session: Session, today: dt.date | None = None) -> HomeSummary:
+    """The whole record's shift and totals; with ``today``, also the latest year to date
+    against the same span of the year before, by the Overview's one rule."""
     shift = dt.date.fromisoformat(SHIFT_DECISION_DATE)
     cube = analytics.activity_cube(session)
     yearly = analytics.kp_share_by_period(analytics.engagement_from(cube, "year"))
+    totals = analytics.totals_from(cube)
+    comparison = None
+    if today is not None and totals.last_date is not None:
+        comparison = analytics.latest_against_previous(
+            session, Filters(), "year", today, totals.last_date, None
+        )
     return HomeSummary(
-        totals=analytics.totals_from(cube),
+        totals=totals,
         kp_share_before_shift=analytics.kp_share(session, Filters(date_to=shift - dt.timedelta(days=1))),
         kp_share_since_shift=analytics.kp_share(session, Filters(date_from=shift)),
         yearly_shares=yearly,
         demo_data=has_demo_data(session),
+        comparison=comparison,
     )
 
 
@@ -85,7 +96,7 @@ def _events(session: Session, start: dt.date, end: dt.date, unlogged_only: bool)
         logged = exists().where(Activity.event_id == ForumEvent.id, Activity.deleted_at.is_(None))
         query = query.where(~logged)
     rows = [
-        (name, forum, category, format_partial_date(day, precision), place or "")
+        (name, forum, category, formatting.partial_date(day, precision), place or "")
         for name, forum, category, day, precision, place in session.execute(query)
     ]
     return pd.DataFrame(rows, columns=REMINDER_COLUMNS)

@@ -13,7 +13,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.i18n import N_, _
+from babel.dates import format_date
+
+from tracker import formatting
 
 
 def period_start(year: int, month: int, period: str) -> dt.date:
@@ -66,20 +68,6 @@ def format_partial_date(value: dt.date, precision: str) -> str:
 # ---- like-for-like comparisons ---------------------------------------------------------
 
 MONTHS_PER_PERIOD = {"year": 12, "quarter": 3, "month": 1}
-MONTH_ABBREVIATIONS = (
-    N_("Jan"),
-    N_("Feb"),
-    N_("Mar"),
-    N_("Apr"),
-    N_("May"),
-    N_("Jun"),
-    N_("Jul"),
-    N_("Aug"),
-    N_("Sep"),
-    N_("Oct"),
-    N_("Nov"),
-    N_("Dec"),
-)
 
 
 @dataclass(frozen=True)
@@ -126,7 +114,8 @@ def like_for_like(
 
 
 def _day_month(day: dt.date) -> str:
-    return f"{day.day} {_(MONTH_ABBREVIATIONS[day.month - 1])}"
+    """``1 Jan`` / ``1 janv.``: the language's abbreviated month, from Babel."""
+    return format_date(day, "d MMM", locale=formatting.locale())
 
 
 def span_label(span: Span, period: str) -> str:

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import audit, cells, exports, reports
+from tracker import audit, cells, exports, formatting, reports
 from tracker.filters import Filters
 from tracker.i18n import _
 from tracker.models import utcnow
@@ -56,11 +56,54 @@ def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None
 def headline(totals, share) -> None:
     """The five headline figures shared by the Overview and the Funder summary."""
     cols = st.columns(5)
-    cols[0].metric(_("Activities"), f"{totals.activities:,}")
-    cols[1].metric(_("Staff-days"), f"{totals.effort_days:,.1f}")
-    cols[2].metric(_("Cost (US$)"), f"{totals.cost_usd:,.0f}")
+    cols[0].metric(_("Activities"), format_count(totals.activities))
+    cols[1].metric(_("Staff-days"), format_staff_days(totals.effort_days))
+    cols[2].metric(_("Cost (US$)"), format_money(totals.cost_usd))
     cols[3].metric(_("KP share by activities"), format_share(share.by_count))
     cols[4].metric(_("KP share by staff-days"), format_share(share.by_effort))
+
+
+COMPARED = ("activities", "effort_days", "by_count", "by_effort")
+
+
+def comparison(
+    latest: str,
+    previous: str,
+    figures: dict[str, tuple[float | None, float | None]],
+    heading: str | None = None,
+) -> None:
+    """The latest period (to date) against the same span one period earlier, labelled with
+    both spans: activities, staff-days and the KP share both ways (Overview and Home).
+    ``figures`` maps each of ``COMPARED`` to (latest, previous)."""
+    against = _("{latest} against {previous}").format(latest=latest, previous=previous)
+    if heading is None:
+        st.subheader(against)
+    else:
+        st.subheader(heading)
+        st.caption(against)
+    cols = st.columns(4)
+    for col, key, label, digits in (
+        (cols[0], "activities", _("Activities in {p}"), 0),
+        (cols[1], "effort_days", _("Staff-days in {p}"), 1),
+    ):
+        value, before = figures[key]
+        col.metric(
+            label.format(p=latest),
+            "–" if value is None else formatting.number(value, digits),
+            delta=None if value is None or before is None else format_delta(value - before, digits),
+        )
+    for col, key, label in (
+        (cols[2], "by_count", _("KP share by activities in {p}")),
+        (cols[3], "by_effort", _("KP share by effort in {p}")),
+    ):
+        value, before = figures[key]
+        # A falling KP share is the shift the coalition decided on, not a loss.
+        col.metric(
+            label.format(p=latest),
+            format_share(value),
+            delta=None if value is None or before is None else format_points(value - before),
+            delta_color="off",
+        )
 
 
 def empty_state(hint: str | None = None) -> None:
@@ -73,12 +116,49 @@ def empty_state(hint: str | None = None) -> None:
     )
 
 
+# Numbers and dates on screen, in the reader's language (Babel, ``tracker.formatting``):
+# French ``1 234,5`` (narrow no-break space), ``62 %``, ``51 234 $US``, ``1 mars 2026``.
+
+
+def format_count(value: float) -> str:
+    """A whole count: ``1,234`` in English, ``1 234`` in French."""
+    return formatting.number(value)
+
+
+def format_staff_days(value: float) -> str:
+    """Staff-days with one decimal: ``1,234.5`` / ``1 234,5``."""
+    return formatting.number(value, 1)
+
+
+def format_money(value: float) -> str:
+    """US$ in whole units: ``$51,234`` / ``51 234 $US``."""
+    return formatting.money(value)
+
+
 def format_share(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
+    """A whole percentage (``62%`` / ``62 %``); no share is a dash, never 0 %."""
+    return formatting.share(value)
+
+
+def format_date(value) -> str:
+    """A date written out: ``1 March 2026`` / ``1 mars 2026``."""
+    return formatting.date(value)
+
+
+def format_delta(value: float, digits: int = 0) -> str:
+    """A signed change for ``st.metric(delta=...)``: ``+1,234.5`` / ``-3``. The minus stays
+    an ASCII hyphen in every language, as Streamlit reads it to point the arrow down."""
+    text = formatting.number(abs(value), digits)
+    return ("-" if round(value, digits) < 0 else "+") + text
+
+
+def format_points(value: float) -> str:
+    """A change of share in percentage points: ``+5 points`` / ``-12 points``."""
+    return _("{points} points").format(points=format_delta(value * 100))
 
 
 def format_days(value: float) -> str:
-    return _("{value:,.1f} staff-days").format(value=value)
+    return _("{value} staff-days").format(value=format_staff_days(value))
 
 
 def changes_table(changes: dict[str, tuple[object, object]]) -> pd.DataFrame:
