@@ -108,9 +108,18 @@ def _table(frame: pd.DataFrame, numeric: set[str]) -> str:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """A frame as a small scrollable HTML table, every cell escaped (for the app's pages)."""
+    """A frame as a small scrollable HTML table, every cell escaped (for the app's pages);
+    numbers in the reader's language, fractions with two decimals."""
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
-    return f'<div style="overflow-x:auto;max-width:100%">{_table(frame, numeric)}</div>'
+    shown = frame.copy()
+    for column in numeric:
+        if pd.api.types.is_bool_dtype(frame[column]):
+            continue
+        digits = 0 if pd.api.types.is_integer_dtype(frame[column]) else 2
+        shown[column] = [
+            "" if pd.isna(value) else formatting.number(value, digits) for value in frame[column]
+        ]
+    return f'<div style="overflow-x:auto;max-width:100%">{_table(shown, numeric)}</div>'
 
 
 def share_table(view: FunderSummaryView) -> pd.DataFrame:
