@@ -59,3 +59,37 @@ def test_the_command_reports_what_it_wrote(source, tmp_path, monkeypatch, capsys
     out = capsys.readouterr().out
     assert "3 files copied" in out and "1 compressed" in out
     assert (tmp_path / "static" / "js" / "index.abc123.js.br").exists()
+
+
+def _ligatures(font) -> dict[str, str]:
+    """Icon glyph -> the letters that draw it, from the font's ligature table."""
+    found = {}
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for table in lookup.SubTable:
+            table = getattr(table, "ExtSubTable", table)
+            for first, ligatures in getattr(table, "ligatures", {}).items():
+                for ligature in ligatures:
+                    found[ligature.LigGlyph] = [first, *ligature.Component]
+    return found
+
+
+def test_the_icon_font_keeps_the_named_icons_and_their_ligatures_only():
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    [source] = sorted(precompress.streamlit_static_dir().glob("media/MaterialSymbols-*.woff2"))
+    small = precompress.icon_subset(source.read_bytes(), {"expand_more", "search", "not_an_icon"})
+    assert len(small) < source.stat().st_size / 20
+    font = TTFont(io.BytesIO(small))
+    ligatures = _ligatures(font)
+    assert {"expand_more", "search"} <= set(ligatures) and "delete" not in font.getGlyphOrder()
+    cmap = font.getBestCmap()  # the letters are kept, so the ligature still draws the icon
+    assert ligatures["search"] == [cmap[ord(letter)] for letter in "search"]
+
+
+def test_icon_names_in_streamlit_s_scripts_are_kept(tmp_path):
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "a.js").write_text('icon:"keyboard_double_arrow_left"')
+    words = precompress._icon_words(tmp_path)
+    assert "keyboard_double_arrow_left" in words

@@ -112,14 +112,18 @@ def table_html(frame: pd.DataFrame) -> str:
     numbers in the reader's language, fractions with two decimals."""
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
     shown = frame.copy()
-    for column in numeric:
-        if pd.api.types.is_bool_dtype(frame[column]):
-            continue
-        digits = 0 if pd.api.types.is_integer_dtype(frame[column]) else 2
-        shown[column] = [
-            "" if pd.isna(value) else formatting.number(value, digits) for value in frame[column]
-        ]
+    for column in frame.columns:
+        if not pd.api.types.is_bool_dtype(frame[column]):
+            shown[column] = [_cell(value) for value in frame[column]]
     return f'<div style="overflow-x:auto;max-width:100%">{_table(shown, numeric)}</div>'
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if pd.isna(value):
+        return ""
+    return formatting.number(value, 0 if isinstance(value, int) else 2)
 
 
 def share_table(view: FunderSummaryView) -> pd.DataFrame:
