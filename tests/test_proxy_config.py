@@ -116,7 +116,6 @@ def test_precompressed_copies_are_served_from_disk_and_other_files_through_the_a
     status, headers, body = _get(nginx, f"/static/js/{other}", "br")
     assert status == 200 and headers["content-encoding"] == "br"
     assert headers["cache-control"] == "public, max-age=31536000, immutable"
-    assert _get(nginx, "/static/js/no-such-file.js")[0] == 404
 
 
 def _media(prefix: str) -> str:
@@ -167,3 +166,20 @@ def test_plain_http_is_sent_to_https_and_the_page_says_it_is_loading(served):
     assert status == 301 and headers["location"].startswith("https://")
     _status, _headers, body = _get(nginx, "/")
     assert b'<div id="root"><p' in body and b"Loading the campaign tracker" in body
+
+
+def test_the_log_in_form_s_scripts_are_preloaded_and_exist_in_this_streamlit(served):
+    """The site file preloads the text-input scripts by their hashed names: each must be a
+    file of the installed Streamlit (this fails at an upgrade that renames them), and the
+    page must carry the hints, before its stylesheet."""
+    import re
+
+    names = re.findall(r'modulepreload" crossorigin href="\./static/js/([^"]+)"', proxy.SITE.read_text())
+    assert any(name.startswith("TextInput.") for name in names) and len(names) > 10
+    js = precompress.streamlit_static_dir() / "js"
+    assert [name for name in names if not (js / name).exists()] == []
+    nginx, _ = served
+    _status, _headers, body = _get(nginx, "/")
+    page = body.decode()
+    for name in names:
+        assert page.index(f"./static/js/{name}") < page.index('rel="stylesheet"'), name
