@@ -89,6 +89,7 @@ def _table(at, column: str):
 def _text(at) -> str:
     parts = [str(e.value) for e in (*at.markdown, *at.caption, *at.title, *at.subheader)]
     parts += [frame.value.to_csv() for frame in at.dataframe]
+    parts += [box.value for box in at.html]  # the numbers behind the charts (render.numbers_table)
     return "\n".join(parts)
 
 

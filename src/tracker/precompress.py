@@ -109,8 +109,8 @@ def _icon_words(source: Path) -> set[str]:
 def icon_subset(font_bytes: bytes, words: set[str]) -> bytes:
     """The icon font with only the icons named in ``words`` (and their filled forms), the
     letters that spell them and the ligatures between them."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    from fontTools import subset  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     font = TTFont(io.BytesIO(font_bytes))
     names = set(font.getGlyphOrder())
