@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -178,7 +180,7 @@ def _seed(folder: Path) -> str:
     return url
 
 
-def run(roles: list[str], timeout_s: int) -> tuple[list[Step], list[str]]:
+def run(roles: list[str], timeout_s: int, static_dir: Path | None = None) -> tuple[list[Step], list[str]]:
     from playwright.sync_api import sync_playwright
 
     problem = proxy.available()
@@ -187,10 +189,11 @@ def run(roles: list[str], timeout_s: int) -> tuple[list[Step], list[str]]:
     if not Path(CHROMIUM).exists():
         raise SystemExit("Debian's chromium is missing (apt-get install chromium)")
     folder = Path(tempfile.mkdtemp(prefix="tracker-bench-network-"))
+    os.chmod(folder, 0o755)  # nginx's workers (nobody) read the static folder inside
     url = _seed(folder)
     app_port, http_port, tls_port = proxy.free_port(), proxy.free_port(), proxy.free_port()
     app = proxy.start_app(app_port, url, folder / "streamlit.log")
-    nginx = proxy.prepare(folder / "nginx", http_port, tls_port, [app_port])
+    nginx = proxy.prepare(folder / "nginx", http_port, tls_port, [app_port], static_dir)
     steps: list[Step] = []
     violations: list[str] = []
     try:
@@ -214,6 +217,9 @@ def run(roles: list[str], timeout_s: int) -> tuple[list[Step], list[str]]:
             for role in roles:
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 for visit in ("first", "repeat"):
+                    # A repeat visit logs in again: the session cookie (which would sign the
+                    # browser straight back in) goes, the HTTP cache stays.
+                    context.clear_cookies()
                     try:
                         found, counter = _visit(context, nginx.url, role, visit, timeout_s * 1000)
                     except Exception:
@@ -230,6 +236,30 @@ def run(roles: list[str], timeout_s: int) -> tuple[list[Step], list[str]]:
         app.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
     return steps, violations
+
+
+def medians(runs: list[list[Step]]) -> list[Step]:
+    """Step by step, the median seconds and the median bytes of the runs."""
+    return [
+        Step(
+            same[0].visit,
+            same[0].role,
+            same[0].name,
+            statistics.median(s.seconds for s in same),
+            int(statistics.median(s.bytes for s in same)),
+        )
+        for same in zip(*runs, strict=True)
+    ]
+
+
+def precompressed_static(folder: Path) -> Path:
+    """The folder the guide's proxy serves /static/ from, as `tracker precompress-static` writes it."""
+    from tracker import precompress
+
+    precompress.precompress(folder)
+    for path in (folder, *folder.rglob("*")):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    return folder
 
 
 def table(steps: list[Step]) -> str:
@@ -262,8 +292,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--roles", default="member,funder", help="comma-separated: member, funder")
     parser.add_argument("--timeout", type=int, default=300, help="seconds allowed for one step")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md")
+    parser.add_argument("--runs", type=int, default=3, help="runs; the table shows the medians")
+    parser.add_argument("--static", type=Path, help="a folder already written by tracker precompress-static")
     args = parser.parse_args(argv)
-    steps, violations = run(args.roles.split(","), args.timeout)
+    work = Path(tempfile.mkdtemp(prefix="tracker-bench-static-"))
+    os.chmod(work, 0o755)
+    loads: list[float] = []
+    try:
+        static_dir = args.static.resolve() if args.static else precompressed_static(work / "static")
+        runs, violations = [], []
+        for number in range(args.runs):
+            found, seen = run(args.roles.split(","), args.timeout, static_dir)
+            runs.append(found)
+            violations += seen
+            loads.append(os.getloadavg()[0])
+            print(f"run {number + 1} of {args.runs} done; load average {loads[-1]:.1f}", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    steps = medians(runs)
     nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
     result = table(steps)
     print(result)
@@ -271,13 +317,17 @@ def main(argv: list[str] | None = None) -> int:
         print("Content Security Policy violations:", *violations, sep="\n  ")
     markdown = (
         f"{START}\n### Slow link through the documented proxy (make bench-network, "
-        f"{dt.date.today().isoformat()})\n\n"
+        f"{dt.date.today().isoformat()}, medians of {args.runs} runs)\n\n"
         f"Chromium with DevTools emulation {KBIT} kbit/s down and up, {LATENCY_MS} ms latency; "
         f"{nginx_version.removeprefix('nginx version: ')} with docs/deploy/nginx.conf (brotli, "
-        "TLS, HTTP/2); demo data; one app process on the same machine. Seconds to the log-in form "
+        "Streamlit's files precompressed by `tracker precompress-static`, TLS, HTTP/2); demo data; "
+        "one app process on the same machine. Seconds to the log-in form "
         "count from opening the address; the shift chart from the click on Log in; the Plotly "
-        "chart from the click on Overview. Repeat: the same browser (warm cache), a new session.\n\n"
-        f"{result}\n\nContent Security Policy violations in the browser: {len(violations)}.\n{END}"
+        "chart from the click on Overview. Repeat: the same browser (warm cache, no session "
+        "cookie), a new log-in.\n\n"
+        f"{result}\n\nContent Security Policy violations in the browser: {len(violations)}. "
+        "Load average (1 min) of the shared 2-core machine after each run: "
+        f"{', '.join(f'{load:.1f}' for load in loads)}.\n{END}"
     )
     if not args.no_write:
         write(markdown)

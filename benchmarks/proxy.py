@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "docs" / "deploy" / "nginx.conf"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+BROTLI_STATIC_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
@@ -28,12 +29,16 @@ def available() -> str | None:
         return "nginx is not installed (apt-get install nginx)"
     if not BROTLI_MODULE.exists():
         return "the brotli module is missing (apt-get install libnginx-mod-http-brotli-filter)"
+    if not BROTLI_STATIC_MODULE.exists():
+        return "the brotli_static module is missing (apt-get install libnginx-mod-http-brotli-static)"
     if shutil.which("openssl") is None:
         return "openssl is missing"
     return None
 
 
-def site_config(http_port: int, tls_port: int, upstreams: list[int], cert: Path, key: Path) -> str:
+def site_config(
+    http_port: int, tls_port: int, upstreams: list[int], cert: Path, key: Path, static_dir: Path
+) -> str:
     text = SITE.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(\s*)listen 80;", rf"\1listen 127.0.0.1:{http_port};", text)
     text = re.sub(r"(?m)^(\s*)listen 443 ssl", rf"\1listen 127.0.0.1:{tls_port} ssl", text)
@@ -41,11 +46,13 @@ def site_config(http_port: int, tls_port: int, upstreams: list[int], cert: Path,
     text = re.sub(r"(?m)^(    server 127\.0\.0\.1:\d+;\n)+", servers, text, count=1)
     text = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate     {cert};", text)
     text = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", text)
+    text = re.sub(r"alias /var/www/tracker-static/;", f"alias {static_dir}/;", text)
     return text
 
 
 def main_config(workdir: Path) -> str:
     return f"""load_module {BROTLI_MODULE};
+load_module {BROTLI_STATIC_MODULE};
 daemon off;
 worker_processes 1;
 pid {workdir}/nginx.pid;
@@ -126,15 +133,26 @@ class Proxy:
             self.process.wait(timeout=10)
 
 
-def prepare(workdir: Path, http_port: int, tls_port: int, upstreams: list[int]) -> Proxy:
+def prepare(
+    workdir: Path, http_port: int, tls_port: int, upstreams: list[int], static_dir: Path | None = None
+) -> Proxy:
+    """nginx with the guide's site file in ``workdir``. ``static_dir``: the folder written by
+    ``tracker precompress-static`` (default: an empty one, so every static file is passed to
+    the app and compressed on the fly, as after a Streamlit upgrade)."""
     workdir.mkdir(parents=True, exist_ok=True)
+    if static_dir is None:
+        static_dir = workdir / "static"
+        static_dir.mkdir(exist_ok=True)
+    for folder in (static_dir, *static_dir.rglob("*")):
+        if folder.is_dir():
+            os.chmod(folder, 0o755)  # readable by nginx's workers (nobody)
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (workdir / "tmp" / name).mkdir(parents=True, exist_ok=True)
         os.chmod(workdir / "tmp" / name, 0o777)  # workers run as nobody when started by root
     os.chmod(workdir / "tmp", 0o755)
     os.chmod(workdir, 0o755)
     cert, key = self_signed(workdir)
-    (workdir / "site.conf").write_text(site_config(http_port, tls_port, upstreams, cert, key))
+    (workdir / "site.conf").write_text(site_config(http_port, tls_port, upstreams, cert, key, static_dir))
     (workdir / "nginx.conf").write_text(main_config(workdir))
     return Proxy(workdir, http_port, tls_port)
 

@@ -70,3 +70,13 @@ def figures(at: AppTest) -> list[dict]:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def numbers_tables(at: AppTest) -> list:
+    """The read-only tables a page shows as HTML (render.numbers_table), in order, parsed
+    back into frames (English number format)."""
+    from io import StringIO
+
+    import pandas as pd
+
+    return [pd.read_html(StringIO(h.value))[0] for h in at.html if "<table" in h.value]

@@ -18,7 +18,7 @@ import json
 import openpyxl
 import pytest
 
-from tests.apptest import metrics, open_page
+from tests.apptest import metrics, numbers_tables, open_page
 from tests.factories import add_activity
 from tracker import database, outcomes, reports, results_views, views
 from tracker.activity_log import iter_visible_activities
@@ -154,13 +154,13 @@ def test_restricted_records_still_count_in_the_member_aggregates(restricted_worl
     at = open_page("pages/overview_dashboard.py", role="member")
     assert metrics(at)["Activities"] == "3"
     at = open_page("pages/participation_dashboard.py", role="member")
-    table = at.dataframe[0].value
+    [table] = numbers_tables(at)
     assert dict(zip(table.organisation, table.activities, strict=True)) == {"IPIS": 2, RESTRICTED_LABEL: 1}
     at.segmented_control(key="participation_by").set_value("countries").run()
-    table = at.dataframe[0].value
+    [table] = numbers_tables(at)
     assert dict(zip(table.country, table.activities, strict=True)) == {"Belgium": 2, RESTRICTED_LABEL: 1}
     staff = open_page("pages/participation_dashboard.py", role="staff")
-    assert SECRET_ORGANISATION in set(staff.dataframe[0].value.organisation)
+    assert SECRET_ORGANISATION in set(numbers_tables(staff)[0].organisation)
 
 
 def test_forum_breakdowns_group_restricted_records_per_category(restricted_world):

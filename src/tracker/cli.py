@@ -99,6 +99,25 @@ def _seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _precompress_static(args: argparse.Namespace) -> int:
+    from tracker import precompress
+
+    result = precompress.precompress(Path(args.folder))
+    print(
+        _(
+            "{files} files copied to {folder}; {compressed} compressed (brotli and gzip): "
+            "{before} MB to {after} MB."
+        ).format(
+            files=result.files,
+            folder=args.folder,
+            compressed=result.compressed,
+            before=f"{result.original_bytes / 1e6:.1f}",
+            after=f"{result.brotli_bytes / 1e6:.1f}",
+        )
+    )
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     engine = database.make_engine()
     url = engine.url.render_as_string(hide_password=True)
@@ -661,6 +680,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "link-grant": (_("Link a funder account to a grant it funds."), _link_grant),
     "backup": (_("Save every table (accounts and audit log included) to one portable file."), _backup),
     "restore": (_("Restore a backup file into an empty database (or --replace everything)."), _restore),
+    "precompress-static": (
+        _("Copy Streamlit's static files to a folder with brotli and gzip copies, for the proxy to serve."),
+        _precompress_static,
+    ),
     "check": (
         _("Print the database address (no password), schema revision and row counts."),
         _check,
@@ -747,6 +770,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help=_("build every message and print its size, send nothing")
     )
     parsers["send-digest"].add_argument("--today", type=_iso_date, help=argparse.SUPPRESS)
+    parsers["precompress-static"].add_argument(
+        "folder", help=_("the folder nginx serves /static/ from, e.g. /var/www/tracker-static")
+    )
     report_parser = parsers["report"]
     report_parser.add_argument("--format", choices=("html", "pdf", "xlsx"), required=True)
     report_parser.add_argument(

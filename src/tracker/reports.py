@@ -108,9 +108,22 @@ def _table(frame: pd.DataFrame, numeric: set[str]) -> str:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """A frame as a small scrollable HTML table, every cell escaped (for the app's pages)."""
+    """A frame as a small scrollable HTML table, every cell escaped (for the app's pages);
+    numbers in the reader's language, fractions with two decimals."""
     numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
-    return f'<div style="overflow-x:auto;max-width:100%">{_table(frame, numeric)}</div>'
+    shown = frame.copy()
+    for column in frame.columns:
+        if not pd.api.types.is_bool_dtype(frame[column]):
+            shown[column] = [_cell(value) for value in frame[column]]
+    return f'<div style="overflow-x:auto;max-width:100%">{_table(shown, numeric)}</div>'
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if pd.isna(value):
+        return ""
+    return formatting.number(value, 0 if isinstance(value, int) else 2)
 
 
 def share_table(view: FunderSummaryView) -> pd.DataFrame:

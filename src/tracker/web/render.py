@@ -28,22 +28,13 @@ def chart(figure: go.Figure | None, numbers: pd.DataFrame, key: str, file_name: 
     """A chart with the numbers behind it, as a table and a CSV download (``key``.csv by default)."""
     if figure is not None:
         st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"{key}_chart")
-    with st.expander(_("Numbers behind this chart")) as numbers_box:
-        numbers_box.dataframe(numbers, hide_index=True)
-        numbers_box.download_button(
-            _("Download these numbers (CSV)"),
-            cells.csv_bytes(numbers),
-            file_name=file_name or f"{key}.csv",
-            mime="text/csv",
-            key=f"{key}_download",
-        )
+    static_numbers(numbers, key, file_name)
 
 
 def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None) -> None:
-    """The numbers behind a static chart: a plain HTML table (escaped) and the same CSV
-    download as ``chart``; no data-grid scripts to load on a slow link."""
+    """The numbers behind a chart, in a collapsed box: a light HTML table and a CSV download."""
     with st.expander(_("Numbers behind this chart")) as numbers_box:
-        numbers_box.html(reports.table_html(numbers))
+        numbers_table(numbers, numbers_box)
         numbers_box.download_button(
             _("Download these numbers (CSV)"),
             cells.csv_bytes(numbers),
@@ -51,6 +42,13 @@ def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None
             mime="text/csv",
             key=f"{key}_download",
         )
+
+
+def numbers_table(numbers: pd.DataFrame, container=None) -> None:
+    """A table that is only read, as plain HTML (every cell and heading escaped, so a
+    record's name shows literally), not ``st.dataframe``: its data-grid scripts (about
+    0.2 MB) would load on every page that shows one (docs/performance.md)."""
+    (container or st).html(reports.table_html(numbers))
 
 
 def headline(totals, share) -> None:
