@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker import formatting, outcomes, targets
-from tracker.charts import CATEGORY_COLOURS, _layout
+from tracker.charts import CATEGORY_COLOURS, _layout, separators
 from tracker.countries import display_name
 from tracker.filters import Filters, effort_only, filtered, outcome_conditions
 from tracker.i18n import N_, _
@@ -235,12 +235,6 @@ def outcome_rows(
     return pd.DataFrame(rows, columns=columns), hidden
 
 
-def _separators() -> str:
-    """Plotly's decimal and thousands marks for the reader's language (``", "`` in French)."""
-    symbols = formatting.locale().number_symbols.get("latn", {})
-    return symbols.get("decimal", ".") + symbols.get("group", ",")
-
-
 def _type_figure(by_year: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     totals = by_year.groupby(["year", "change_type"], as_index=False)["outcomes"].sum()
@@ -254,7 +248,7 @@ def _type_figure(by_year: pd.DataFrame) -> go.Figure:
             customdata=[formatting.number(v) for v in part.outcomes],
             hovertemplate=f"{change_type}: %{{customdata}}<extra></extra>",
         )
-    fig.update_layout(barmode="stack", separators=_separators())
+    fig.update_layout(barmode="stack", separators=separators())
     fig.update_xaxes(tickformat="d", dtick=1)
     return _layout(fig, _("Outcomes per year by type of change"), _("Year"), _("Outcomes"))
 
@@ -333,7 +327,7 @@ def _effort_figure(effort: pd.DataFrame) -> go.Figure:
         legend={"orientation": "h", "yanchor": "top", "y": -0.3 / len(present), "x": 0},
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
         hovermode="x unified",
-        separators=_separators(),
+        separators=separators(),
     )
     return fig
 
@@ -662,14 +656,8 @@ def trend_figure(trend: targets.Trend) -> go.Figure:
         measure=measure, scope=scope_label(trend.scope)
     )
     fig = _layout(fig, title, _("Year"), measure)
-    fig.update_layout(hovermode="closest", separators=_separators())
+    fig.update_layout(hovermode="closest", separators=separators())
     return fig
-
-
-def _separators() -> str:
-    """Plotly's decimal and thousands separators for the reader's language (axis ticks)."""
-    symbols = formatting.locale().number_symbols.get("latn", {})
-    return symbols.get("decimal", ".") + symbols.get("group", ",")
 
 
 def strategy_trends(session: Session) -> list[TrendChart]:
