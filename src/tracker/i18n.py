@@ -68,6 +68,11 @@ def N_(message: str) -> str:
 # Table headers: data columns keep their names (exports, tests, code); the screen shows these.
 COLUMN_LABELS = {
     "id": N_("Id"),
+    "period": N_("Period"),
+    "period_start": N_("First day of the period"),
+    "by_count": N_("KP share by activities"),
+    "by_effort": N_("KP share by staff-days"),
+    "outcomes": N_("Outcomes"),
     "date": N_("Date"),
     "end": N_("Last day"),
     "start": N_("First day"),

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from tracker import cells, formatting, home, static_charts
 from tracker.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
-from tracker.i18n import _, current_language, use_language
+from tracker.i18n import _, column_labels, current_language, use_language
 from tracker.views import FunderSummaryView, funder_summary
 from tracker.vocabulary import FORUM_CATEGORIES
 
@@ -115,6 +115,10 @@ def table_html(frame: pd.DataFrame) -> str:
     for column in frame.columns:
         if not pd.api.types.is_bool_dtype(frame[column]):
             shown[column] = [_cell(value) for value in frame[column]]
+    # Headings in the reader's language, as st.dataframe's column_config showed them.
+    labels = column_labels(frame.columns)
+    shown = shown.rename(columns=labels)
+    numeric = {labels.get(c, c) for c in numeric}
     return f'<div style="overflow-x:auto;max-width:100%">{_table(shown, numeric)}</div>'
 
 
