@@ -22,8 +22,10 @@ from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 from tracker import cells, formatting, home, static_charts
+from tracker import targets as target_records
 from tracker.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
-from tracker.i18n import _, current_language, use_language
+from tracker.i18n import N_, _, current_language, use_language
+from tracker.results_views import MEASURE_LABELS, STATUS_LABELS
 from tracker.views import FunderSummaryView, funder_summary
 from tracker.vocabulary import FORUM_CATEGORIES
 
@@ -70,6 +72,9 @@ class FunderReport:
     view: FunderSummaryView
     shift: home.HomeSummary
     grant: tuple[str, str, str] | None = None  # id, title, funder: a grant's report
+    # The targets of the years the period (or grant) covers, with actual and status:
+    # ``targets.target_statuses``, the same numbers as the Strategy page and summary JSON.
+    targets: tuple[target_records.TargetStatus, ...] = ()
 
 
 def build(
@@ -78,18 +83,90 @@ def build(
     """The report of a period, or of a grant: its period and the activities tagged with it."""
     if grant_id is None:
         view = funder_summary(session, date_from, date_to)
-        return FunderReport(view=view, shift=home.home_summary(session))
+        statuses = tuple(target_records.target_statuses(session, date_from, date_to))
+        return FunderReport(view=view, shift=home.home_summary(session), targets=statuses)
     from tracker import grants
 
     grant = grants.get_grant(session, grant_id)
     view = funder_summary(session, grant.start_date, grant.end_date, grants=(grant.grant_id,))
     return FunderReport(
-        view=view, shift=home.home_summary(session), grant=(grant.grant_id, grant.title, grant.funder)
+        view=view,
+        shift=home.home_summary(session),
+        grant=(grant.grant_id, grant.title, grant.funder),
+        targets=tuple(target_records.target_statuses(session, grant.start_date, grant.end_date)),
     )
 
 
+def file_stem(report: FunderReport) -> str:
+    """``funder-summary-[GRANT-]FROM-TO``: every file of a report names its grant and period."""
+    grant = f"{_safe_name(report.grant[0])}-" if report.grant is not None else ""
+    return f"funder-summary-{grant}{report.view.date_from}-{report.view.date_to}"
+
+
 def file_name(report: FunderReport, fmt: str) -> str:
-    return f"funder-summary-{report.view.date_from}-{report.view.date_to}.{fmt}"
+    return f"{file_stem(report)}.{fmt}"
+
+
+def _safe_name(text: str) -> str:
+    """A grant id as a file-name part: letters, digits, dot, dash and underscore only."""
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in text)
+
+
+# ---- targets with their status ------------------------------------------------------------
+
+DIRECTION_LABELS = {"at_most": N_("at most"), "at_least": N_("at least")}
+SHARE_MEASURES = ("kp_share_by_count", "kp_share_by_effort")
+
+
+def scope_label(scope: str) -> str:
+    if scope == "all":
+        return _("all records")
+    kind, _sep, name = scope.partition(":")
+    if kind == "category":
+        return _("forum category {name}").format(name=_(name))
+    return _("theme {name}").format(name=_(name))
+
+
+def _target_value(measure: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if measure in SHARE_MEASURES:
+        return formatting.share(value)
+    if measure == "effort_days":
+        return formatting.number(value, 1)
+    return formatting.number(value)
+
+
+def targets_table(report: FunderReport) -> pd.DataFrame:
+    """The report's targets as text in the reader's language (page, HTML and PDF)."""
+    return pd.DataFrame(
+        {
+            _("Year"): [str(s.year) for s in report.targets],
+            _("Measure"): [_(MEASURE_LABELS[s.measure]) for s in report.targets],
+            _("Scope"): [scope_label(s.scope) for s in report.targets],
+            _("Target"): [
+                f"{_(DIRECTION_LABELS[s.direction])} {_target_value(s.measure, s.target)}"
+                for s in report.targets
+            ],
+            _("Actual"): [_target_value(s.measure, s.actual) for s in report.targets],
+            _("Status"): [_(STATUS_LABELS[s.met]) for s in report.targets],
+        },
+        columns=[_("Year"), _("Measure"), _("Scope"), _("Target"), _("Actual"), _("Status")],
+    )
+
+
+TARGETS_NOTE = N_(
+    "The coalition's targets for the years this period covers. Each actual counts all the "
+    "coalition's records of the target's whole calendar year, as on the Strategy page; "
+    "“not yet” means the year has no records so far."
+)
+
+
+def targets_html(report: FunderReport) -> str:
+    """The targets section's body: a note and the table, or one sentence when there are none."""
+    if not report.targets:
+        return f"<p>{_e(_('No strategy target for the years of this period.'))}</p>"
+    return f'<p class="muted">{_e(_(TARGETS_NOTE))}</p>{_table(targets_table(report), set())}'
 
 
 def _e(value: object) -> str:
@@ -289,6 +366,8 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
 {_table(theme_table, numeric)}
 <h2>{_e(_("Outcomes of public activities"))}</h2>
 {_outcomes(view)}
+<h2>{_e(_("Strategy targets"))}</h2>
+{targets_html(report)}
 </body></html>
 """
 
@@ -328,6 +407,10 @@ def _xlsx(report: FunderReport) -> bytes:
         (_("KP share by staff-days, before March 2020 (all records)"), _fraction(before.by_effort), True),
         (_("KP share by staff-days, since March 2020 (all records)"), _fraction(since.by_effort), True),
     ]
+    if report.grant is not None:
+        grant_id, title, funder = report.grant
+        label = _("Grant {id}: {title} ({funder})").format(id=grant_id, title=title, funder=funder)
+        rows.insert(1, (_("Grant"), label, False))
     if view.demo_data:
         rows.append((_("Note"), _("Illustrative demo data, not the coalition’s real records."), False))
     for label, value, is_share in rows:
@@ -365,6 +448,7 @@ def _xlsx(report: FunderReport) -> bytes:
     _sheet(book, _("By category"), view.engagement.drop(columns="period_start"))
     _sheet(book, _("By theme"), view.theme_matrix)
     _sheet(book, _("Public outcomes"), view.outcomes)
+    _targets_sheet(book, report)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -382,6 +466,32 @@ def _sheet(
     for index in percent_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
             cell.number_format = PERCENT_FORMAT
+
+
+def _targets_sheet(book: Workbook, report: FunderReport) -> None:
+    """Targets as numbers: a share's target and actual are fractions shown as percentages."""
+    sheet = book.create_sheet(_("Targets"))
+    header = (_("Year"), _("Measure"), _("Scope"), _("Direction"), _("Target"), _("Actual"), _("Status"))
+    sheet.append(cells.row(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for s in report.targets:
+        sheet.append(
+            cells.row(
+                (
+                    s.year,
+                    _(MEASURE_LABELS[s.measure]),
+                    scope_label(s.scope),
+                    _(DIRECTION_LABELS[s.direction]),
+                    s.target,
+                    s.actual,
+                    _(STATUS_LABELS[s.met]),
+                )
+            )
+        )
+        if s.measure in SHARE_MEASURES:
+            for column in (5, 6):
+                sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT_FORMAT
 
 
 def render(report: FunderReport, fmt: str, generated_at: dt.datetime, language: str | None = None) -> bytes:
