@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.apptest import clear_caches, open_page
 from tests.factories import add_activity
-from tracker import accounts, database, grants, reports, targets
+from tracker import accounts, database, formatting, grants, reports, targets
 from tracker.demo import seed_demo, seed_demo_accounts
 from tracker.errors import ValidationFailed
 from tracker.models import AuditEntry
@@ -260,7 +260,7 @@ def test_a_linked_funder_opens_on_its_grant_and_may_choose_only_its_own(grant_ap
     assert select_box.value == "DEMO-GRANT-1"
     assert select_box.options[1:] == [
         "DEMO-GRANT-1: Beyond the KP: engagement 2021-2023 (Illustrative Foundation (demo)), "
-        "Jan 1, 2021 to Dec 31, 2023"
+        f"{formatting.date(dt.date(2021, 1, 1))} to {formatting.date(dt.date(2023, 12, 31))}"
     ]
     assert any("Grant DEMO-GRANT-1" in c.value for c in at.caption)
     assert not at.text_input  # a grant's period is its own: no period to type
@@ -268,7 +268,7 @@ def test_a_linked_funder_opens_on_its_grant_and_may_choose_only_its_own(grant_ap
         n.startswith("funder-summary-DEMO-GRANT-1-2021-01-01-2023-12-31") for n in download_names
     )
     assert "Strategy targets" in [h.value for h in at.subheader]
-    assert at.query_params["grant"] == ["DEMO-GRANT-1"]
+    assert at.query_params["grant"] == "DEMO-GRANT-1"
     # the coalition-wide period view stays available to a linked funder (aggregates only)
     select_box.select("").run()
     assert at.text_input(key="summary_from") is not None
@@ -276,20 +276,31 @@ def test_a_linked_funder_opens_on_its_grant_and_may_choose_only_its_own(grant_ap
 
 
 def test_a_funder_cannot_reach_another_funders_grant_by_url_or_session_state(grant_app, download_names):
-    at = open_page("pages/funder_summary.py", username="funder-alpha", query={"grant": "DEMO-GRANT-2"})
+    # a funder lands on the Funder summary: the URL's ?grant= is read on that first run
+    at = open_page(username="funder-alpha", query={"grant": "DEMO-GRANT-2"})
+    assert at.title[0].value == "Funder summary"
     assert any("not among the grants you may open" in w.value for w in at.warning)
     assert not any("DEMO-GRANT-2" in n for n in download_names)
     assert not any("DEMO-GRANT-2" in c.value for c in at.caption)
     download_names.clear()
+    # the page's session state holding another funder's grant (as if tampered with)
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP, sign_in_state
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    sign_in_state(at, "funder-alpha")
     at.session_state["summary_grant"] = "DEMO-GRANT-2"
     at.run()
+    assert not at.exception
     assert any("not among the grants you may open" in w.value for w in at.warning)
     assert not any("DEMO-GRANT-2" in n for n in download_names)
     assert "DEMO-GRANT-2" not in " ".join(grant_select(at).options)
 
 
 def test_a_funder_with_no_grant_sees_the_period_view_only(grant_app):
-    at = open_page("pages/funder_summary.py", role="funder", query={"grant": "DEMO-GRANT-1"})
+    at = open_page(role="funder", query={"grant": "DEMO-GRANT-1"})
+    assert at.title[0].value == "Funder summary"
     assert not [s for s in at.selectbox if s.key == "summary_grant"]
     assert any("not among the grants you may open" in w.value for w in at.warning)
     assert at.text_input(key="summary_from") is not None
