@@ -125,8 +125,8 @@ with grants_tab:
         grant_id = cols[0].text_input(_("Grant id"), key="lists_grant_id")
         funder = cols[1].text_input(_("Funder"), key="lists_grant_funder")
         title = cols[2].text_input(_("Grant title"), key="lists_grant_title")
-        start = cols[0].date_input(_("First day of the grant"), value=None, key="lists_grant_start")
-        end = cols[1].date_input(_("Last day of the grant"), value=None, key="lists_grant_end")
+        grant_start = cols[0].date_input(_("First day of the grant"), value=None, key="lists_grant_start")
+        grant_end = cols[1].date_input(_("Last day of the grant"), value=None, key="lists_grant_end")
         amount = cols[2].number_input(
             _("Amount (optional)"), min_value=0.0, value=None, key="lists_grant_amount"
         )
@@ -136,8 +136,8 @@ with grants_tab:
                 "grant_id": grant_id,
                 "funder": funder,
                 "title": title,
-                "start_date": start.isoformat() if start else "",
-                "end_date": end.isoformat() if end else "",
+                "start_date": grant_start.isoformat() if grant_start else "",
+                "end_date": grant_end.isoformat() if grant_end else "",
                 "amount": amount,
                 "currency": currency,
             }
