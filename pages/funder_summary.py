@@ -128,6 +128,8 @@ st.subheader(_("Engagement per theme"))
 st.caption(_("An activity with several themes counts once under each of its themes, with its full effort."))
 st.markdown(reports.themes_chart_svg(view), unsafe_allow_html=True)
 render.static_numbers(view.theme_matrix, "summary_themes", f"{named}-themes.csv")
+st.subheader(_("Outcome records"))
+st.html(reports.outcome_records_html(report))
 st.subheader(_("Outcomes of public activities"))
 if view.outcomes.empty:
     st.info(_("No public outcome recorded in this period."))

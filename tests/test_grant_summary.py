@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.apptest import clear_caches, open_page
 from tests.factories import add_activity
-from tracker import accounts, database, formatting, grants, reports, targets
+from tracker import accounts, database, formatting, grants, outcomes, reports, targets
 from tracker.demo import seed_demo, seed_demo_accounts
 from tracker.errors import ValidationFailed
 from tracker.models import AuditEntry
@@ -135,19 +135,40 @@ def grant_report(session):
     restricted and internal (tagged), and a public one not tagged."""
     load_reference_data(session)
     seed_demo(session)
+    added = {}
     for title, confidentiality, tagged in (
         (PUBLIC, "public", True),
         (RESTRICTED, "restricted", True),
         (INTERNAL, "internal", True),
         (PUBLIC_UNTAGGED, "public", False),
     ):
-        add_activity(
+        added[title] = add_activity(
             session,
             activity_date=dt.date(2025, 3, 1),
             title=title,
             outcome=title,
             confidentiality=confidentiality,
             grants=["DEMO-GRANT-2"] if tagged else [],
+        )
+    # outcome records, each from one of those activities, with its confidentiality
+    for number, (title, confidentiality) in enumerate(
+        ((PUBLIC, "public"), (RESTRICTED, "restricted"), (INTERNAL, "internal"), (PUBLIC_UNTAGGED, "public")),
+        start=1,
+    ):
+        outcomes.create_outcome(
+            session,
+            outcomes.OutcomeInput(
+                outcome_id=f"T-OUT-{number}",
+                outcome_date=dt.date(2025, 3, 2),
+                statement=f"RECORD-{title}",
+                social_actor="KP Working Group on Monitoring",
+                change_type="policy",
+                themes=["KP reform"],
+                substantiation="substantiated" if number == 2 else "unverified",
+                confidentiality=confidentiality,
+                activity_ids=[added[title].id],
+            ),
+            "tester",
         )
     session.flush()
     return reports.build(session, dt.date(2000, 1, 1), dt.date(2000, 1, 2), grant_id="DEMO-GRANT-2")
@@ -165,12 +186,23 @@ def test_a_grant_report_holds_its_period_its_tagged_activities_and_its_targets(s
     outcomes = set(report.view.outcomes.outcome)
     assert PUBLIC in outcomes and PUBLIC_UNTAGGED not in outcomes
     assert RESTRICTED not in outcomes and INTERNAL not in outcomes
+    # outcome records follow the grant too: counted whatever their confidentiality (an
+    # aggregate, the same object as summary --json --grant), listed only when public
+    activity_ids = grants.grant_activity_ids(session, grants.get_grant(session, "DEMO-GRANT-2"))
+    assert report.outcome_counts == targets.outcome_counts(
+        session, dt.date(2024, 1, 1), dt.date(2026, 12, 31), activity_ids
+    )
+    assert report.outcome_counts["count"] >= 3 and report.outcome_counts["substantiated"] >= 1
+    statements = set(report.outcome_records.statement)
+    assert f"RECORD-{PUBLIC}" in statements
+    assert {f"RECORD-{t}" for t in (RESTRICTED, INTERNAL, PUBLIC_UNTAGGED)} & statements == set()
 
 
 def test_the_html_and_pdf_reports_show_the_grant_and_the_targets(grant_report, tmp_path):
     page = reports.html_report(grant_report, WHEN, "en")
     assert "Grant DEMO-GRANT-2: Land, violence and benefits 2024-2026 (Illustrative Trust (demo))" in page
-    assert "<h2>Strategy targets</h2>" in page
+    assert "<h2>Strategy targets</h2>" in page and "<h2>Outcome records</h2>" in page
+    assert f"RECORD-{PUBLIC}" in page and f"RECORD-{PUBLIC_UNTAGGED}" not in page
     table = reports.targets_table(grant_report)
     first = table.iloc[0]
     assert first["Status"] in ("met", "not met", "not yet")
@@ -203,6 +235,9 @@ def test_the_xlsx_report_lists_targets_with_shares_as_percentages(grant_report):
     assert shares > 0
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows()}
     assert summary["Grant"].startswith("Grant DEMO-GRANT-2:")
+    assert summary["Outcome records"] == grant_report.outcome_counts["count"]
+    listed = [row[5].value for row in book["Public outcome records"].iter_rows(min_row=2)]
+    assert f"RECORD-{PUBLIC}" in listed and f"RECORD-{PUBLIC_UNTAGGED}" not in listed
     text = " ".join(str(c.value) for s in book for row in s.iter_rows() for c in row)
     assert RESTRICTED not in text and INTERNAL not in text
 
