@@ -107,6 +107,26 @@ def test_unlinking_a_funder_from_a_grant_is_audited_and_takes_effect(session):
         grants.link_user(session, "a-member", "G-ALPHA", "an-admin")  # only funder accounts
 
 
+def test_tracker_link_and_unlink_grant(use_database, capsys):
+    from tracker import cli
+
+    engine = database.open_database(use_database)
+    with database.session_factory(engine).begin() as session:
+        load_reference_data(session)
+        add_accounts_and_grants(session)
+    assert cli.main(["unlink-grant", "funder-alpha", "G-ALPHA"]) == 0
+    assert "is not linked to grant G-ALPHA" in capsys.readouterr().out
+    assert cli.main(["link-grant", "funder-gamma", "G-BETA"]) == 0
+    with database.session_factory(engine)() as session:
+        assert ids(grants.grants_visible_to(session, "funder-alpha", "funder")) == ["G-ALPHA-2"]
+        assert ids(grants.grants_visible_to(session, "funder-gamma", "funder")) == ["G-BETA"]
+        actors = {e.actor for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "unlink"))}
+    engine.dispose()
+    assert actors == {"cli"}
+    assert cli.main(["unlink-grant", "nobody", "G-ALPHA"]) == 1
+    assert "There is no account" in capsys.readouterr().err
+
+
 def test_a_grant_saved_from_the_form_is_checked_in_one_sentence(session):
     load_reference_data(session)
     values = {
