@@ -8,6 +8,7 @@ import streamlit as st
 from tracker import formatting, grants, reports
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 from tracker.web import auth, reads, render
 
 role = auth.require("funder_summary")
@@ -24,10 +25,11 @@ if "summary_grant" not in st.session_state:
         grants.default_grant(choices, role) or COALITION
     )
 if st.session_state["summary_grant"]:
-    try:
-        grants.pick_grant(choices, st.session_state["summary_grant"])
+    try:  # kept in the list's own spelling (a URL may write it in another case)
+        picked = grants.pick_grant(choices, st.session_state["summary_grant"])
+        st.session_state["summary_grant"] = picked.grant_id
     except ValidationFailed as refused:
-        st.warning(str(refused))
+        st.warning(markdown_literal(str(refused)))
         st.session_state["summary_grant"] = COALITION
 if choices:
     st.selectbox(
@@ -46,9 +48,6 @@ elif "grant" in st.query_params:
     del st.query_params["grant"]
 
 today = dt.date.today()
-# A form: Enter in either field (or the button) applies the period, and nothing else on
-# the page (figures, downloads, file names) changes until it is applied, so every
-# download is of the period shown on screen.
 if chosen_grant is not None:
     # A grant's summary: its own period and the activities tagged with it.
     date_from, date_to = chosen_grant.start_date, chosen_grant.end_date
@@ -63,6 +62,9 @@ if chosen_grant is not None:
     )
     report = reads.funder_report(date_from, date_to, chosen_grant.grant_id)
 else:
+    # A form: Enter in either field (or the button) applies the period, and nothing else on
+    # the page (figures, downloads, file names) changes until it is applied, so every
+    # download is of the period shown on screen.
     period = st.session_state.setdefault(
         "summary_applied", ((today - dt.timedelta(days=365)).isoformat(), today.isoformat())
     )

@@ -353,6 +353,12 @@ def test_a_funder_cannot_reach_another_funders_grant_by_url_or_session_state(gra
     assert "DEMO-GRANT-2" not in " ".join(grant_select(at).options)
 
 
+def test_a_grant_in_the_url_opens_in_any_case_for_whoever_may_choose_it(grant_app):
+    at = open_page(username="funder-beta", query={"grant": "demo-grant-2"})
+    assert not at.exception and not any("not among" in w.value for w in at.warning)
+    assert grant_select(at).value == "DEMO-GRANT-2"
+
+
 def test_a_funder_with_no_grant_sees_the_period_view_only(grant_app):
     at = open_page(role="funder", query={"grant": "DEMO-GRANT-1"})
     assert at.title[0].value == "Funder summary"
