@@ -568,19 +568,13 @@ def _targets_sheet(book: Workbook, report: FunderReport) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for s in report.targets:
-        sheet.append(
-            cells.row(
-                (
-                    s.year,
-                    _(MEASURE_LABELS[s.measure]),
-                    scope_label(s.scope),
-                    _(DIRECTION_LABELS[s.direction]),
-                    s.target,
-                    s.actual,
-                    _(STATUS_LABELS[s.met]),
-                )
-            )
+        measure, direction, status = (
+            _(MEASURE_LABELS[s.measure]),
+            _(DIRECTION_LABELS[s.direction]),
+            _(STATUS_LABELS[s.met]),
         )
+        values = (s.year, measure, scope_label(s.scope), direction, s.target, s.actual, status)
+        sheet.append(cells.row(values))
         if s.measure in SHARE_MEASURES:
             for column in (5, 6):
                 sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT_FORMAT
