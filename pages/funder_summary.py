@@ -1,46 +1,101 @@
-"""Funder summary: a period's figures, the shift chart, themes and public outcomes, to download."""
+"""Funder summary: a period's or a grant's figures, the shift chart, themes, public outcomes
+and the strategy targets, to download."""
 
 import datetime as dt
 
 import streamlit as st
 
-from tracker import reports
+from tracker import formatting, grants, reports
+from tracker.errors import ValidationFailed
 from tracker.i18n import _
+from tracker.plain_text import markdown_literal
 from tracker.web import auth, reads, render
 
-auth.require("funder_summary")
+role = auth.require("funder_summary")
+account = auth.current_account()
+username = account.username if account is not None else None
 st.title(_("Funder summary"))
 
-today = dt.date.today()
-# A form: Enter in either field (or the button) applies the period, and nothing else on
-# the page (figures, downloads, file names) changes until it is applied, so every
-# download is of the period shown on screen.
-period = st.session_state.setdefault(
-    "summary_applied", ((today - dt.timedelta(days=365)).isoformat(), today.isoformat())
-)
-with st.form("summary_period_form", border=False):
-    left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
-    typed_from = left.text_input(_("Period from (YYYY-MM-DD)"), value=period[0], key="summary_from")
-    typed_to = right.text_input(_("to (YYYY-MM-DD)"), value=period[1], key="summary_to")
-    if button.form_submit_button(_("Show this period")):
-        period = (typed_from.strip(), typed_to.strip())
-try:
-    date_from, date_to = (dt.date.fromisoformat(day) for day in period)
-except ValueError:
-    st.error(_("Write both days of the period as YYYY-MM-DD, for example 2025-01-31, then press Enter."))
-    st.stop()
-if date_from > date_to:
-    st.error(_("The first day of the period is after the last: swap them, then press Enter."))
-    st.stop()
-st.session_state["summary_applied"] = period
-st.caption(_("Showing {first} to {last}.").format(first=date_from.isoformat(), last=date_to.isoformat()))
+# Which grants this account may choose: the one rule, grants.grants_visible_to. Every
+# choice (the widget, ?grant= in the URL, session state) is checked by grants.pick_grant.
+choices = reads.visible_grants(username, role)
+COALITION = ""  # the option for the coalition-wide period view
+if "summary_grant" not in st.session_state:
+    st.session_state["summary_grant"] = st.query_params.get("grant") or (
+        grants.default_grant(choices, role) or COALITION
+    )
+if st.session_state["summary_grant"]:
+    try:  # kept in the list's own spelling (a URL may write it in another case)
+        picked = grants.pick_grant(choices, st.session_state["summary_grant"])
+        st.session_state["summary_grant"] = picked.grant_id
+    except ValidationFailed as refused:
+        st.warning(markdown_literal(str(refused)))
+        st.session_state["summary_grant"] = COALITION
+if choices:
+    st.selectbox(
+        _("Summary of"),
+        [COALITION, *(c.grant_id for c in choices)],
+        format_func=lambda g: (
+            grants.choice_label(choices, g) if g else _("The whole coalition, for a period")
+        ),
+        key="summary_grant",
+    )
+chosen_id = st.session_state["summary_grant"]
+chosen_grant = grants.pick_grant(choices, chosen_id) if chosen_id else None
+if chosen_grant is not None:
+    st.query_params["grant"] = chosen_grant.grant_id
+elif "grant" in st.query_params:
+    del st.query_params["grant"]
 
-report = reads.funder_report(date_from, date_to)
+today = dt.date.today()
+if chosen_grant is not None:
+    # A grant's summary: its own period and the activities tagged with it.
+    date_from, date_to = chosen_grant.start_date, chosen_grant.end_date
+    st.caption(
+        _("Grant {id}: {title} ({funder}), {first} to {last}; activities tagged with this grant.").format(
+            id=chosen_grant.grant_id,
+            title=chosen_grant.title,
+            funder=chosen_grant.funder,
+            first=formatting.date(date_from),
+            last=formatting.date(date_to),
+        )
+    )
+    report = reads.funder_report(date_from, date_to, chosen_grant.grant_id)
+else:
+    # A form: Enter in either field (or the button) applies the period, and nothing else on
+    # the page (figures, downloads, file names) changes until it is applied, so every
+    # download is of the period shown on screen.
+    period = st.session_state.setdefault(
+        "summary_applied", ((today - dt.timedelta(days=365)).isoformat(), today.isoformat())
+    )
+    with st.form("summary_period_form", border=False):
+        left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
+        typed_from = left.text_input(_("Period from (YYYY-MM-DD)"), value=period[0], key="summary_from")
+        typed_to = right.text_input(_("to (YYYY-MM-DD)"), value=period[1], key="summary_to")
+        if button.form_submit_button(_("Show this period")):
+            period = (typed_from.strip(), typed_to.strip())
+    try:
+        date_from, date_to = (dt.date.fromisoformat(day) for day in period)
+    except ValueError:
+        st.error(_("Write both days of the period as YYYY-MM-DD, for example 2025-01-31, then press Enter."))
+        st.stop()
+    if date_from > date_to:
+        st.error(_("The first day of the period is after the last: swap them, then press Enter."))
+        st.stop()
+    st.session_state["summary_applied"] = period
+    st.caption(_("Showing {first} to {last}.").format(first=date_from.isoformat(), last=date_to.isoformat()))
+    report = reads.funder_report(date_from, date_to)
 view = report.view
 if view.demo_data:
     st.info(_("Illustrative demo data, not the coalition's real records."))
 if view.is_empty:
-    render.empty_state(_("No activities in this period. Choose a wider period."))
+    render.empty_state(
+        _("No activities tagged with this grant yet.")
+        if chosen_grant is not None
+        else _("No activities in this period. Choose a wider period.")
+    )
+    st.subheader(_("Strategy targets"))
+    st.html(reports.targets_html(report))
     st.stop()
 
 render.headline(view.totals, view.kp_share)
@@ -48,8 +103,8 @@ render.headline(view.totals, view.kp_share)
 # Inline through st.markdown (st.html strips SVG); its text is escaped by the chart builder.
 st.markdown(report.shift.shift_chart(render.format_share), unsafe_allow_html=True)
 
-# Every download of this page is named with the period it holds.
-named = f"funder-summary-{view.date_from}-{view.date_to}"
+# Every download of this page is named with the grant (if one is chosen) and the period it holds.
+named = reports.file_stem(report)
 downloads = st.columns(3)
 for column, fmt, label in (
     (downloads[0], "html", _("Download the report (HTML, opens offline)")),
@@ -75,9 +130,13 @@ st.subheader(_("Engagement per theme"))
 st.caption(_("An activity with several themes counts once under each of its themes, with its full effort."))
 st.markdown(reports.themes_chart_svg(view), unsafe_allow_html=True)
 render.static_numbers(view.theme_matrix, "summary_themes", f"{named}-themes.csv")
+st.subheader(_("Outcome records"))
+st.html(reports.outcome_records_html(report))
 st.subheader(_("Outcomes of public activities"))
 if view.outcomes.empty:
     st.info(_("No public outcome recorded in this period."))
 else:
     # A list, not a table: it reads on a phone without sideways scrolling.
     st.html(reports.outcomes_list_html(view))
+st.subheader(_("Strategy targets"))
+st.html(reports.targets_html(report))

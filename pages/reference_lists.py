@@ -4,11 +4,11 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import reference_lists
+from tracker import grants, reference_lists
 from tracker.i18n import _, column_labels, ngettext
 from tracker.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES
-from tracker.web import auth, db
+from tracker.web import auth, db, reads
 
 auth.require("reference_lists")
 st.title(_("Reference lists"))
@@ -43,8 +43,8 @@ def merge_form(key: str, names: list[str], merge, what: str) -> None:
                 )
 
 
-forums_tab, events_tab, themes_tab, organisations_tab = st.tabs(
-    [_("Forums"), _("Events"), _("Themes"), _("Organisations")]
+forums_tab, events_tab, themes_tab, organisations_tab, grants_tab = st.tabs(
+    [_("Forums"), _("Events"), _("Themes"), _("Organisations"), _("Grants")]
 )
 
 with forums_tab:
@@ -109,3 +109,38 @@ with organisations_tab:
         reference_lists.merge_organisations,
         _("organisation"),
     )
+
+with grants_tab:
+    grant_table = reads.grant_list()
+    st.dataframe(grant_table, hide_index=True, column_config=column_labels(grant_table.columns))
+    st.caption(
+        _(
+            "Add a grant, or change one by giving its grant id again. Tag activities with grants "
+            "on the Add activity and Edit activity pages; link a funder's account to its grants "
+            "on the Users page."
+        )
+    )
+    with st.form("lists_add_grant", clear_on_submit=True):
+        cols = st.columns(3)
+        grant_id = cols[0].text_input(_("Grant id"), key="lists_grant_id")
+        funder = cols[1].text_input(_("Funder"), key="lists_grant_funder")
+        title = cols[2].text_input(_("Grant title"), key="lists_grant_title")
+        grant_start = cols[0].date_input(_("First day of the grant"), value=None, key="lists_grant_start")
+        grant_end = cols[1].date_input(_("Last day of the grant"), value=None, key="lists_grant_end")
+        amount = cols[2].number_input(
+            _("Amount (optional)"), min_value=0.0, value=None, key="lists_grant_amount"
+        )
+        currency = cols[2].text_input(_("Currency (ISO 4217, e.g. USD)"), key="lists_grant_currency")
+        if st.form_submit_button(_("Save the grant")):
+            values = {
+                "grant_id": grant_id,
+                "funder": funder,
+                "title": title,
+                "start_date": grant_start.isoformat() if grant_start else "",
+                "end_date": grant_end.isoformat() if grant_end else "",
+                "amount": amount,
+                "currency": currency,
+            }
+            ok, _grant = db.write(grants.save_grant_values, values, auth.actor())
+            if ok:
+                saved(_("Grant saved."))

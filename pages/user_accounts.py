@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker import accounts
+from tracker import accounts, grants
 from tracker.i18n import _, column_labels
 from tracker.permissions import ROLES
 from tracker.web import auth, db, reads
@@ -64,6 +64,42 @@ with st.form("users_change"):
             ok, _r = db.write(accounts.set_active, target, change == "enable", admin.username)
         if ok:
             st.success(_("Saved."))
+
+st.subheader(_("Funders' grants"))
+st.caption(
+    _(
+        "A funder account linked to grants may open only those grants' summaries, and its Funder "
+        "summary opens on its most recent grant. A funder with no grant sees the coalition-wide summary."
+    )
+)
+funder_names = [n for n, r in zip(names, reads.account_list().get("role", []), strict=False) if r == "funder"]
+grant_ids = [g.grant_id for g in reads.visible_grants(admin.username, admin.role)]
+links = reads.grant_links()
+if links:
+    st.dataframe(
+        {_("Funder account"): [u for u, _g in links], _("Grant"): [g for _u, g in links]}, hide_index=True
+    )
+else:
+    st.info(_("No funder account is linked to a grant yet."))
+if funder_names and grant_ids:
+    with st.form("users_grants"):
+        cols = st.columns(2)
+        funder = cols[0].selectbox(_("Funder account"), funder_names, key="users_grant_account")
+        grant_id = cols[1].selectbox(_("Grant"), grant_ids, key="users_grant_id")
+        link = st.radio(
+            _("Change"),
+            ("link", "unlink"),
+            horizontal=True,
+            format_func=lambda c: _("Link to the grant") if c == "link" else _("Unlink from the grant"),
+            key="users_grant_change",
+        )
+        if st.form_submit_button(_("Apply"), key="users_grant_apply") and funder and grant_id:
+            action = grants.link_user if link == "link" else grants.unlink_user
+            ok, _r = db.write(action, funder, grant_id, admin.username)
+            if ok:
+                st.success(_("Saved."))
+else:
+    st.caption(_("Linking needs at least one funder account and one grant (Reference lists, Grants)."))
 
 st.subheader(_("Accounts"))
 accounts_table = reads.account_list()

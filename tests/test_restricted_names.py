@@ -20,7 +20,7 @@ import pytest
 
 from tests.apptest import metrics, numbers_tables, open_page
 from tests.factories import add_activity
-from tracker import database, outcomes, reports, results_views, views
+from tracker import database, grants, outcomes, reports, results_views, views
 from tracker.activity_log import iter_visible_activities
 from tracker.exports import to_csv
 from tracker.filters import Filters
@@ -34,6 +34,7 @@ SECRET_COUNTRY = "Tuvalu"  # TV: no other record, organisation or reference row 
 SECRET_DAY = dt.date(2024, 3, 7)
 SECRETS = (SECRET_FORUM, SECRET_EVENT, SECRET_ORGANISATION, SECRET_COUNTRY)
 ROLES = ("member", "funder")
+GRANT = "G-RESTRICTED-TEST"  # tags the restricted record; the demo funder is linked to it
 
 
 @pytest.fixture
@@ -46,8 +47,21 @@ def restricted_world(app_database):
         event = ForumEvent(forum_id=forum.id, name=SECRET_EVENT, start_date=SECRET_DAY, verified=True)
         session.add(event)
         session.flush()
+        grants.save_grant(
+            session,
+            grants.GrantInput(
+                grant_id=GRANT,
+                funder="Fund",
+                title="Test grant",
+                start_date="2024-01-01",
+                end_date="2024-12-31",
+            ),
+            "tester",
+        )
+        grants.link_user(session, "demo-funder", GRANT, "tester")
         secret = add_activity(
             session,
+            grants=[GRANT],
             activity_date=SECRET_DAY,
             forum=SECRET_FORUM,
             event_id=event.id,
@@ -118,12 +132,19 @@ def _every_state(at, page: str):
         selectbox.set_value("KP Plenary").run()
         yield at
     if page == "funder_summary":
+        grant_box = [s for s in at.selectbox if s.key == "summary_grant"]
+        if grant_box:  # every role here may choose the grant: the funder opens on it
+            grant_box[0].set_value("").run()  # the coalition-wide period view
         for first, last in ((dt.date(2024, 1, 1), dt.date(2024, 12, 31)), (SECRET_DAY, SECRET_DAY)):
             at.text_input(key="summary_from").input(first.isoformat())
             at.text_input(key="summary_to").input(last.isoformat())
             next(b for b in at.button if b.label == "Show this period").click().run()
             assert any(f"Showing {first} to {last}" in c.value for c in at.caption)
             yield at
+        assert grant_box, "the grant list is part of the walk"
+        at.selectbox(key="summary_grant").set_value(GRANT).run()
+        assert any(f"Grant {GRANT}" in c.value for c in at.caption)
+        yield at
 
 
 @pytest.mark.parametrize("role", ROLES)

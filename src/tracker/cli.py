@@ -584,6 +584,14 @@ def _link_grant(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unlink_grant(args: argparse.Namespace) -> int:
+    engine = database.open_database()
+    with database.writing(engine) as session:
+        grants.unlink_user(session, args.username, args.grant_id, CLI_ACTOR)
+    print(_("{username} is not linked to grant {id}.").format(username=args.username, id=args.grant_id))
+    return 0
+
+
 def _backup(args: argparse.Namespace) -> int:
     engine = database.open_database()
     try:
@@ -678,6 +686,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     ),
     "add-grant": (_("Add a grant, or update the one with this grant_id."), _add_grant),
     "link-grant": (_("Link a funder account to a grant it funds."), _link_grant),
+    "unlink-grant": (_("Unlink a funder account from a grant."), _unlink_grant),
     "backup": (_("Save every table (accounts and audit log included) to one portable file."), _backup),
     "restore": (_("Restore a backup file into an empty database (or --replace everything)."), _restore),
     "precompress-static": (
@@ -743,6 +752,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_grant.add_argument("--currency", help=_("ISO 4217 code, e.g. USD"))
     parsers["link-grant"].add_argument("username")
     parsers["link-grant"].add_argument("grant_id")
+    parsers["unlink-grant"].add_argument("username")
+    parsers["unlink-grant"].add_argument("grant_id")
     parsers["backup"].add_argument("file", help=_("the file to write (gzip-compressed JSON)"))
     parsers["restore"].add_argument("file", help=_("a file written by tracker backup"))
     parsers["restore"].add_argument(

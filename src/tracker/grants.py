@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import pandas as pd
 import pycountry
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker import audit, formatting
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
 from tracker.importer import ImportRejected, Problem, read_table
@@ -266,4 +267,121 @@ def grant_activity_ids(session: Session, grant: Grant) -> list[int]:
             )
             .order_by(Activity.id)
         )
+    )
+
+
+def unlink_user(session: Session, username: str, grant_id: str, actor: str) -> None:
+    """Undo ``link_user`` (audited); unlinking a grant that is not linked changes nothing."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ValidationFailed(_("There is no account “{name}”.").format(name=username))
+    grant = get_grant(session, grant_id)
+    removed = session.execute(
+        user_grants.delete().where(user_grants.c.user_id == user.id, user_grants.c.grant_id == grant.id)
+    )
+    if getattr(removed, "rowcount", 0):
+        audit.record_entry(
+            session, actor, "unlink", ENTITY, grant.id, {"user": username, "grant_id": grant.grant_id}, None
+        )
+
+
+# ---- who may choose which grant (the one rule: docs/confidentiality.md) --------------------
+
+
+@dataclass(frozen=True)
+class GrantChoice:
+    """A grant as the Funder summary offers it (plain values: cached and compared safely)."""
+
+    grant_id: str
+    title: str
+    funder: str
+    start_date: dt.date
+    end_date: dt.date
+
+
+def _choice(grant: Grant) -> GrantChoice:
+    return GrantChoice(grant.grant_id, grant.title, grant.funder, grant.start_date, grant.end_date)
+
+
+def grants_visible_to(session: Session, username: str | None, role: str | None) -> list[GrantChoice]:
+    """The grants whose summary this account may open: every grant for admins, staff and
+    members; a funder account only the grants it is linked to (most recent first, so its
+    summary opens on the first); nobody signed out. Every grant choice (page widget, URL
+    parameter, session state) is checked against this list (``visible_grant``)."""
+    if role in ("admin", "staff", "member"):
+        return [_choice(g) for g in sorted(all_grants(session), key=lambda g: (g.start_date, g.grant_id))]
+    if role == "funder" and username:
+        return [_choice(g) for g in grants_of_user(session, username)]
+    return []
+
+
+def visible_grant(session: Session, username: str | None, role: str | None, grant_id: str) -> GrantChoice:
+    """The grant ``grant_id`` if this account may open it (``pick_grant``)."""
+    return pick_grant(grants_visible_to(session, username, role), grant_id)
+
+
+def pick_grant(choices: list[GrantChoice], grant_id: str) -> GrantChoice:
+    """The grant ``grant_id`` among an account's ``grants_visible_to``; otherwise one sentence,
+    the same whether the grant exists or not (a funder learns nothing of another's grants)."""
+    wanted = str(grant_id).strip().casefold()
+    for choice in choices:
+        if choice.grant_id.casefold() == wanted:
+            return choice
+    raise ValidationFailed(
+        _("The grant “{id}” is not among the grants you may open: choose one from the list.").format(
+            id=grant_id
+        )
+    )
+
+
+def choice_label(choices: list[GrantChoice], grant_id: str) -> str:
+    """How the Funder summary names a grant in its list: id, title, funder and period."""
+    choice = pick_grant(choices, grant_id)
+    return _("{id}: {title} ({funder}), {first} to {last}").format(
+        id=choice.grant_id,
+        title=choice.title,
+        funder=choice.funder,
+        first=formatting.date(choice.start_date),
+        last=formatting.date(choice.end_date),
+    )
+
+
+def default_grant(choices: list[GrantChoice], role: str | None) -> str | None:
+    """What the Funder summary opens on: a funder linked to grants, its own most recent grant;
+    everyone else, the coalition-wide period."""
+    return choices[0].grant_id if role == "funder" and choices else None
+
+
+def user_grant_links(session: Session) -> list[tuple[str, str]]:
+    """Every (username, grant_id) link, for the admins' User accounts page."""
+    rows = session.execute(
+        select(User.username, Grant.grant_id)
+        .join(user_grants, user_grants.c.user_id == User.id)
+        .join(Grant, Grant.id == user_grants.c.grant_id)
+        .order_by(User.username, Grant.grant_id)
+    )
+    return [(u, g) for u, g in rows]
+
+
+def save_grant_values(session: Session, values: dict[str, Any], actor: str) -> Grant:
+    """``save_grant`` from a form's values: a broken rule is one sentence naming the field."""
+    try:
+        record = GrantInput(**values)
+    except ValidationError as error:
+        problems = [f"{COLUMN_FOR_FIELD.get(c, c)}: {m}" for c, m in describe_errors(error)]
+        raise ValidationFailed(
+            _("The grant was not saved ({problem}): correct it and save again.").format(problem=problems[0]),
+            problems,
+        ) from None
+    return save_grant(session, record, actor)
+
+
+def all_grants_table(session: Session) -> pd.DataFrame:
+    """Every grant in the import format's columns, for staff and admins."""
+    return pd.DataFrame(
+        [
+            (g.grant_id, g.funder, g.title, g.start_date, g.end_date, g.amount, g.currency)
+            for g in all_grants(session)
+        ],
+        columns=COLUMNS,
     )

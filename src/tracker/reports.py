@@ -19,11 +19,15 @@ from dataclasses import dataclass
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from tracker import cells, formatting, home, static_charts
+from tracker import targets as target_records
 from tracker.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
-from tracker.i18n import _, column_labels, current_language, use_language
+from tracker.i18n import N_, _, column_labels, current_language, ngettext, use_language
+from tracker.models import Forum, Outcome, outcome_activities
+from tracker.results_views import MEASURE_LABELS, STATUS_LABELS
 from tracker.views import FunderSummaryView, funder_summary
 from tracker.vocabulary import FORUM_CATEGORIES
 
@@ -70,6 +74,14 @@ class FunderReport:
     view: FunderSummaryView
     shift: home.HomeSummary
     grant: tuple[str, str, str] | None = None  # id, title, funder: a grant's report
+    # The targets of the years the period (or grant) covers, with actual and status:
+    # ``targets.target_statuses``, the same numbers as the Strategy page and summary JSON.
+    targets: tuple[target_records.TargetStatus, ...] = ()
+    # Outcome records (Outcome Harvesting) of the period, or linked to the grant's activities:
+    # counts of every live outcome (an aggregate, as ``outcomes`` in the summary JSON) and
+    # the list of the public ones only.
+    outcome_counts: dict | None = None
+    outcome_records: pd.DataFrame | None = None
 
 
 def build(
@@ -78,18 +90,168 @@ def build(
     """The report of a period, or of a grant: its period and the activities tagged with it."""
     if grant_id is None:
         view = funder_summary(session, date_from, date_to)
-        return FunderReport(view=view, shift=home.home_summary(session))
+        statuses = tuple(target_records.target_statuses(session, date_from, date_to))
+        return FunderReport(
+            view=view,
+            shift=home.home_summary(session),
+            targets=statuses,
+            outcome_counts=target_records.outcome_counts(session, date_from, date_to),
+            outcome_records=public_outcome_records(session, date_from, date_to),
+        )
     from tracker import grants
 
     grant = grants.get_grant(session, grant_id)
-    view = funder_summary(session, grant.start_date, grant.end_date, grants=(grant.grant_id,))
+    first, last = grant.start_date, grant.end_date
+    view = funder_summary(session, first, last, grants=(grant.grant_id,))
+    activity_ids = grants.grant_activity_ids(session, grant)
     return FunderReport(
-        view=view, shift=home.home_summary(session), grant=(grant.grant_id, grant.title, grant.funder)
+        view=view,
+        shift=home.home_summary(session),
+        grant=(grant.grant_id, grant.title, grant.funder),
+        targets=tuple(target_records.target_statuses(session, first, last)),
+        outcome_counts=target_records.outcome_counts(session, first, last, activity_ids),
+        outcome_records=public_outcome_records(session, first, last, activity_ids),
     )
 
 
+OUTCOME_RECORD_COLUMNS = [
+    "date",
+    "change_type",
+    "forum",
+    "category",
+    "social_actor",
+    "statement",
+    "substantiation",
+]
+
+
+def public_outcome_records(
+    session: Session, date_from: dt.date, date_to: dt.date, activity_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """Live PUBLIC outcome records dated in the range, newest first (at most 100); with
+    ``activity_ids`` (a grant's), only those linked to at least one of them."""
+    query = (
+        select(
+            Outcome.outcome_date,
+            Outcome.change_type,
+            Forum.name,
+            Forum.category,
+            Outcome.social_actor,
+            Outcome.statement,
+            Outcome.substantiation,
+        )
+        .outerjoin(Forum, Outcome.forum_id == Forum.id)
+        .where(
+            Outcome.deleted_at.is_(None),
+            Outcome.confidentiality == "public",
+            Outcome.outcome_date >= date_from,
+            Outcome.outcome_date <= date_to,
+        )
+        .order_by(Outcome.outcome_date.desc(), Outcome.outcome_id)
+        .limit(100)
+    )
+    if activity_ids is not None:
+        query = query.where(
+            exists().where(
+                outcome_activities.c.outcome_id == Outcome.id,
+                outcome_activities.c.activity_id.in_(activity_ids or [-1]),
+            )
+        )
+    rows = [tuple(row) for row in session.execute(query)]
+    frame = pd.DataFrame(rows, columns=OUTCOME_RECORD_COLUMNS)
+    return frame.fillna({"forum": "", "category": ""})
+
+
+def outcome_records_html(report: FunderReport) -> str:
+    """How many outcome records the period (or grant) has, and the public ones as a list."""
+    counts = report.outcome_counts or {"count": 0, "substantiated": 0}
+    records = report.outcome_records if report.outcome_records is not None else pd.DataFrame()
+    summary = ngettext(
+        "{n} outcome recorded ({s} substantiated); the public ones are listed.",
+        "{n} outcomes recorded ({s} substantiated); the public ones are listed.",
+        counts["count"],
+    ).format(n=formatting.number(counts["count"]), s=formatting.number(counts["substantiated"]))
+    if records.empty:
+        return f"<p>{_e(summary)}</p><p>{_e(_('No public outcome record in this period.'))}</p>"
+    items = "".join(
+        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(_(row.change_type))}"
+        + (f" · {_e(row.forum)} ({_e(_(row.category))})" if row.forum else "")
+        + f"<br><i>{_e(row.social_actor)}</i><br>{_e(row.statement)}</li>"
+        for row in records.itertuples()
+    )
+    return f'<p>{_e(summary)}</p><ul class="outcomes">{items}</ul>'
+
+
+def file_stem(report: FunderReport) -> str:
+    """``funder-summary-[GRANT-]FROM-TO``: every file of a report names its grant and period."""
+    grant = f"{_safe_name(report.grant[0])}-" if report.grant is not None else ""
+    return f"funder-summary-{grant}{report.view.date_from}-{report.view.date_to}"
+
+
 def file_name(report: FunderReport, fmt: str) -> str:
-    return f"funder-summary-{report.view.date_from}-{report.view.date_to}.{fmt}"
+    return f"{file_stem(report)}.{fmt}"
+
+
+def _safe_name(text: str) -> str:
+    """A grant id as a file-name part: letters, digits, dot, dash and underscore only."""
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in text)
+
+
+# ---- targets with their status ------------------------------------------------------------
+
+DIRECTION_LABELS = {"at_most": N_("at most"), "at_least": N_("at least")}
+SHARE_MEASURES = ("kp_share_by_count", "kp_share_by_effort")
+
+
+def scope_label(scope: str) -> str:
+    if scope == "all":
+        return _("all records")
+    kind, _sep, name = scope.partition(":")
+    if kind == "category":
+        return _("forum category {name}").format(name=_(name))
+    return _("theme {name}").format(name=_(name))
+
+
+def _target_value(measure: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if measure in SHARE_MEASURES:
+        return formatting.share(value)
+    if measure == "effort_days":
+        return formatting.number(value, 1)
+    return formatting.number(value)
+
+
+def targets_table(report: FunderReport) -> pd.DataFrame:
+    """The report's targets as text in the reader's language (page, HTML and PDF)."""
+    return pd.DataFrame(
+        {
+            _("Year"): [str(s.year) for s in report.targets],
+            _("Measure"): [_(MEASURE_LABELS[s.measure]) for s in report.targets],
+            _("Scope"): [scope_label(s.scope) for s in report.targets],
+            _("Target"): [
+                f"{_(DIRECTION_LABELS[s.direction])} {_target_value(s.measure, s.target)}"
+                for s in report.targets
+            ],
+            _("Actual"): [_target_value(s.measure, s.actual) for s in report.targets],
+            _("Status"): [_(STATUS_LABELS[s.met]) for s in report.targets],
+        },
+        columns=[_("Year"), _("Measure"), _("Scope"), _("Target"), _("Actual"), _("Status")],
+    )
+
+
+TARGETS_NOTE = N_(
+    "The coalition's targets for the years this period covers. Each actual counts all the "
+    "coalition's records of the target's whole calendar year, as on the Strategy page; "
+    "“not yet” means the year has no records so far."
+)
+
+
+def targets_html(report: FunderReport) -> str:
+    """The targets section's body: a note and the table, or one sentence when there are none."""
+    if not report.targets:
+        return f"<p>{_e(_('No strategy target for the years of this period.'))}</p>"
+    return f'<p class="muted">{_e(_(TARGETS_NOTE))}</p>{_table(targets_table(report), set())}'
 
 
 def _e(value: object) -> str:
@@ -304,8 +466,12 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
 <p class="muted">{_e(_(MULTI_THEME_NOTE))}</p>
 <div class="chart">{themes_chart}</div>
 {_table(theme_table, numeric)}
+<h2>{_e(_("Outcome records"))}</h2>
+{outcome_records_html(report)}
 <h2>{_e(_("Outcomes of public activities"))}</h2>
 {_outcomes(view)}
+<h2>{_e(_("Strategy targets"))}</h2>
+{targets_html(report)}
 </body></html>
 """
 
@@ -345,6 +511,13 @@ def _xlsx(report: FunderReport) -> bytes:
         (_("KP share by staff-days, before March 2020 (all records)"), _fraction(before.by_effort), True),
         (_("KP share by staff-days, since March 2020 (all records)"), _fraction(since.by_effort), True),
     ]
+    if report.grant is not None:
+        grant_id, title, funder = report.grant
+        label = _("Grant {id}: {title} ({funder})").format(id=grant_id, title=title, funder=funder)
+        rows.insert(1, (_("Grant"), label, False))
+    if report.outcome_counts is not None:
+        rows.append((_("Outcome records"), report.outcome_counts["count"], False))
+        rows.append((_("Substantiated outcome records"), report.outcome_counts["substantiated"], False))
     if view.demo_data:
         rows.append((_("Note"), _("Illustrative demo data, not the coalition’s real records."), False))
     for label, value, is_share in rows:
@@ -382,6 +555,9 @@ def _xlsx(report: FunderReport) -> bytes:
     _sheet(book, _("By category"), view.engagement.drop(columns="period_start"))
     _sheet(book, _("By theme"), view.theme_matrix)
     _sheet(book, _("Public outcomes"), view.outcomes)
+    if report.outcome_records is not None:
+        _sheet(book, _("Public outcome records"), report.outcome_records)
+    _targets_sheet(book, report)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -399,6 +575,26 @@ def _sheet(
     for index in percent_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1):
             cell.number_format = PERCENT_FORMAT
+
+
+def _targets_sheet(book: Workbook, report: FunderReport) -> None:
+    """Targets as numbers: a share's target and actual are fractions shown as percentages."""
+    sheet = book.create_sheet(_("Targets"))
+    header = (_("Year"), _("Measure"), _("Scope"), _("Direction"), _("Target"), _("Actual"), _("Status"))
+    sheet.append(cells.row(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for s in report.targets:
+        measure, direction, status = (
+            _(MEASURE_LABELS[s.measure]),
+            _(DIRECTION_LABELS[s.direction]),
+            _(STATUS_LABELS[s.met]),
+        )
+        values = (s.year, measure, scope_label(s.scope), direction, s.target, s.actual, status)
+        sheet.append(cells.row(values))
+        if s.measure in SHARE_MEASURES:
+            for column in (5, 6):
+                sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT_FORMAT
 
 
 def render(report: FunderReport, fmt: str, generated_at: dt.datetime, language: str | None = None) -> bytes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker import accounts, entry, outcome_records, reports, results_views, views
+from tracker import accounts, entry, grants, outcome_records, reports, results_views, views
 from tracker.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
@@ -25,7 +25,10 @@ forums = cached(views.forums)  # (filters, measure, forum, role)
 themes = cached(views.themes)  # (filters, period, measure, role)
 participation = cached(views.participation)  # (filters, measure, by, role)
 funder_summary = cached(views.funder_summary)  # (date_from, date_to)
-funder_report = cached(reports.build)  # (date_from, date_to): the period and the whole record's shift
+funder_report = cached(reports.build)  # (date_from, date_to[, grant_id]): with the shift
+visible_grants = cached(grants.grants_visible_to)  # (username, role): the grants this account may choose
+grant_list = cached(grants.all_grants_table)  # (): every grant, for staff and admins
+grant_links = cached(grants.user_grant_links)  # (): funder accounts and their grants, for admins
 activity_log = cached(views.activity_log)  # (filters, role, page)
 form_options = cached(entry.form_options)
 demo_accounts_exist = cached(accounts.has_demo_accounts)

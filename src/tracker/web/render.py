@@ -196,6 +196,8 @@ def funder_report_file(report: reports.FunderReport, fmt: str) -> Callable[[], b
     view = report.view
     who = auth.actor()
     details = {"period": f"{view.date_from}/{view.date_to}", "activities": view.totals.activities}
+    if report.grant is not None:
+        details["grant"] = report.grant[0]
     return lambda: audit.audited_download(
         db.engine(),
         who,
