@@ -83,7 +83,8 @@ else:
         st.error(_("The first day of the period is after the last: swap them, then press Enter."))
         st.stop()
     st.session_state["summary_applied"] = period
-    st.caption(_("Showing {first} to {last}.").format(first=date_from.isoformat(), last=date_to.isoformat()))
+    shown = {"first": render.format_date(date_from), "last": render.format_date(date_to)}
+    st.caption(_("Showing {first} to {last}.").format(**shown))
     report = reads.funder_report(date_from, date_to)
 view = report.view
 if view.demo_data:

@@ -16,6 +16,7 @@ from tracker.i18n import _, column_labels, ngettext
 from tracker.plain_text import markdown_literal
 from tracker.web import auth, db
 from tracker.web.outcome_import import outcome_import
+from tracker.web.render import format_count
 
 auth.require("import_activities")
 heading = st.empty()
@@ -82,8 +83,12 @@ if plan.problems:
     st.code("\n".join(str(p) for p in plan.problems[:500]), language=None)
 else:
     st.success(
-        _("All {n} rows are valid: {c} new activities, {u} updates, {k} unchanged.").format(
-            n=len(plan.rows), c=plan.creates, u=plan.updates, k=plan.unchanged
+        ngettext("The file's {n} row is valid.", "All {n} rows are valid.", len(plan.rows)).format(
+            n=format_count(len(plan.rows))
+        )
+        + " "
+        + _("New activities: {c}; updates: {u}; unchanged: {k}.").format(
+            c=format_count(plan.creates), u=format_count(plan.updates), k=format_count(plan.unchanged)
         )
     )
 if plan.lowered:
@@ -141,8 +146,10 @@ if plan.ok and st.button(
             )
             st.code("\n".join(str(p) for p in checked.problems[:500]), language=None)
         else:
-            summary = _("Imported: {c} created, {u} updated, {n} unchanged.").format(
-                c=result.created, u=result.updated, n=result.unchanged
+            summary = _("Imported. New: {c}; updated: {u}; unchanged: {n}.").format(
+                c=format_count(result.created),
+                u=format_count(result.updated),
+                n=format_count(result.unchanged),
             )
             st.session_state["import_done"] = (summary, [str(lowering) for lowering in result.lowered])
             st.session_state["import_generation"] = generation + 1

@@ -74,9 +74,14 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def numbers_tables(at: AppTest) -> list:
     """The read-only tables a page shows as HTML (render.numbers_table), in order, parsed
-    back into frames (English number format)."""
+    back into frames (English number format), with the column names behind the English
+    headings (``"Activities"`` back to ``activities``)."""
     from io import StringIO
 
     import pandas as pd
 
-    return [pd.read_html(StringIO(h.value))[0] for h in at.html if "<table" in h.value]
+    from tracker.i18n import COLUMN_LABELS
+
+    names = {label: name for name, label in COLUMN_LABELS.items()}
+    frames = [pd.read_html(StringIO(h.value))[0] for h in at.html if "<table" in h.value]
+    return [frame.rename(columns=names) for frame in frames]

@@ -90,11 +90,11 @@ def test_after_a_successful_import_the_upload_is_cleared_and_the_result_stays(st
     at = open_page("pages/import_activities.py", role="staff")
     at.file_uploader(key="import_upload").upload("two.csv", DATA, "text/csv").run()
     at.button(key="import_go").click().run()
-    assert any("Imported: 2 created" in s.value for s in at.success)
+    assert any("Imported. New: 2;" in s.value for s in at.success)
     assert not [b for b in at.button if b.key == "import_go"]  # a second click cannot import again
     assert not [u for u in at.get("file_uploader") if u.proto.id.endswith("import_upload")]
     at.run()
-    assert any("Imported: 2 created" in s.value for s in at.success)  # still on screen
+    assert any("Imported. New: 2;" in s.value for s in at.success)  # still on screen
     with database.session_factory(staff_db)() as session:
         assert _count(session) == 2
 

@@ -258,11 +258,11 @@ def test_outcome_import_dry_run_then_import_then_the_upload_is_cleared_and_the_r
     with _session(staff_db) as session:
         assert outcomes.live_outcomes(session) == []  # the preview wrote nothing
     at.button(key="outcome_import_go").click().run()
-    assert [s.value for s in at.success] == ["Imported: 2 created, 0 updated, 0 unchanged."]
+    assert [s.value for s in at.success] == ["Imported. New: 2; updated: 0; unchanged: 0."]
     assert not [b for b in at.button if b.key == "outcome_import_go"]
     assert not [u for u in at.get("file_uploader") if u.proto.id.endswith("outcome_import_upload")]
     at.run()
-    assert [s.value for s in at.success] == ["Imported: 2 created, 0 updated, 0 unchanged."]
+    assert [s.value for s in at.success] == ["Imported. New: 2; updated: 0; unchanged: 0."]
     with _session(staff_db) as session:
         assert [o.outcome_id for o in outcomes.live_outcomes(session)] == ["IMP-1", "IMP-2"]
         assert {o.created_by for o in outcomes.live_outcomes(session)} == {"demo-staff"}

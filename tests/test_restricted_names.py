@@ -26,6 +26,7 @@ from tracker.exports import to_csv
 from tracker.filters import Filters
 from tracker.models import Forum, ForumEvent, utcnow
 from tracker.permissions import RESTRICTED_LABEL, pages_for
+from tracker.web.render import format_date
 
 SECRET_FORUM = "Zq Secret Forum"
 SECRET_EVENT = "Zq Secret Event 2024"
@@ -139,7 +140,7 @@ def _every_state(at, page: str):
             at.text_input(key="summary_from").input(first.isoformat())
             at.text_input(key="summary_to").input(last.isoformat())
             next(b for b in at.button if b.label == "Show this period").click().run()
-            assert any(f"Showing {first} to {last}" in c.value for c in at.caption)
+            assert any(f"Showing {format_date(first)} to {format_date(last)}" in c.value for c in at.caption)
             yield at
         assert grant_box, "the grant list is part of the walk"
         at.selectbox(key="summary_grant").set_value(GRANT).run()

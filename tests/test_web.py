@@ -130,7 +130,7 @@ def test_the_funder_period_applies_on_enter_and_names_every_download(demo_db, do
     assert all(name.startswith("funder-summary-2019-01-01-2019-12-31") for name in download_names), (
         download_names
     )
-    assert any("Showing 2019-01-01 to 2019-12-31" in c.value for c in at.caption)
+    assert any("Showing January 1, 2019 to December 31, 2019" in c.value for c in at.caption)
     engine = database.make_engine(demo_db)
     with database.session_factory(engine)() as session:
         expected = views.funder_summary(session, dt.date(2019, 1, 1), dt.date(2019, 12, 31))

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
+from tracker import formatting
 from tracker.i18n import _
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
@@ -261,7 +262,7 @@ def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
 def bar_chart_svg(
     title: str,
     rows: Sequence[tuple[str, float]],
-    value_format=lambda v: f"{v:,.1f}",
+    value_format=lambda v: formatting.number(v, 1),
     colour: str = "#0072B2",
     colours: Sequence[str] | None = None,
 ) -> str:

@@ -116,12 +116,12 @@ def test_staff_imports_a_file_and_sees_the_preview_and_the_result(page, app, tmp
     idle(page)
     shot(page, "import-preview")
     page.get_by_role("button", name="Import 2 activities").click()
-    page.get_by_text("Imported: 2 created, 0 updated, 0 unchanged.").wait_for()
+    page.get_by_text("Imported. New: 2; updated: 0; unchanged: 0.").wait_for()
     idle(page)
     # The upload is cleared and the result stays: a second click cannot import again.
     assert page.get_by_role("button", name="Import 2 activities").count() == 0
     assert page.get_by_text("two.csv").count() == 0
-    assert page.get_by_text("Imported: 2 created, 0 updated, 0 unchanged.").count() == 1
+    assert page.get_by_text("Imported. New: 2; updated: 0; unchanged: 0.").count() == 1
 
 
 def test_a_funder_downloads_a_self_contained_html_report(page, app):

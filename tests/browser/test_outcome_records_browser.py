@@ -28,7 +28,7 @@ def test_staff_import_an_outcome_find_it_and_edit_it(page, app, tmp_path):
     page.get_by_text("Dry run, nothing written yet").wait_for()
     idle(page)
     page.get_by_role("button", name="Import 1 outcome").click()
-    page.get_by_text("Imported: 1 created, 0 updated, 0 unchanged.").wait_for()
+    page.get_by_text("Imported. New: 1; updated: 0; unchanged: 0.").wait_for()
     idle(page)
     assert page.get_by_role("button", name="Import 1 outcome").count() == 0
 

@@ -107,7 +107,7 @@ def test_the_funder_download_after_typing_a_period_is_of_that_period(page, app):
         page.get_by_role("button", name="Download the figures (XLSX)").click()
     assert download.value.suggested_filename == f"funder-summary-{first}-{last}.xlsx"
     to.press("Enter")
-    page.get_by_text("Showing 2019-01-01 to 2019-12-31.").wait_for()
+    page.get_by_text("Showing January 1, 2019 to December 31, 2019.").wait_for()
     idle(page)
     engine = database.make_engine(app["database"])
     with database.session_factory(engine)() as session:

@@ -107,7 +107,7 @@ def outcome_import() -> None:
             )
             st.code("\n".join(str(p) for p in again.problems[:500]), language=None)
             return
-        summary = _("Imported: {c} created, {u} updated, {n} unchanged.").format(
+        summary = _("Imported. New: {c}; updated: {u}; unchanged: {n}.").format(
             c=formatting.number(result.created),
             u=formatting.number(result.updated),
             n=formatting.number(result.unchanged),
