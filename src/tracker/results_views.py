@@ -491,22 +491,6 @@ def strategy_table(
     return pd.DataFrame(rows, columns=columns)
 
 
-def may_list_outcomes(role: str | None) -> bool:
-    return role is not None
-
-
-def staff_outcome_rows(session: Session, role: str | None) -> pd.DataFrame:
-    """The staff list: every outcome, deleted ones too (marked), restricted included."""
-    if not can_see_restricted(role):
-        raise PermissionError("the staff outcome list is for staff and admins")
-    return outcome_rows(session, role, include_deleted=True)[0]
-
-
-def export_outcomes(session: Session, fmt: str) -> bytes:
-    """Every live outcome in the outcome import format (staff and admins only)."""
-    return outcomes.FORMATS[fmt](outcomes.live_outcomes(session))
-
-
 @dataclass(frozen=True)
 class OutcomeFormOptions:
     themes: list[str]
