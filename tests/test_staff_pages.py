@@ -154,7 +154,7 @@ def test_import_page_previews_then_imports(staff_db):
     assert list(at.dataframe[0].value.result) == ["create", "create"]
     assert any("New Partner" in m.value for m in at.markdown)
     at.button(key="import_go").click().run()
-    assert any("Imported: 2 created, 0 updated, 0 unchanged." in s.value for s in at.success)
+    assert any("Imported. New: 2; updated: 0; unchanged: 0." in s.value for s in at.success)
     with _session(staff_db) as session:
         assert session.scalar(select(func.count()).select_from(Activity)) == 2
 
