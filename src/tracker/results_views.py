@@ -319,7 +319,8 @@ def _effort_figure(effort: pd.DataFrame) -> go.Figure:
             col=1,
             secondary_y=True,
         )
-    fig.update_xaxes(tickformat="d", dtick=1)
+    # Years under every panel, not only the last: on a phone only one panel is on screen.
+    fig.update_xaxes(tickformat="d", dtick=1, showticklabels=True)
     fig.update_xaxes(title_text=_("Year"), row=len(present), col=1)
     fig.update_layout(
         title={"text": _("Outcomes per forum category and year, beside the staff-days spent there")},
