@@ -21,7 +21,10 @@ def test_staff_import_an_outcome_find_it_and_edit_it(page, app, tmp_path):
     data.write_text(OUTCOME_FILE)
     log_in(page, app, "staff")
     go(page, "Import", "Import activities")
-    page.get_by_text("Outcomes", exact=True).locator("visible=true").last.click()
+    # The choice on the page, not the sidebar's "Outcomes" dashboard link.
+    radios = page.get_by_test_id("stMain").locator("[data-testid=stRadio]")
+    kind = radios.filter(has_text="What does the file hold?")
+    kind.get_by_text("Outcomes", exact=True).click()
     page.get_by_role("heading", name="Import outcomes").wait_for()
     idle(page)
     page.locator("input[type=file]").set_input_files(str(data))
