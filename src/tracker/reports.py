@@ -27,7 +27,7 @@ from tracker import targets as target_records
 from tracker.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
 from tracker.i18n import N_, _, column_labels, current_language, ngettext, use_language
 from tracker.models import Forum, Outcome, outcome_activities
-from tracker.results_views import MEASURE_LABELS, STATUS_LABELS
+from tracker.results_views import MEASURE_LABELS, STATUS_LABELS, value_text
 from tracker.views import FunderSummaryView, funder_summary
 from tracker.vocabulary import FORUM_CATEGORIES
 
@@ -212,16 +212,6 @@ def scope_label(scope: str) -> str:
     return _("theme {name}").format(name=_(name))
 
 
-def _target_value(measure: str, value: float | None) -> str:
-    if value is None:
-        return "–"
-    if measure in SHARE_MEASURES:
-        return formatting.share(value)
-    if measure == "effort_days":
-        return formatting.number(value, 1)
-    return formatting.number(value)
-
-
 def targets_table(report: FunderReport) -> pd.DataFrame:
     """The report's targets as text in the reader's language (page, HTML and PDF)."""
     return pd.DataFrame(
@@ -230,10 +220,10 @@ def targets_table(report: FunderReport) -> pd.DataFrame:
             _("Measure"): [_(MEASURE_LABELS[s.measure]) for s in report.targets],
             _("Scope"): [scope_label(s.scope) for s in report.targets],
             _("Target"): [
-                f"{_(DIRECTION_LABELS[s.direction])} {_target_value(s.measure, s.target)}"
+                f"{_(DIRECTION_LABELS[s.direction])} {value_text(s.measure, s.target)}"
                 for s in report.targets
             ],
-            _("Actual"): [_target_value(s.measure, s.actual) for s in report.targets],
+            _("Actual"): [value_text(s.measure, s.actual) for s in report.targets],
             _("Status"): [_(STATUS_LABELS[s.met]) for s in report.targets],
         },
         columns=[_("Year"), _("Measure"), _("Scope"), _("Target"), _("Actual"), _("Status")],
