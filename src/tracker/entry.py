@@ -123,8 +123,14 @@ ACTION_WORDS = {
 def history(session: Session, activity_id: int) -> pd.DataFrame:
     """Every version of an activity: when, who, what they did and which fields changed,
     with field labels and plain words (no column names, no ``None``)."""
+    return history_table(audit.history(session, activity_id), activity_fields.describe_changes)
+
+
+def history_table(entries, describe_changes) -> pd.DataFrame:
+    """A record's audit entries as its History table (activities and outcomes alike):
+    ``describe_changes`` writes the changed fields with the record type's own labels."""
     rows = []
-    for entry in audit.history(session, activity_id):
+    for entry in entries:
         changes = audit.changed_fields(entry.before, entry.after) if entry.before and entry.after else {}
         changes.pop("deleted", None)  # the action says it
         rows.append(
@@ -133,7 +139,7 @@ def history(session: Session, activity_id: int) -> pd.DataFrame:
                 "at": entry.at,
                 "who": entry.actor,
                 "action": _(ACTION_WORDS.get(entry.action, entry.action)),
-                "changes": activity_fields.describe_changes(changes),
+                "changes": describe_changes(changes),
             }
         )
     frame = pd.DataFrame(rows, columns=["version", "at", "who", "action", "changes"])

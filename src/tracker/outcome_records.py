@@ -16,8 +16,8 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker import audit, cells, outcome_fields, outcomes, results_views
-from tracker.entry import ACTION_WORDS
+from tracker import cells, outcome_fields, outcomes, results_views
+from tracker.entry import history_table
 from tracker.i18n import _
 from tracker.importer import PreviousImport, previous_imports
 from tracker.models import ImportBatch, Outcome
@@ -155,29 +155,7 @@ def outcome_history(session: Session, role: str | None, outcome_pk: int) -> pd.D
     """Every version of an outcome: when, who, what they did and which fields changed,
     with field labels and plain words (as the activity History)."""
     _staff_only(role)
-    rows = []
-    for entry in outcomes.history(session, outcome_pk):
-        changes = audit.changed_fields(entry.before, entry.after) if entry.before and entry.after else {}
-        changes.pop("deleted", None)  # the action says it
-        rows.append(
-            {
-                "version": (entry.after or {}).get("version"),
-                "at": entry.at,
-                "who": entry.actor,
-                "action": _(ACTION_WORDS.get(entry.action, entry.action)),
-                "changes": outcome_fields.describe_changes(changes),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=["version", "at", "who", "action", "changes"])
-    return frame.rename(
-        columns={
-            "version": _("Version"),
-            "at": _("When (UTC)"),
-            "who": _("Who"),
-            "action": _("What"),
-            "changes": _("Changes"),
-        }
-    )
+    return history_table(outcomes.history(session, outcome_pk), outcome_fields.describe_changes)
 
 
 def labelled_changes(changes: dict[str, tuple]) -> dict[str, tuple]:
