@@ -14,7 +14,7 @@ import streamlit as st
 
 from tracker.errors import TrackerError
 from tracker.i18n import _
-from tracker.plain_text import markdown_literal
+from tracker.text.plain_text import markdown_literal
 from tracker.web import auth, db, preferences, reads, render
 
 st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")

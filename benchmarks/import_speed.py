@@ -15,9 +15,10 @@ import sys
 import tempfile
 import time
 
-from tracker import database, importer
-from tracker.exports import EXPORT_COLUMNS
-from tracker.reference_data import load_reference_data
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.io import importer
+from tracker.io.exports import EXPORT_COLUMNS
 from tracker.vocabulary import ACTIVITY_TYPES
 
 

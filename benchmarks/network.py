@@ -167,9 +167,9 @@ def _warm_up(browser, base: str) -> None:
 
 
 def _seed(folder: Path) -> str:
-    from tracker import database
-    from tracker.demo import seed_demo
-    from tracker.reference_data import load_reference_data
+    from tracker.db import database
+    from tracker.db.reference_data import load_reference_data
+    from tracker.demo.seed import seed_demo
 
     url = f"sqlite:///{folder / 'tracker.db'}"
     engine = database.open_database(url)
@@ -254,7 +254,7 @@ def medians(runs: list[list[Step]]) -> list[Step]:
 
 def precompressed_static(folder: Path) -> Path:
     """The folder the guide's proxy serves /static/ from, as `tracker precompress-static` writes it."""
-    from tracker import precompress
+    from tracker.web import precompress
 
     precompress.precompress(folder)
     for path in (folder, *folder.rglob("*")):

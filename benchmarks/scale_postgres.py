@@ -22,11 +22,12 @@ from sqlalchemy import create_engine, make_url, select, text
 
 from benchmarks.run import ONE_LINE, PAGES, machine, median_seconds, page_times, write_report
 from benchmarks.synthetic import BENCH_USER
-from tracker import accounts, database
-from tracker.activity_log import log_page
-from tracker.filters import Filters
-from tracker.models import Forum, Organisation, Theme
-from tracker.reference_data import load_reference_data
+from tracker.access import accounts
+from tracker.db import database
+from tracker.db.models import Forum, Organisation, Theme
+from tracker.db.reference_data import load_reference_data
+from tracker.results.activity_log import log_page
+from tracker.results.filters import Filters
 from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS
 
 GROUP_BY = text(

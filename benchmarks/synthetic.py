@@ -7,9 +7,10 @@ import random
 
 from sqlalchemy import Engine, insert, select
 
-from tracker import accounts, database
-from tracker.models import Activity, Forum, Organisation, Theme, activity_organisations, activity_themes
-from tracker.reference_data import load_reference_data
+from tracker.access import accounts
+from tracker.db import database
+from tracker.db.models import Activity, Forum, Organisation, Theme, activity_organisations, activity_themes
+from tracker.db.reference_data import load_reference_data
 from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS
 
 BENCH_USER = "bench-staff"

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from tracker.activities import check_record, create_activity, likely_duplicates
 from tracker.i18n import _
-from tracker.plain_text import markdown_literal
+from tracker.records.activities import check_record, create_activity, likely_duplicates
+from tracker.text.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db, reads
 
 auth.require("add_activity")

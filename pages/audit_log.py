@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from tracker import audit
 from tracker.i18n import N_, _, column_labels, ngettext
+from tracker.records import audit
 from tracker.web import auth, db, render
 
 # The log stores codes (exports and tests read them); the screen shows them in the reader's

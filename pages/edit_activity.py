@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from tracker import entry
-from tracker.activities import delete_activity, restore_activity, update_activity
 from tracker.errors import VersionConflict
 from tracker.i18n import _, column_labels
-from tracker.plain_text import markdown_literal
+from tracker.records import entry
+from tracker.records.activities import delete_activity, restore_activity, update_activity
+from tracker.text.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db, reads, render
 
 auth.require("edit_activity")

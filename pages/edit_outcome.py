@@ -1,13 +1,14 @@
 """Edit outcome (staff, admins): open an outcome (``?id=N``), edit it, delete or restore it,
-read its history. Every write goes through ``tracker.outcomes``."""
+read its history. Every write goes through ``tracker.records.outcomes``."""
 
 import streamlit as st
 
-from tracker import formatting, outcome_records
 from tracker.errors import VersionConflict
 from tracker.i18n import _, column_labels
-from tracker.outcomes import delete_outcome, restore_outcome, update_outcome
-from tracker.plain_text import markdown_literal
+from tracker.records.outcomes import delete_outcome, restore_outcome, update_outcome
+from tracker.results import outcome_records
+from tracker.text import formatting
+from tracker.text.plain_text import markdown_literal
 from tracker.web import auth, db, render
 from tracker.web.outcome_form import outcome_form, to_input
 

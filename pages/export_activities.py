@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from tracker.filters import Filters
 from tracker.i18n import _
+from tracker.results.filters import Filters
 from tracker.web import auth, render
 
 role = auth.require("export_activities")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.i18n import _, column_labels, ngettext
-from tracker.plain_text import markdown_literal
+from tracker.text.plain_text import markdown_literal
 from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("forum_calendar")

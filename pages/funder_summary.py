@@ -5,10 +5,12 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import formatting, grants, reports
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
-from tracker.plain_text import markdown_literal
+from tracker.publish import reports
+from tracker.records import grants
+from tracker.text import formatting
+from tracker.text.plain_text import markdown_literal
 from tracker.web import auth, reads, render
 
 role = auth.require("funder_summary")

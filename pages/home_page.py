@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import home
+from tracker.access.permissions import ADMIN, STAFF
 from tracker.i18n import _
-from tracker.permissions import ADMIN, STAFF
+from tracker.results import home
 from tracker.web import auth, db, reads, render
 from tracker.web.render import format_share
 

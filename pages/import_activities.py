@@ -11,9 +11,9 @@ import hashlib
 
 import streamlit as st
 
-from tracker import importer
 from tracker.i18n import _, column_labels, ngettext
-from tracker.plain_text import markdown_literal
+from tracker.io import importer
+from tracker.text.plain_text import markdown_literal
 from tracker.web import auth, db
 from tracker.web.outcome_import import outcome_import
 from tracker.web.render import format_count

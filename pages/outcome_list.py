@@ -4,10 +4,11 @@ filtered ones. ``?activity=ID`` pre-links a contributing activity."""
 
 import streamlit as st
 
-from tracker import formatting, outcomes
+from tracker.access.permissions import PAGE_RULES
 from tracker.i18n import _, column_labels, ngettext
-from tracker.permissions import PAGE_RULES
-from tracker.results_views import outcome_form_options
+from tracker.records import outcomes
+from tracker.results.results_views import outcome_form_options
+from tracker.text import formatting
 from tracker.web import auth, db, reads
 from tracker.web.outcome_filters import outcome_filters
 from tracker.web.outcome_form import outcome_form, to_input

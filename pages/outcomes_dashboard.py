@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from tracker import formatting
 from tracker.i18n import _, ngettext
-from tracker.results_views import outcomes_list_html
+from tracker.results.results_views import outcomes_list_html
+from tracker.text import formatting
 from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("outcomes_dashboard")

@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import grants, reference_lists
 from tracker.i18n import _, column_labels, ngettext
-from tracker.plain_text import markdown_literal
+from tracker.records import grants, reference_lists
+from tracker.text.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES
 from tracker.web import auth, db, reads
 

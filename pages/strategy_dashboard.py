@@ -3,8 +3,8 @@ target's measure; staff and admins also add, change, delete and import targets h
 
 import streamlit as st
 
+from tracker.access.permissions import EDITORS
 from tracker.i18n import _, column_labels
-from tracker.permissions import EDITORS
 from tracker.web import auth, reads, render
 from tracker.web.target_form import editor
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from tracker import accounts, grants
+from tracker.access import accounts
+from tracker.access.permissions import ROLES
 from tracker.i18n import _, column_labels
-from tracker.permissions import ROLES
+from tracker.records import grants
 from tracker.web import auth, db, reads
 
 auth.require("user_accounts")

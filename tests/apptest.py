@@ -7,9 +7,11 @@ import json
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tracker import config, database, sessions
+from tracker import config
+from tracker.access import sessions
 from tracker.config import PROJECT_ROOT
-from tracker.models import utcnow
+from tracker.db import database
+from tracker.db.models import utcnow
 from tracker.web import auth
 
 APP = str(PROJECT_ROOT / "streamlit_app.py")

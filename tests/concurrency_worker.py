@@ -7,10 +7,10 @@ from collections import Counter
 from sqlalchemy import select
 
 from tests.factories import activity_input
-from tracker import database
-from tracker.activities import create_activity, update_activity
+from tracker.db import database
+from tracker.db.models import Activity
 from tracker.errors import VersionConflict
-from tracker.models import Activity
+from tracker.records.activities import create_activity, update_activity
 
 
 def work(url: str, worker: int, shared_ids: list[int], writes: int) -> dict:

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from tracker import database
-from tracker.reference_data import load_reference_data
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -70,7 +70,7 @@ def prepare_app_database(url: str) -> Engine:
     """Migrate ``url``, load the reference data and the demo accounts (one per role, as
     ``tests.apptest.open_page`` signs in), and clear Streamlit's caches."""
     from tests.apptest import clear_caches
-    from tracker.demo import seed_demo_accounts
+    from tracker.demo.seed import seed_demo_accounts
 
     clear_caches()
     engine = database.open_database(url)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tracker.activities import create_activity
-from tracker.validation import ActivityInput
+from tracker.records.activities import create_activity
+from tracker.records.validation import ActivityInput
 
 
 def activity_input(**overrides: Any) -> ActivityInput:

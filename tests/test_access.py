@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.apptest import open_page, open_page_file, sign_in_state
-from tracker import accounts, database, sessions
-from tracker.models import BrowserSession
-from tracker.permissions import PAGES, ROLES, may_open
+from tracker.access import accounts, sessions
+from tracker.access.permissions import PAGES, ROLES, may_open
+from tracker.db import database
+from tracker.db.models import BrowserSession
 from tracker.web import auth
 
 READER_PAGES = {

@@ -4,9 +4,9 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from tracker import accounts
+from tracker.access import accounts
+from tracker.db.models import AuditEntry, User
 from tracker.errors import ValidationFailed
-from tracker.models import AuditEntry, User
 
 PASSWORD = "correct horse battery"
 

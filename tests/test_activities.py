@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import activity_input, add_activity
-from tracker import audit
-from tracker.activities import delete_activity, restore_activity, update_activity
+from tracker.db.models import Activity, AuditEntry, Forum, Organisation
 from tracker.errors import ValidationFailed, VersionConflict
-from tracker.models import Activity, AuditEntry, Forum, Organisation
+from tracker.records import audit
+from tracker.records.activities import delete_activity, restore_activity, update_activity
 
 
 def test_new_activity_is_stored_with_its_themes_organisations_and_an_insert_audit(session):

@@ -14,11 +14,11 @@ import datetime as dt
 import pytest
 
 from tests.factories import add_activity
-from tracker import analytics, views
-from tracker.activities import delete_activity
-from tracker.activity_log import log_page
-from tracker.filters import Filters
-from tracker.summary import summary
+from tracker.records.activities import delete_activity
+from tracker.results import analytics, views
+from tracker.results.activity_log import log_page
+from tracker.results.filters import Filters
+from tracker.results.summary import summary
 
 D = dt.date
 
@@ -269,7 +269,7 @@ def test_theme_filter_in_a_theme_view_keeps_whole_activities(fixture):
 
 def test_summary_json_is_read_from_the_funder_summary_view(fixture):
     """One computation: the JSON of ``tracker summary`` is the funder view, by year."""
-    from tracker.summary import summary_from
+    from tracker.results.summary import summary_from
 
     view = views.funder_summary(fixture, D(2019, 1, 1), D(2022, 12, 31), period="year")
     full = summary(fixture, D(2019, 1, 1), D(2022, 12, 31))

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.factories import add_activity
-from tracker import accounts, backup, database
-from tracker.activities import delete_activity
+from tracker.access import accounts
 from tracker.cli import main
-from tracker.demo import seed_demo
-from tracker.models import Base
+from tracker.db import backup, database
+from tracker.db.models import Base
+from tracker.demo.seed import seed_demo
+from tracker.records.activities import delete_activity
 
 
 def _dump(engine) -> dict[str, list[tuple]]:
@@ -37,7 +38,7 @@ def filled(engine, session):
 
 
 def test_backup_covers_every_table_including_hashes_and_audit(filled, tmp_path):
-    path = tmp_path / "tracker.backup"
+    path = tmp_path / "tracker.db.backup"
     summary = backup.backup(filled, path)
     document = json.loads(gzip.decompress(path.read_bytes()))
     assert {t["name"] for t in document["tables"]} == {t.name for t in Base.metadata.sorted_tables}
@@ -300,8 +301,8 @@ def test_signed_in_sessions_are_never_backed_up_nor_restored(filled, tmp_path):
     """A session is a live credential, not a record: the backup keeps the table's shape only."""
     import datetime as dt
 
-    from tracker import sessions
-    from tracker.models import BrowserSession
+    from tracker.access import sessions
+    from tracker.db.models import BrowserSession
 
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with database.session_factory(filled).begin() as session:

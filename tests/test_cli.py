@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from tracker import database
 from tracker.cli import main
-from tracker.models import Activity, ForumEvent
+from tracker.db import database
+from tracker.db.models import Activity, ForumEvent
 
 
 def _count(url, model):
@@ -74,7 +74,7 @@ def test_help_lists_every_command(capsys):
 def test_summary_json_prints_the_service_result(use_database, capsys):
     import json
 
-    from tracker.summary import summary
+    from tracker.results.summary import summary
 
     main(["init-db"])
     main(["seed-demo"])
@@ -108,7 +108,7 @@ def test_summary_refuses_bad_dates(use_database, capsys):
 def test_user_commands_read_the_password_from_stdin_and_never_print_it(use_database, capsys, monkeypatch):
     import io
 
-    from tracker import accounts
+    from tracker.access import accounts
 
     main(["init-db"])
     monkeypatch.setattr("sys.stdin", io.StringIO("first long password\n"))

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from tests.concurrency_worker import work
 from tests.factories import add_activity
-from tracker.models import Activity, AuditEntry
+from tracker.db.models import Activity, AuditEntry
 
 WORKERS, WRITES = 4, 100
 

@@ -9,11 +9,12 @@ import pytest
 
 from tests.apptest import open_page
 from tests.factories import add_activity
-from tracker import database, reports
-from tracker.activity_log import iter_visible_activities
-from tracker.exports import to_csv
-from tracker.filters import Filters
-from tracker.models import utcnow
+from tracker.db import database
+from tracker.db.models import utcnow
+from tracker.io.exports import to_csv
+from tracker.publish import reports
+from tracker.results.activity_log import iter_visible_activities
+from tracker.results.filters import Filters
 
 SECRET = "SECRET-RESTRICTED-TITLE"
 SECRET_OUTCOME = "SECRET-RESTRICTED-OUTCOME"
@@ -124,7 +125,7 @@ def test_xlsx_report_is_public_only(records):
 
 
 def test_no_page_a_member_or_funder_can_open_shows_a_restricted_record(records):
-    from tracker.permissions import pages_for
+    from tracker.access.permissions import pages_for
 
     for role in ("member", "funder"):
         for rule in pages_for(role):
@@ -133,7 +134,7 @@ def test_no_page_a_member_or_funder_can_open_shows_a_restricted_record(records):
 
 
 def test_xlsx_downloads_follow_the_role(records):
-    from tracker.exports import to_xlsx
+    from tracker.io.exports import to_xlsx
 
     def cells(role):
         with database.session_factory(records)() as session:

@@ -1,7 +1,8 @@
 import pytest
 from sqlalchemy import text
 
-from tracker import config, database
+from tracker import config
+from tracker.db import database
 from tracker.errors import DatabaseUnavailable
 
 

@@ -2,11 +2,11 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from tracker import analytics
-from tracker.demo import demo_activities, seed_demo
-from tracker.demo_marker import DEMO_LABEL, has_demo_data
-from tracker.filters import Filters
-from tracker.models import Activity, AuditEntry
+from tracker.db.demo_marker import DEMO_LABEL, has_demo_data
+from tracker.db.models import Activity, AuditEntry
+from tracker.demo.seed import demo_activities, seed_demo
+from tracker.results import analytics
+from tracker.results.filters import Filters
 
 
 def test_demo_data_is_deterministic(session):
@@ -46,18 +46,19 @@ def test_screens_never_import_the_demo_seeder():
     import sys
 
     code = (
-        "import sys, tracker.views, tracker.home, tracker.summary, tracker.reports, "
+        "import sys, tracker.results.views, tracker.results.home, tracker.results.summary, "
+        "tracker.publish.reports, "
         "tracker.web.auth, tracker.web.reads, tracker.web.render, tracker.web.sidebar; "
-        "print('tracker.demo' in sys.modules)"
+        "print('tracker.demo.seed' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
 
 def test_seed_demo_adds_grants_outcomes_and_targets(session):
-    from tracker import grants, outcomes, targets
-    from tracker.demo import seed_demo
-    from tracker.summary import summary
+    from tracker.demo.seed import seed_demo
+    from tracker.records import grants, outcomes, targets
+    from tracker.results.summary import summary
 
     seed_demo(session)
     session.commit()

@@ -13,7 +13,9 @@ import pytest
 
 from benchmarks.proxy import free_port
 from tests.factories import add_activity
-from tracker import accounts, cli, digest
+from tracker import cli
+from tracker.access import accounts
+from tracker.publish import digest
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 from aiosmtpd.smtp import AuthResult  # noqa: E402

@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from tests.apptest import clear_caches, open_page
 from tests.factories import activity_input, add_activity
-from tracker import database, importer
-from tracker.activities import update_activity
-from tracker.demo import seed_demo_accounts
+from tracker.db import database
+from tracker.db.models import Activity, ForumEvent
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo_accounts
 from tracker.errors import ValidationFailed
-from tracker.models import Activity, ForumEvent
-from tracker.reference_data import load_reference_data
+from tracker.io import importer
+from tracker.records.activities import update_activity
 
 
 def _event(session, name: str) -> ForumEvent:
@@ -165,6 +166,6 @@ def test_the_reference_lists_page_refuses_a_theme_name_with_a_semicolon(staff_db
         e.value for e in at.error
     ]
     with database.session_factory(staff_db)() as session:
-        from tracker.models import Theme
+        from tracker.db.models import Theme
 
         assert session.scalar(select(Theme).where(Theme.name == "Land; rights")) is None

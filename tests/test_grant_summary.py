@@ -15,11 +15,15 @@ from sqlalchemy import select
 
 from tests.apptest import clear_caches, open_page
 from tests.factories import add_activity
-from tracker import accounts, database, formatting, grants, outcomes, reports, targets
-from tracker.demo import seed_demo, seed_demo_accounts
+from tracker.access import accounts
+from tracker.db import database
+from tracker.db.models import AuditEntry
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo, seed_demo_accounts
 from tracker.errors import ValidationFailed
-from tracker.models import AuditEntry
-from tracker.reference_data import load_reference_data
+from tracker.publish import reports
+from tracker.records import grants, outcomes, targets
+from tracker.text import formatting
 
 WHEN = dt.datetime(2026, 1, 5, 9, 30)
 RESTRICTED = "RESTRICTED-GRANT-DEFENDER"

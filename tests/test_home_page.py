@@ -3,9 +3,10 @@
 import pytest
 
 from tests.apptest import clear_caches, metrics, open_page
-from tracker import accounts, database
-from tracker.demo import seed_demo
-from tracker.reference_data import load_reference_data
+from tracker.access import accounts
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def _reminder_fixture(url: str) -> None:
     import datetime as dt
 
     from tests.factories import add_activity
-    from tracker.models import Forum, ForumEvent
+    from tracker.db.models import Forum, ForumEvent
 
     today = dt.date.today()
     engine = database.open_database(url)
@@ -119,7 +120,7 @@ def _reminder_fixture(url: str) -> None:
 def test_staff_reminders_list_upcoming_events_and_recent_ones_with_nothing_logged(session):
     import datetime as dt
 
-    from tracker import home
+    from tracker.results import home
 
     _reminder_fixture(str(session.get_bind().url.render_as_string(hide_password=False)))
     reminders = home.staff_reminders(session, dt.date.today())

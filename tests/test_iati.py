@@ -11,7 +11,9 @@ import pytest
 from lxml import etree
 
 from tests.factories import add_activity
-from tracker import cli, grants, iati, targets
+from tracker import cli
+from tracker.io import iati
+from tracker.records import grants, targets
 
 ORG_ID = "XM-DAC-99-KPCSC"
 ORG_NAME = "KP Civil Society Coalition"
@@ -257,7 +259,7 @@ def test_the_schema_check_catches_a_wrong_element_order(session, schema):
 
 
 def test_iati_export_of_the_demo_data_validates(session, schema):
-    from tracker.demo import seed_demo
+    from tracker.demo.seed import seed_demo
 
     seed_demo(session)
     session.commit()

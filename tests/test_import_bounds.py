@@ -14,9 +14,10 @@ import openpyxl
 import pytest
 
 from tests.apptest import clear_caches, open_page
-from tracker import database, importer
-from tracker.demo import seed_demo_accounts
-from tracker.reference_data import load_reference_data
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo_accounts
+from tracker.io import importer
 
 HEADER = "date,forum,themes,activity_type,title"
 ROW = "2021-06-21,KP Intersessional,KP reform,statement,T{n}"
@@ -121,7 +122,7 @@ BOMB = textwrap.dedent(
     data = buffer.getvalue()
     del sheet, parts
     assert len(data) < 2 * 1024 * 1024, len(data)
-    from tracker import importer
+    from tracker.io import importer
     print("BEFORE_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
     start = time.monotonic()
     try:

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import add_activity
-from tracker import database, exports, importer
-from tracker.activity_log import iter_visible_activities
 from tracker.cli import main
-from tracker.demo import seed_demo
-from tracker.filters import Filters
-from tracker.models import Activity, AuditEntry, Forum, Organisation
-from tracker.summary import summary
+from tracker.db import database
+from tracker.db.models import Activity, AuditEntry, Forum, Organisation
+from tracker.demo.seed import seed_demo
+from tracker.io import exports, importer
+from tracker.results.activity_log import iter_visible_activities
+from tracker.results.filters import Filters
+from tracker.results.summary import summary
 
 HEADER = "date,forum,themes,activity_type,title"
 GOOD = "2021-06-21,KP Intersessional,KP reform,statement,Statement on the definition"
@@ -286,8 +287,8 @@ def test_export_then_import_into_an_empty_database_reproduces_records_and_summar
 
     other_url = f"sqlite:///{tmp_path / 'other.db'}"
     other = database.open_database(other_url)
-    from tracker import grants
-    from tracker.reference_data import load_reference_data
+    from tracker.db.reference_data import load_reference_data
+    from tracker.records import grants
 
     grant_records = [
         grants.GrantInput(

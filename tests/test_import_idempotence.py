@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 
 from tests.apptest import clear_caches, open_page
 from tests.factories import add_activity
-from tracker import database, importer
 from tracker.cli import main
-from tracker.demo import seed_demo_accounts
-from tracker.models import Activity, ImportBatch
-from tracker.reference_data import load_reference_data
+from tracker.db import database
+from tracker.db.models import Activity, ImportBatch
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo_accounts
+from tracker.io import importer
 
 DATA = (
     b"date,forum,themes,activity_type,title\n"

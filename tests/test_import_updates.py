@@ -5,10 +5,10 @@ import datetime as dt
 from sqlalchemy import select
 
 from tests.factories import add_activity
-from tracker import importer
-from tracker.activities import delete_activity
 from tracker.cli import main
-from tracker.models import Activity
+from tracker.db.models import Activity
+from tracker.io import importer
+from tracker.records.activities import delete_activity
 
 FULL = (
     "date,forum,themes,activity_type,title,organisations,country,effort_days,cost_usd,outcome,"

@@ -5,13 +5,14 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from tests.factories import activity_input, add_activity
-from tracker import database, exports, importer
-from tracker.activity_log import iter_visible_activities
+from tracker.db import database
+from tracker.db.models import Activity, Organisation, Theme
+from tracker.db.reference_data import load_reference_data
 from tracker.errors import TrackerError, ValidationFailed
-from tracker.filters import Filters
-from tracker.models import Activity, Organisation, Theme
-from tracker.reference_data import load_reference_data
-from tracker.reference_lists import add_event, add_forum, add_organisation, add_theme
+from tracker.io import exports, importer
+from tracker.records.reference_lists import add_event, add_forum, add_organisation, add_theme
+from tracker.results.activity_log import iter_visible_activities
+from tracker.results.filters import Filters
 
 BAD_CHARACTERS = ["\x00", "\x07", "\x1b", "\u202e", "\u2066", "\u200b", "\u200f", "\ufeff"]
 

@@ -4,8 +4,10 @@ the interface; TRACKER_LANG stays the default for everyone else."""
 import pytest
 
 from tests.apptest import clear_caches, open_page
-from tracker import accounts, database, digest
-from tracker.reference_data import load_reference_data
+from tracker.access import accounts
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.publish import digest
 
 
 @pytest.fixture

@@ -22,10 +22,12 @@ import pytest
 
 from tests.apptest import figures, metrics, open_page
 from tests.factories import add_activity
-from tracker import charts, database, formatting, home, views
-from tracker.filters import Filters
+from tracker.db import database
 from tracker.i18n import _, use_language
-from tracker.periods import Span, span_label
+from tracker.results import charts, home, views
+from tracker.results.filters import Filters
+from tracker.text import formatting
+from tracker.text.periods import Span, span_label
 from tracker.web import render
 
 D = dt.date

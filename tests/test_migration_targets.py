@@ -5,7 +5,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from tracker import database
+from tracker.db import database
 
 REVISION = "0009_targets"
 

@@ -3,9 +3,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from tracker import database
+from tracker.db import database
+from tracker.db.models import Base
 from tracker.errors import DatabaseUnavailable
-from tracker.models import Base
 
 EXPECTED_TABLES = {
     "activities",

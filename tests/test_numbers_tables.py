@@ -10,8 +10,9 @@ import pytest
 
 from tests.apptest import numbers_tables, open_page
 from tests.factories import add_activity
-from tracker import database, reports
-from tracker.permissions import RESTRICTED_LABEL
+from tracker.access.permissions import RESTRICTED_LABEL
+from tracker.db import database
+from tracker.publish import reports
 
 HOSTILE = "<script>alert(1)</script> **bold** [link](https://example.org) <b>x</b>"
 

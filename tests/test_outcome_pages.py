@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from tests.apptest import open_page, open_page_file
 from tests.factories import add_activity
-from tracker import database, outcomes
-from tracker.activities import delete_activity
-from tracker.models import AuditEntry, Outcome
-from tracker.outcomes import OutcomeInput
+from tracker.db import database
+from tracker.db.models import AuditEntry, Outcome
+from tracker.records import outcomes
+from tracker.records.activities import delete_activity
+from tracker.records.outcomes import OutcomeInput
 
 
 @pytest.fixture

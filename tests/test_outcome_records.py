@@ -11,10 +11,11 @@ import io
 import pytest
 from sqlalchemy import select
 
-from tracker import outcome_records, outcomes
-from tracker.activities import delete_activity
-from tracker.models import AuditEntry
-from tracker.outcomes import OutcomeFilters, OutcomeInput
+from tracker.db.models import AuditEntry
+from tracker.records import outcomes
+from tracker.records.activities import delete_activity
+from tracker.records.outcomes import OutcomeFilters, OutcomeInput
+from tracker.results import outcome_records
 
 from .factories import add_activity
 

@@ -10,10 +10,10 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from tracker import outcome_fields, outcomes
-from tracker.activities import delete_activity
 from tracker.errors import ValidationFailed, VersionConflict
-from tracker.outcomes import OutcomeInput
+from tracker.records import outcome_fields, outcomes
+from tracker.records.activities import delete_activity
+from tracker.records.outcomes import OutcomeInput
 
 from .factories import add_activity
 
@@ -198,11 +198,12 @@ def test_export_round_trip_is_exact_and_neutralises_formulas(session):
 
 
 def test_export_imports_into_an_empty_database_identically(session, tmp_path):
-    from tracker import database, exports
-    from tracker.activity_log import iter_visible_activities
-    from tracker.filters import Filters
-    from tracker.importer import import_file
-    from tracker.reference_data import load_reference_data
+    from tracker.db import database
+    from tracker.db.reference_data import load_reference_data
+    from tracker.io import exports
+    from tracker.io.importer import import_file
+    from tracker.results.activity_log import iter_visible_activities
+    from tracker.results.filters import Filters
 
     _two_outcomes(session)
     expected = outcomes.to_csv(outcomes.live_outcomes(session))

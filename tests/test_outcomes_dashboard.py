@@ -25,9 +25,11 @@ import pytest
 
 from tests.apptest import clear_caches, metrics, open_page
 from tests.factories import add_activity
-from tracker import database, outcomes, results_views
-from tracker.filters import Filters
+from tracker.db import database
 from tracker.i18n import use_language
+from tracker.records import outcomes
+from tracker.results import results_views
+from tracker.results.filters import Filters
 
 SECRET_STATEMENT = "Zq secret statement of a witness"
 SECRET_ACTIVITY = "Zq secret meeting with witnesses"
@@ -213,7 +215,7 @@ def test_the_sidebar_filters_select_outcomes_by_their_own_details(world, filters
 def test_a_grant_selects_the_outcomes_its_activities_contributed_to(world):
     from sqlalchemy import insert, select
 
-    from tracker.models import Activity, Grant, activity_grants
+    from tracker.db.models import Activity, Grant, activity_grants
 
     grant = Grant(
         grant_id="G-1",

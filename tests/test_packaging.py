@@ -49,7 +49,7 @@ def test_the_wheel_ships_the_reference_data_migrations_and_catalogue(wheel):
         "tracker/reference/forum_events.csv",
         "tracker/reference/themes.csv",
         "tracker/reference/organisations.csv",
-        "tracker/migrations/env.py",
+        "tracker/db/migrations/env.py",
         "tracker/locale/fr/LC_MESSAGES/tracker.mo",
     ):
         assert expected in names

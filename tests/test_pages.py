@@ -6,10 +6,11 @@ import pytest
 
 from tests.apptest import clear_caches, figures, metrics, open_page, open_page_file
 from tests.conftest import BACKENDS, POSTGRES_URL, prepare_app_database, reset_postgres
-from tracker import analytics, database, views
-from tracker.demo import seed_demo
-from tracker.filters import Filters
-from tracker.reference_data import load_reference_data
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo
+from tracker.results import analytics, views
+from tracker.results.filters import Filters
 from tracker.vocabulary import FORUM_CATEGORIES
 
 PAGES = [
@@ -193,7 +194,7 @@ def test_pages_refuse_a_role_they_do_not_serve(demo, page):
 def _restricted(session):
     from sqlalchemy import func, select
 
-    from tracker.models import Activity
+    from tracker.db.models import Activity
 
     return session.scalar(
         select(func.count())

@@ -6,7 +6,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker import analytics, periods
+from tracker.results import analytics
+from tracker.text import periods
 from tracker.vocabulary import FORUM_CATEGORIES
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))

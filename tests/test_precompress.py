@@ -5,8 +5,9 @@ import gzip
 import brotli
 import pytest
 
-from tracker import cli, precompress
+from tracker import cli
 from tracker.errors import TrackerError
+from tracker.web import precompress
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks import proxy
-from tracker import database, precompress
-from tracker.reference_data import load_reference_data
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.web import precompress
 
 REASON = proxy.available()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=REASON or "")

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from tracker.models import Forum, ForumEvent, Organisation, Theme
-from tracker.periods import format_partial_date, parse_partial_date
-from tracker.reference_data import load_reference_data
+from tracker.db.models import Forum, ForumEvent, Organisation, Theme
+from tracker.db.reference_data import load_reference_data
+from tracker.text.periods import format_partial_date, parse_partial_date
 from tracker.vocabulary import DEFAULT_THEMES, FORUM_CATEGORIES
 
 

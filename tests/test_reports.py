@@ -13,10 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import add_activity
-from tracker import cli, database, formatting, reports
-from tracker.demo import seed_demo
-from tracker.models import AuditEntry
-from tracker.reference_data import load_reference_data
+from tracker import cli
+from tracker.db import database
+from tracker.db.models import AuditEntry
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo
+from tracker.publish import reports
+from tracker.text import formatting
 
 WHEN = dt.datetime(2026, 1, 5, 9, 30)
 RESTRICTED = "RESTRICTED-NAMES-A-DEFENDER"
@@ -190,7 +193,7 @@ def test_tracker_report_refuses_an_inverted_period(demo_url, monkeypatch, tmp_pa
 
 def test_the_funder_summary_page_draws_static_charts_only(demo_url, monkeypatch):
     from tests.apptest import clear_caches, open_page
-    from tracker.demo import seed_demo_accounts
+    from tracker.demo.seed import seed_demo_accounts
 
     engine = database.open_database(demo_url)
     with database.session_factory(engine).begin() as session:

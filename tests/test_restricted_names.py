@@ -20,12 +20,15 @@ import pytest
 
 from tests.apptest import metrics, numbers_tables, open_page
 from tests.factories import add_activity
-from tracker import database, grants, outcomes, reports, results_views, views
-from tracker.activity_log import iter_visible_activities
-from tracker.exports import to_csv
-from tracker.filters import Filters
-from tracker.models import Forum, ForumEvent, utcnow
-from tracker.permissions import RESTRICTED_LABEL, pages_for
+from tracker.access.permissions import RESTRICTED_LABEL, pages_for
+from tracker.db import database
+from tracker.db.models import Forum, ForumEvent, utcnow
+from tracker.io.exports import to_csv
+from tracker.publish import reports
+from tracker.records import grants, outcomes
+from tracker.results import results_views, views
+from tracker.results.activity_log import iter_visible_activities
+from tracker.results.filters import Filters
 from tracker.web.render import format_date
 
 SECRET_FORUM = "Zq Secret Forum"

@@ -8,11 +8,12 @@ import pytest
 
 from tests.apptest import clear_caches, metrics, open_page
 from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
-from tracker import database, outcomes, targets
-from tracker.activities import create_activity
-from tracker.demo import seed_demo
-from tracker.reference_data import load_reference_data
-from tracker.validation import ActivityInput
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo
+from tracker.records import outcomes, targets
+from tracker.records.activities import create_activity
+from tracker.records.validation import ActivityInput
 
 SECRET_STATEMENT = "A community leader in Kono agreed to testify"
 SECRET_ACTIVITY = "Confidential meeting with witnesses in Kono"
@@ -149,7 +150,7 @@ def test_funders_and_members_cannot_open_the_outcome_list(results_db, role):
 def test_staff_record_an_outcome_pre_linked_to_an_activity_and_a_member_sees_it(results_db):
     from sqlalchemy import select
 
-    from tracker.models import Activity
+    from tracker.db.models import Activity
 
     activity = results_db.scalar(select(Activity).where(Activity.external_id == "demo-0300"))
     at = open_page("pages/outcome_list.py", role="staff", query={"activity": str(activity.id)})
@@ -184,7 +185,7 @@ def test_the_outcome_form_reports_every_problem_and_saves_nothing(results_db):
 def test_the_edit_page_links_to_the_outcome_form_with_the_activity(results_db):
     from sqlalchemy import select
 
-    from tracker.models import Activity
+    from tracker.db.models import Activity
 
     activity = results_db.scalar(select(Activity).where(Activity.external_id == "demo-0300"))
     at = open_page("pages/edit_activity.py", role="staff", query={"id": str(activity.id)})

@@ -16,12 +16,12 @@ import json
 
 import pytest
 
-from tracker import grants, targets
-from tracker.activities import get_live_activity, update_activity
-from tracker.activity_fields import form_values
 from tracker.errors import ValidationFailed
-from tracker.summary import summary
-from tracker.validation import ActivityInput
+from tracker.records import grants, targets
+from tracker.records.activities import get_live_activity, update_activity
+from tracker.records.activity_fields import form_values
+from tracker.records.validation import ActivityInput
+from tracker.results.summary import summary
 
 from .factories import add_activity
 from .test_targets import _outcome, fixture  # noqa: F401  (the fixture is used by name)
@@ -88,7 +88,7 @@ def world(fixture):  # noqa: F811
 def _activities(session):
     from sqlalchemy import select
 
-    from tracker.models import Activity
+    from tracker.db.models import Activity
 
     return list(session.scalars(select(Activity)))
 
@@ -185,7 +185,7 @@ def test_unknown_grant_is_one_sentence(world):
 
 
 def test_activity_grants_round_trip_in_the_import_format(world):
-    from tracker.activity_fields import import_format_row
+    from tracker.records.activity_fields import import_format_row
 
     a5 = next(a for a in _activities(world) if a.external_id == "A5")
     assert import_format_row(get_live_activity(world, a5.id))["grants"] == "G-1"
@@ -194,7 +194,7 @@ def test_activity_grants_round_trip_in_the_import_format(world):
 
 
 def test_grant_rules_and_funder_links(world):
-    from tracker.accounts import create_user
+    from tracker.access.accounts import create_user
 
     with pytest.raises(ValueError, match="ISO 4217"):
         grants.GrantInput(

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from tracker import accounts
+from tracker.access import accounts
+from tracker.db.models import AuditEntry, LoginThrottle
 from tracker.errors import ValidationFailed
-from tracker.models import AuditEntry, LoginThrottle
 
 PASSWORD = "correct horse battery"
 T0 = dt.datetime(2026, 1, 1, 12, 0, 0)

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.factories import add_activity
-from tracker import accounts, database
+from tracker.access import accounts
 from tracker.cli import main
-from tracker.models import Activity, AuditEntry, User
+from tracker.db import database
+from tracker.db.models import Activity, AuditEntry, User
 
 
 def _engine(url):

@@ -13,11 +13,13 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.factories import add_activity
-from tracker import cells, exports, importer, reports, views
-from tracker.activity_log import iter_visible_activities
+from tracker.access.permissions import ADMIN
 from tracker.config import PROJECT_ROOT
-from tracker.filters import Filters
-from tracker.permissions import ADMIN
+from tracker.io import cells, exports, importer
+from tracker.publish import reports
+from tracker.results import views
+from tracker.results.activity_log import iter_visible_activities
+from tracker.results.filters import Filters
 
 HOSTILE_FORUM = '=HYPERLINK("http://example.invalid/x","click")'
 HOSTILE_ORG = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -117,7 +119,7 @@ def test_export_then_import_gives_back_the_hostile_text(hostile):
 
 
 def test_no_producer_bypasses_the_neutralising_function():
-    """Every CSV and XLSX writer goes through tracker.cells: no other to_csv, csv.writer or
+    """Every CSV and XLSX writer goes through tracker.io.cells: no other to_csv, csv.writer or
     openpyxl append of raw values in the app's code."""
     offenders = []
     sources = [*Path(PROJECT_ROOT, "src", "tracker").rglob("*.py"), *Path(PROJECT_ROOT, "pages").glob("*.py")]
@@ -145,8 +147,8 @@ def test_the_table_toolbar_download_is_off():
 def test_page_downloads_are_audited_with_who_what_and_rows(hostile, engine):
     from sqlalchemy import select
 
-    from tracker import audit
-    from tracker.models import AuditEntry
+    from tracker.db.models import AuditEntry
+    from tracker.records import audit
 
     add_activity(hostile, title="A restricted meeting", confidentiality="restricted")
     hostile.commit()

@@ -3,9 +3,10 @@
 import pytest
 
 from tests.apptest import clear_caches, open_page
-from tracker import accounts, database
-from tracker.demo import seed_demo_accounts
-from tracker.reference_data import load_reference_data
+from tracker.access import accounts
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo_accounts
 
 
 @pytest.fixture

@@ -8,9 +8,12 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest import APP, clear_caches, open_page, sign_in_state
 from tests.factories import add_activity
-from tracker import accounts, database, plain_text, reference_lists
-from tracker.demo import seed_demo_accounts
-from tracker.reference_data import load_reference_data
+from tracker.access import accounts
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo_accounts
+from tracker.records import reference_lists
+from tracker.text import plain_text
 
 HOSTILE = "![x](http://example.invalid/a.png) [link](http://x) <b>bold</b> :red[red] $x$ *em*"
 
@@ -111,9 +114,9 @@ def test_names_in_charts_are_plain_text_not_plotly_html(session):
     """Plotly renders <a href>, <b>, <br> ... in labels, legends and hovers: names are escaped."""
     import datetime as dt
 
-    from tracker import views
-    from tracker.filters import Filters
-    from tracker.permissions import ADMIN
+    from tracker.access.permissions import ADMIN
+    from tracker.results import views
+    from tracker.results.filters import Filters
 
     html_name = '<a href="http://example.invalid/">Forum</a>'
     reference_lists.add_theme(session, "<b>Theme</b>")

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from starlette.requests import Request
 
-from tracker import accounts, sessions
-from tracker.models import utcnow
+from tracker.access import accounts, sessions
+from tracker.db.models import utcnow
 from tracker.web import routes
 
 

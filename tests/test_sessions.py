@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from tracker import accounts, sessions
-from tracker.models import BrowserSession
-from tracker.sessions import Status
+from tracker.access import accounts, sessions
+from tracker.access.sessions import Status
+from tracker.db.models import BrowserSession
 
 PASSWORD = "correct horse battery"
 NOW = dt.datetime(2026, 3, 1, 9, 0)

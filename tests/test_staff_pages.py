@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from tests.apptest import open_page
 from tests.factories import add_activity
-from tracker import database
-from tracker.models import Activity, AuditEntry, Organisation
+from tracker.db import database
+from tracker.db.models import Activity, AuditEntry, Organisation
 
 
 @pytest.fixture

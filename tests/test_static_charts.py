@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 from PIL import Image
 
-from tracker import static_charts
-from tracker.static_charts import ShiftPoint, shift_chart_svg, text_width
+from tracker.results import static_charts
+from tracker.results.static_charts import ShiftPoint, shift_chart_svg, text_width
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from tests.apptest import clear_caches, open_page
 from tests.factories import add_activity
-from tracker import audit, database, targets
-from tracker.models import Target
+from tracker.db import database
+from tracker.db.models import Target
+from tracker.records import audit, targets
 
 PAGE = "pages/strategy_dashboard.py"
 

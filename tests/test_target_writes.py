@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from tracker import audit, results_views, targets
+from tracker.db.models import AuditEntry, Target
 from tracker.errors import ValidationFailed, VersionConflict
 from tracker.i18n import use_language
-from tracker.models import AuditEntry, Target
+from tracker.records import audit, targets
+from tracker.results import results_views
 
 from .test_targets import fixture  # noqa: F401  (the shared hand-computed records)
 
@@ -206,8 +207,8 @@ def test_the_trend_chart_and_its_numbers(fixture):  # noqa: F811
 
 
 def test_overview_share_targets_follow_the_filters(session):
-    from tracker import views
-    from tracker.filters import Filters
+    from tracker.results import views
+    from tracker.results.filters import Filters
 
     for scope in ("all", "theme:KP reform"):
         targets.save_target(session, _input(year=2025, scope=scope), "t")

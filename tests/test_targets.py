@@ -19,10 +19,10 @@ import datetime as dt
 
 import pytest
 
-from tracker import outcomes, targets
-from tracker.activities import delete_activity
 from tracker.errors import ValidationFailed
-from tracker.outcomes import OutcomeInput
+from tracker.records import outcomes, targets
+from tracker.records.activities import delete_activity
+from tracker.records.outcomes import OutcomeInput
 
 from .factories import add_activity
 
@@ -182,7 +182,7 @@ def test_import_refuses_a_kp_share_with_a_category_scope_by_row(session):
 
 
 def test_import_creates_then_updates_by_year_measure_scope_and_audits(session):
-    from tracker import audit
+    from tracker.records import audit
 
     data = (
         b"year,measure,scope,direction,target,baseline_year,baseline\n"

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tests.factories import activity_input
-from tracker.validation import describe_errors
+from tracker.records.validation import describe_errors
 
 
 def _problems(**overrides):

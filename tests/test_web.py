@@ -8,9 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.apptest import APP, clear_caches, metrics, open_page, start_session
-from tracker import accounts, database, views
-from tracker.demo import seed_demo, seed_demo_accounts
-from tracker.reference_data import load_reference_data
+from tracker.access import accounts
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo, seed_demo_accounts
+from tracker.results import views
 from tracker.web import auth, reads
 
 

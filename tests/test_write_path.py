@@ -6,10 +6,11 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from tests.factories import activity_input
-from tracker import activity_fields, audit, importer
-from tracker.activities import create_activity, update_activity
-from tracker.models import Activity, AuditEntry, ForumEvent
-from tracker.reference_lists import add_organisation, merge_organisations
+from tracker.db.models import Activity, AuditEntry, ForumEvent
+from tracker.io import importer
+from tracker.records import activity_fields, audit
+from tracker.records.activities import create_activity, update_activity
+from tracker.records.reference_lists import add_organisation, merge_organisations
 
 HEADER = (
     "date,forum,forum_category,themes,activity_type,title,description,organisations,country,"

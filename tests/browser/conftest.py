@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from tests.factories import add_activity
-from tracker import database
 from tracker.config import PROJECT_ROOT
-from tracker.demo import seed_demo
-from tracker.reference_data import load_reference_data
+from tracker.db import database
+from tracker.db.reference_data import load_reference_data
+from tracker.demo.seed import seed_demo
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"

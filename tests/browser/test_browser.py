@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, IDLE, SCRIPT_TITLE
-from tracker.demo import DEMO_ACCOUNTS
-from tracker.permissions import pages_for
+from tracker.access.permissions import pages_for
+from tracker.demo.seed import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 PASSWORDS = {username.removeprefix("demo-"): password for username, _r, _n, password in DEMO_ACCOUNTS}

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.browser.test_browser import go, idle, log_in, shot
-from tracker import database
-from tracker.models import Outcome
+from tracker.db import database
+from tracker.db.models import Outcome
 
 OUTCOME_FILE = (
     "outcome_id,date,statement,social_actor,change_type,themes,forum\n"

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_browser import go, idle, log_in, shot
-from tracker import database
-from tracker.models import Activity
+from tracker.db import database
+from tracker.db.models import Activity
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.browser.test_browser import PASSWORDS, go, idle, log_in, metric, shot
-from tracker import database, views
-from tracker.sessions import COOKIE_NAME
+from tracker.access.sessions import COOKIE_NAME
+from tracker.db import database
+from tracker.results import views
 from tracker.web.render import format_date
 
 pytestmark = pytest.mark.browser

@@ -11,11 +11,11 @@ import datetime as dt
 import streamlit as st
 from pydantic import ValidationError
 
-from tracker import activity_fields
-from tracker.activity_fields import FIELDS, form_defaults
-from tracker.entry import EventChoice, FormOptions
 from tracker.i18n import _
-from tracker.validation import TITLE_MAX, ActivityInput
+from tracker.records import activity_fields
+from tracker.records.activity_fields import FIELDS, form_defaults
+from tracker.records.entry import EventChoice, FormOptions
+from tracker.records.validation import TITLE_MAX, ActivityInput
 from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS
 
 # Field labels by import column, declared once in ``activity_fields``.

@@ -1,6 +1,6 @@
 """Who is signed in: log-in and log-out, the browser session cookie, navigation and the role guard.
 
-Sessions live in the database (``tracker.sessions``). This browser tab keeps only the
+Sessions live in the database (``tracker.access.sessions``). This browser tab keeps only the
 session id in Streamlit's server-side session state; a new tab or a reload finds its
 session through the HttpOnly cookie (``st.context.cookies``), which
 ``tracker.web.routes`` sets after a log-in. Nothing secret ever goes into the URL.
@@ -16,11 +16,11 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from tracker import accounts, sessions
-from tracker.accounts import Account
+from tracker.access import accounts, sessions
+from tracker.access.accounts import Account
+from tracker.access.permissions import PAGES, may_open, pages_for
+from tracker.db.models import utcnow
 from tracker.i18n import N_, _
-from tracker.models import utcnow
-from tracker.permissions import PAGES, may_open, pages_for
 from tracker.web import db
 from tracker.web.sidebar import FILTERS_KEY, URL_NOTICE_KEY
 

@@ -7,9 +7,10 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy import Engine
 
-from tracker import config, database
+from tracker import config
+from tracker.db import database
 from tracker.errors import TrackerError
-from tracker.plain_text import markdown_literal
+from tracker.text.plain_text import markdown_literal
 
 
 @st.cache_resource(show_spinner=False)

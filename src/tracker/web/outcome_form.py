@@ -7,10 +7,10 @@ import datetime as dt
 import streamlit as st
 from pydantic import ValidationError
 
-from tracker import outcome_fields
 from tracker.i18n import _
-from tracker.outcomes import STATEMENT_MAX, OutcomeInput, input_problems
-from tracker.results_views import OutcomeFormOptions
+from tracker.records import outcome_fields
+from tracker.records.outcomes import STATEMENT_MAX, OutcomeInput, input_problems
+from tracker.results.results_views import OutcomeFormOptions
 from tracker.vocabulary import CHANGE_TYPES, CONFIDENTIALITY_LEVELS, SUBSTANTIATION_LEVELS
 
 

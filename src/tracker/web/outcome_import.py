@@ -1,5 +1,5 @@
 """The outcome import on the Import page (Streamlit side): upload, dry run (the preview),
-then import all or nothing. The checks and the write are ``tracker.outcome_records``
+then import all or nothing. The checks and the write are ``tracker.results.outcome_records``
 (``outcomes.plan_outcome_import`` / ``apply_outcome_import``)."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import hashlib
 
 import streamlit as st
 
-from tracker import formatting, outcome_records
 from tracker.i18n import _, column_labels, ngettext
+from tracker.results import outcome_records
+from tracker.text import formatting
 from tracker.web import auth, db
 
 

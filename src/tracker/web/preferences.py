@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import digest, i18n
-from tracker.accounts import Account
+from tracker import i18n
+from tracker.access.accounts import Account
 from tracker.i18n import _
+from tracker.publish import digest
 from tracker.web import db
 
 LANGUAGE_KEY = "account_language"

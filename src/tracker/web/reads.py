@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker import accounts, entry, grants, outcome_records, reports, results_views, views
-from tracker.home import home_summary as _home_summary
+from tracker.access import accounts
+from tracker.publish import reports
+from tracker.records import entry, grants
+from tracker.results import outcome_records, results_views, views
+from tracker.results.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
 home_summary = cached(_home_summary)

@@ -9,10 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import audit, cells, exports, formatting, reports
-from tracker.filters import Filters
+from tracker.db.models import utcnow
 from tracker.i18n import _
-from tracker.models import utcnow
+from tracker.io import cells, exports
+from tracker.publish import reports
+from tracker.records import audit
+from tracker.results.filters import Filters
+from tracker.text import formatting
 from tracker.web import db
 
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -114,7 +117,7 @@ def empty_state(hint: str | None = None) -> None:
     )
 
 
-# Numbers and dates on screen, in the reader's language (Babel, ``tracker.formatting``):
+# Numbers and dates on screen, in the reader's language (Babel, ``tracker.text.formatting``):
 # French ``1 234,5`` (narrow no-break space), ``62 %``, ``51 234 $US``, ``1 mars 2026``.
 
 

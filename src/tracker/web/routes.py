@@ -15,8 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tracker import config, database, sessions
-from tracker.models import utcnow
+from tracker import config
+from tracker.access import sessions
+from tracker.db import database
+from tracker.db.models import utcnow
 
 PATH = "/tracker-session"
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker.filters import MEASURES, PERIODS, Filters, from_query, to_query
 from tracker.i18n import _
+from tracker.results.filters import MEASURES, PERIODS, Filters, from_query, to_query
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
 from tracker.web import reads
 

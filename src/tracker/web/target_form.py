@@ -12,10 +12,10 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from tracker import targets
 from tracker.i18n import _, column_labels, ngettext
-from tracker.results_views import DIRECTION_LABELS, MEASURE_LABELS, scope_label, target_text
-from tracker.validation import describe_errors
+from tracker.records import targets
+from tracker.records.validation import describe_errors
+from tracker.results.results_views import DIRECTION_LABELS, MEASURE_LABELS, scope_label, target_text
 from tracker.vocabulary import TARGET_DIRECTIONS, TARGET_MEASURES
 from tracker.web import auth, db
 

@@ -1,0 +1,1 @@
+"""Illustrative demo data: the activities' story, outcomes, targets and grants."""

@@ -1,0 +1,5 @@
+"""Records and their one write path each.
+
+Declared fields, validation, audit, activities, outcomes, targets, grants, reference
+lists.
+"""

@@ -1,0 +1,847 @@
+"""Outcomes (Outcome Harvesting): the one write path, the import and the exports.
+
+Every write of an outcome goes through ``create_outcome``, ``update_outcome``,
+``delete_outcome``, ``restore_outcome`` or ``apply_outcome_import`` (the bulk path), so
+each is checked, audited (entity ``outcome``, snapshot ``outcome_fields.snapshot``) and
+version-checked like an activity. Soft-deleting an activity keeps its outcomes and the
+link (``contributing_activities`` marks it deleted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+import pandas as pd
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.db.models import Activity, Forum, Outcome, Theme, utcnow
+from tracker.errors import ValidationFailed, VersionConflict
+from tracker.i18n import _
+from tracker.io import cells
+from tracker.io.exports import restore
+from tracker.io.importer import ImportRejected, Lowering, Problem, read_table
+from tracker.records import audit, outcome_fields
+from tracker.records.validation import describe_errors, parse_iso_date, text_problem
+from tracker.text.countries import to_alpha2
+from tracker.vocabulary import (
+    CHANGE_TYPES,
+    CONFIDENTIALITY_LEVELS,
+    DEFAULT_CONFIDENTIALITY,
+    DEFAULT_SUBSTANTIATION,
+    SUBSTANTIATION_LEVELS,
+    match_case_insensitive,
+)
+
+STATEMENT_MAX = 1000
+ACTOR_MAX = 200
+OUTCOME_ID_MAX = 100
+TEXT_MAX = 20_000
+ENTITY = "outcome"
+RANK = {level: n for n, level in enumerate(CONFIDENTIALITY_LEVELS)}
+
+
+# ---- the rules for one record --------------------------------------------------------
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _split(separator: str | None):
+    def split(value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            parts = value.split(separator) if separator else value.split()
+            return [p.strip() for p in parts if p.strip()]
+        return value
+
+    return split
+
+
+def _choice(value: Any, choices: tuple[str, ...], default: str) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    found = match_case_insensitive(str(value), choices)
+    if found is None:
+        raise ValueError(_("must be one of: {choices}").format(choices=", ".join(choices)))
+    return found
+
+
+def _yes_no(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    if isinstance(value, bool):
+        return value
+    found = match_case_insensitive(str(value), ("yes", "no"))
+    if found is None:
+        raise ValueError(_("must be yes or no"))
+    return found == "yes"
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Names = Annotated[list[str], BeforeValidator(_split(";"))]
+
+
+class OutcomeInput(BaseModel):
+    """One outcome as a person or a file states it (names and external ids, not database ids)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    outcome_id: str
+    outcome_date: dt.date
+    statement: str
+    social_actor: str
+    change_type: str
+    themes: Names = Field(min_length=1)
+    forum: OptionalText = None
+    country: OptionalText = None
+    significance: OptionalText = None
+    contribution: OptionalText = None
+    evidence_urls: Annotated[list[str], BeforeValidator(_split(None))] = []
+    substantiation: str = DEFAULT_SUBSTANTIATION
+    positive: Annotated[bool, BeforeValidator(_yes_no)] = True
+    intended: Annotated[bool, BeforeValidator(_yes_no)] = True
+    activities: Names = []
+    confidentiality: str = DEFAULT_CONFIDENTIALITY
+    # The form names contributing activities by id (an activity may have no external id);
+    # when given, they and ``activities`` are the whole set of links.
+    activity_ids: list[int] | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _line_ends(cls, value: Any) -> Any:
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _characters(cls, value: Any, info) -> Any:
+        names = info.field_name in ("outcome_id", "social_actor", "forum", "themes", "country", "activities")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                problem = text_problem(item, name=names and info.field_name != "social_actor")
+                if problem:
+                    raise ValueError(problem)
+        limit = {
+            "outcome_id": OUTCOME_ID_MAX,
+            "statement": STATEMENT_MAX,
+            "social_actor": ACTOR_MAX,
+            "significance": TEXT_MAX,
+            "contribution": TEXT_MAX,
+        }.get(info.field_name)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ValueError(_("must be at most {n} characters").format(n=limit))
+        return value
+
+    @field_validator("outcome_id", "statement", "social_actor", mode="after")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not value:
+            raise ValueError(_("must not be empty"))
+        return value
+
+    @field_validator("outcome_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        return parse_iso_date(value)
+
+    @field_validator("change_type", mode="before")
+    @classmethod
+    def _change_type(cls, value: Any) -> str:
+        found = match_case_insensitive(str(value or ""), CHANGE_TYPES)
+        if found is None:
+            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(CHANGE_TYPES)))
+        return found
+
+    @field_validator("substantiation", mode="before")
+    @classmethod
+    def _substantiation(cls, value: Any) -> str:
+        return _choice(value, SUBSTANTIATION_LEVELS, DEFAULT_SUBSTANTIATION)
+
+    @field_validator("confidentiality", mode="before")
+    @classmethod
+    def _confidentiality(cls, value: Any) -> str:
+        return _choice(value, CONFIDENTIALITY_LEVELS, DEFAULT_CONFIDENTIALITY)
+
+    @field_validator("country", mode="after")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = to_alpha2(value)
+        if code is None:
+            raise ValueError(
+                _("is not a known country (use an ISO code such as ZW or ZWE, or the English name)")
+            )
+        return code
+
+    @field_validator("evidence_urls", mode="after")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            parsed = urlparse(url)
+            if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+                raise ValueError(_("must be http:// or https:// addresses ({url} is not)").format(url=url))
+        return value
+
+    @field_validator("themes", "activities", mode="after")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        seen: dict[str, str] = {}
+        for name in value:
+            seen.setdefault(name.casefold(), name)
+        return list(seen.values())
+
+
+COLUMN_FOR_FIELD = {f.name: f.column for f in outcome_fields.FIELDS}
+FIELD_FOR_COLUMN = {f.column: f.name for f in outcome_fields.FIELDS}
+
+
+def input_problems(error: ValidationError) -> list[tuple[str, str]]:
+    """(column, message) pairs in the import file's column names."""
+    return [(COLUMN_FOR_FIELD.get(c, c), m) for c, m in describe_errors(error)]
+
+
+# ---- names to records ----------------------------------------------------------------
+
+
+class References:
+    """Forums, themes and activities (by external id), read once."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.forums = {f.name.casefold(): f for f in session.scalars(select(Forum))}
+        self.themes = {t.name.casefold(): t for t in session.scalars(select(Theme))}
+        self.activities: dict[str, Activity] = {}
+
+    def load_activities(self, external_ids: Iterable[str]) -> None:
+        wanted = sorted({e for e in external_ids if e and e not in self.activities})
+        for start in range(0, len(wanted), 500):
+            for activity in self.session.scalars(
+                select(Activity).where(Activity.external_id.in_(wanted[start : start + 500]))
+            ):
+                self.activities[activity.external_id or ""] = activity
+
+
+@dataclass
+class Draft:
+    """An outcome as it will be stored: the attributes ``outcome_fields`` reads."""
+
+    outcome_id: str
+    outcome_date: dt.date
+    statement: str
+    social_actor: str
+    change_type: str
+    themes: list[Theme]
+    forum: Forum | None
+    country: str | None
+    significance: str | None
+    contribution: str | None
+    evidence_urls: str | None
+    substantiation: str
+    positive: bool
+    intended: bool
+    activities: list[Activity]
+    confidentiality: str
+    id: int | None = None
+    version: int = 1
+    deleted_at: dt.datetime | None = None
+
+    def snapshot(self) -> dict[str, Any]:
+        return outcome_fields.snapshot(self)
+
+
+SCALARS = (
+    "outcome_id",
+    "outcome_date",
+    "statement",
+    "social_actor",
+    "change_type",
+    "country",
+    "significance",
+    "contribution",
+    "evidence_urls",
+    "substantiation",
+    "positive",
+    "intended",
+    "confidentiality",
+)
+
+
+def record_problems(
+    session: Session, refs: References, record: OutcomeInput, outcome_pk: int | None = None
+) -> list[tuple[str, str]]:
+    """Every rule the database would check, as (column, message), before anything is written."""
+    problems: list[tuple[str, str]] = []
+    if record.forum and record.forum.casefold() not in refs.forums:
+        problems.append(
+            (
+                "forum",
+                _("“{name}” is not a known forum: choose one of the forum list.").format(name=record.forum),
+            )
+        )
+    for name in record.themes:
+        if name.casefold() not in refs.themes:
+            problems.append(
+                (
+                    "themes",
+                    _("“{name}” is not a known theme: an admin can add it to the theme list.").format(
+                        name=name
+                    ),
+                )
+            )
+    refs.load_activities(record.activities)
+    for key in record.activities:
+        if key not in refs.activities:
+            problems.append(
+                (
+                    "activities",
+                    _(
+                        "no activity has the external id “{id}”: check it or import that activity first."
+                    ).format(id=key),
+                )
+            )
+    for activity_id in record.activity_ids or []:
+        if session.get(Activity, activity_id) is None:
+            problems.append(("activities", _("Activity {id} does not exist.").format(id=activity_id)))
+    owner = session.scalar(select(Outcome.id).where(Outcome.outcome_id == record.outcome_id))
+    if owner is not None and owner != outcome_pk:
+        problems.append(
+            (
+                "outcome_id",
+                _("“{id}” is already the id of another outcome: give another one.").format(
+                    id=record.outcome_id
+                ),
+            )
+        )
+    return problems
+
+
+def draft(
+    session: Session,
+    refs: References,
+    record: OutcomeInput,
+    outcome_pk: int | None = None,
+    version: int = 1,
+    keep: Iterable[Activity] = (),
+) -> Draft:
+    """The record resolved to rows (checked first: raises ValidationFailed).
+
+    ``keep``: linked activities the record cannot name (no external id), kept as they are.
+    """
+    problems = record_problems(session, refs, record, outcome_pk)
+    if problems:
+        raise ValidationFailed(problems[0][1], [m for _c, m in problems])
+    linked = {a.id: a for a in keep} if record.activity_ids is None else {}
+    for activity_id in record.activity_ids or []:
+        found = session.get(Activity, activity_id)
+        assert found is not None  # checked above
+        linked[found.id] = found
+    for key in record.activities:
+        activity = refs.activities[key]
+        linked[activity.id] = activity
+    return Draft(
+        outcome_id=record.outcome_id,
+        outcome_date=record.outcome_date,
+        statement=record.statement,
+        social_actor=record.social_actor,
+        change_type=record.change_type,
+        themes=sorted({refs.themes[n.casefold()] for n in record.themes}, key=lambda t: t.name),
+        forum=refs.forums[record.forum.casefold()] if record.forum else None,
+        country=record.country,
+        significance=record.significance,
+        contribution=record.contribution,
+        evidence_urls="\n".join(record.evidence_urls) or None,
+        substantiation=record.substantiation,
+        positive=record.positive,
+        intended=record.intended,
+        activities=sorted(linked.values(), key=lambda a: a.id),
+        confidentiality=record.confidentiality,
+        id=outcome_pk,
+        version=version,
+    )
+
+
+def _apply(outcome: Outcome, new: Draft, actor: str) -> None:
+    outcome.forum = new.forum
+    outcome.themes = list(new.themes)
+    outcome.activities = list(new.activities)
+    for name in SCALARS:
+        setattr(outcome, name, getattr(new, name))
+    outcome.updated_at = utcnow()  # bumps the version even when only links changed
+    outcome.updated_by = actor
+
+
+def _record(session: Session, actor: str, action: str, outcome: Outcome, before: dict | None) -> None:
+    session.flush()
+    audit.record_entry(session, actor, action, ENTITY, outcome.id, before, outcome_fields.snapshot(outcome))
+
+
+# ---- single writes -------------------------------------------------------------------
+
+
+def create_outcome(session: Session, data: OutcomeInput, actor: str) -> Outcome:
+    new = draft(session, References(session), data)
+    outcome = Outcome(created_by=actor, created_at=utcnow())
+    _apply(outcome, new, actor)
+    session.add(outcome)
+    _record(session, actor, "insert", outcome, None)
+    return outcome
+
+
+def get_outcome(session: Session, outcome_pk: int) -> Outcome:
+    outcome = session.get(Outcome, outcome_pk)
+    if outcome is None:
+        raise ValidationFailed(_("Outcome {id} does not exist.").format(id=outcome_pk))
+    return outcome
+
+
+def _check_version(session: Session, outcome: Outcome, expected_version: int) -> None:
+    if outcome.version == expected_version:
+        return
+    seen = next(
+        (
+            e.after
+            for e in audit.history(session, outcome.id, ENTITY)
+            if e.after and e.after.get("version") == expected_version
+        ),
+        None,
+    )
+    found = audit.changed_fields(seen, outcome_fields.snapshot(outcome)) if seen else {}
+    raise VersionConflict(
+        _(
+            "Someone else saved this outcome (now version {now}) after you opened version {yours}: "
+            "reload it, then make your change again."
+        ).format(now=outcome.version, yours=expected_version),
+        found,
+    )
+
+
+def _unnamed_links(outcome: Outcome) -> list[Activity]:
+    return [a for a in outcome.activities if not a.external_id]
+
+
+def update_outcome(
+    session: Session, outcome_pk: int, data: OutcomeInput, expected_version: int, actor: str
+) -> Outcome:
+    """Save a new version; saving what is stored changes nothing (no version, no entry)."""
+    outcome = get_outcome(session, outcome_pk)
+    _check_version(session, outcome, expected_version)
+    if outcome.deleted_at is not None:
+        raise ValidationFailed(_("This outcome is deleted: restore it before changing it."))
+    new = draft(session, References(session), data, outcome.id, outcome.version, _unnamed_links(outcome))
+    before = outcome_fields.snapshot(outcome)
+    if not audit.changed_fields(before, new.snapshot()):
+        return outcome
+    _apply(outcome, new, actor)
+    _record(session, actor, "update", outcome, before)
+    return outcome
+
+
+def delete_outcome(session: Session, outcome_pk: int, expected_version: int, actor: str) -> Outcome:
+    outcome = get_outcome(session, outcome_pk)
+    _check_version(session, outcome, expected_version)
+    before = outcome_fields.snapshot(outcome)
+    outcome.deleted_at = utcnow()
+    outcome.deleted_by = actor
+    outcome.updated_at = outcome.deleted_at
+    outcome.updated_by = actor
+    _record(session, actor, "delete", outcome, before)
+    return outcome
+
+
+def restore_outcome(session: Session, outcome_pk: int, expected_version: int, actor: str) -> Outcome:
+    outcome = get_outcome(session, outcome_pk)
+    _check_version(session, outcome, expected_version)
+    before = outcome_fields.snapshot(outcome)
+    outcome.deleted_at = None
+    outcome.deleted_by = None
+    outcome.updated_at = utcnow()
+    outcome.updated_by = actor
+    _record(session, actor, "restore", outcome, before)
+    return outcome
+
+
+def history(session: Session, outcome_pk: int):
+    return audit.history(session, outcome_pk, ENTITY)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One contributing activity as an outcome shows it."""
+
+    activity_id: int
+    date: dt.date
+    title: str
+    confidentiality: str
+    deleted: bool
+
+
+def contributing_activities(outcome: Outcome) -> list[Contribution]:
+    """Every linked activity, a soft-deleted one marked ``deleted`` (the link stays)."""
+    return [
+        Contribution(a.id, a.activity_date, a.title, a.confidentiality, a.deleted_at is not None)
+        for a in sorted(outcome.activities, key=lambda a: (a.activity_date, a.id))
+    ]
+
+
+# ---- import --------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedOutcome:
+    number: int
+    record: OutcomeInput
+    outcome_pk: int | None  # None: a new outcome
+    changes: dict[str, tuple] = field(default_factory=dict)
+
+    @property
+    def action(self) -> str:
+        if self.outcome_pk is None:
+            return "create"
+        return "update" if self.changes else "unchanged"
+
+
+@dataclass
+class OutcomePlan:
+    rows: list[PlannedOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    lowered: list[Lowering] = field(default_factory=list)
+    row_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    @property
+    def creates(self) -> int:
+        return sum(1 for r in self.rows if r.action == "create")
+
+    @property
+    def updates(self) -> int:
+        return sum(1 for r in self.rows if r.action == "update")
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for r in self.rows if r.action == "unchanged")
+
+
+@dataclass(frozen=True)
+class OutcomeImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    lowered: tuple[Lowering, ...] = ()
+
+
+def _existing(session: Session, ids: list[str]) -> dict[str, Outcome]:
+    found: dict[str, Outcome] = {}
+    for start in range(0, len(ids), 500):
+        for outcome in session.scalars(
+            select(Outcome)
+            .where(Outcome.outcome_id.in_(ids[start : start + 500]))
+            .options(
+                selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
+            )
+        ):
+            found[outcome.outcome_id] = outcome
+    return found
+
+
+def _header_problems(header: list[str]) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(None, name, _("appears twice in the header.")))
+        seen.add(name)
+        if name not in outcome_fields.COLUMNS:
+            problems.append(
+                Problem(
+                    None,
+                    name or "(empty)",
+                    _("is not a column of the import format (known columns: {names}).").format(
+                        names=", ".join(outcome_fields.COLUMNS)
+                    ),
+                )
+            )
+    if "outcome_id" not in seen:
+        problems.append(Problem(None, "outcome_id", _("is required but missing from the header.")))
+    return problems
+
+
+def plan_outcome_import(session: Session, data: bytes, filename: str) -> OutcomePlan:
+    """Check a whole outcome file against the rules and the database. Writes nothing.
+
+    A row whose ``outcome_id`` is stored updates that outcome with the columns the file
+    has; any other row creates one (and needs every required column).
+    """
+    try:
+        header, rows = read_table(data, filename, known_columns=tuple(outcome_fields.COLUMNS))
+    except ImportRejected as rejected:
+        return OutcomePlan(problems=rejected.problems)
+    plan = OutcomePlan(problems=_header_problems(header), row_count=len(rows))
+    if plan.problems:
+        return plan
+    if not any(any(c.strip() for c in row) for row in rows):
+        plan.problems.append(Problem(None, None, _("the file has a header but no data rows.")))
+        return plan
+    refs = References(session)
+    position = header.index("outcome_id")
+    ids = sorted({restore(r[position].strip()) for r in rows if position < len(r)} - {""})
+    existing = _existing(session, ids)
+    missing = [c for c in outcome_fields.REQUIRED_COLUMNS if c not in header]
+    first_row: dict[str, int] = {}
+    for number, row_cells in enumerate(rows, start=1):
+        if not any(c.strip() for c in row_cells):
+            continue
+        while len(row_cells) > len(header) and not row_cells[-1].strip():
+            row_cells = row_cells[:-1]
+        if len(row_cells) != len(header):
+            plan.problems.append(
+                Problem(
+                    number,
+                    None,
+                    _("has {n} cells where the header has {m}.").format(n=len(row_cells), m=len(header)),
+                )
+            )
+            continue
+        present = {name: restore(cell.strip()) for name, cell in zip(header, row_cells, strict=True)}
+        key = present.get("outcome_id", "")
+        if key in first_row:
+            plan.problems.append(
+                Problem(
+                    number,
+                    "outcome_id",
+                    _("“{id}” also appears in row {other}.").format(id=key, other=first_row[key]),
+                )
+            )
+            continue
+        if key:
+            first_row[key] = number
+        stored = existing.get(key)
+        if stored is not None and stored.deleted_at is not None:
+            plan.problems.append(
+                Problem(
+                    number,
+                    "outcome_id",
+                    _(
+                        "“{id}” names an outcome deleted on {day}: restore it first, then import again."
+                    ).format(id=key, day=stored.deleted_at.date().isoformat()),
+                )
+            )
+            continue
+        if stored is None and missing:
+            plan.problems.append(
+                Problem(
+                    number,
+                    None,
+                    _("this row creates an outcome: the file needs the columns {columns}.").format(
+                        columns=", ".join(missing)
+                    ),
+                )
+            )
+            continue
+        values = dict(present)
+        if stored is not None:
+            values = {**outcome_fields.import_format_row(stored), **present}
+            if not present.get("confidentiality"):
+                # Never lowered by omission: an absent or empty cell keeps the stored level.
+                values["confidentiality"] = stored.confidentiality
+        try:
+            record = OutcomeInput(**{FIELD_FOR_COLUMN[k]: v for k, v in values.items()})
+        except ValidationError as error:
+            plan.problems.extend(Problem(number, c, m) for c, m in input_problems(error))
+            continue
+        pk = stored.id if stored is not None else None
+        problems = record_problems(session, refs, record, pk)
+        if problems:
+            plan.problems.extend(Problem(number, c, m) for c, m in problems)
+            continue
+        changes: dict[str, tuple] = {}
+        if stored is not None:
+            new = draft(session, refs, record, pk, stored.version, _unnamed_links(stored))
+            changes = audit.changed_fields(outcome_fields.snapshot(stored), new.snapshot())
+            if RANK[record.confidentiality] < RANK[stored.confidentiality]:
+                plan.lowered.append(
+                    Lowering(
+                        number, stored.outcome_id, stored.id, stored.confidentiality, record.confidentiality
+                    )
+                )
+        plan.rows.append(PlannedOutcome(number, record, pk, changes))
+    plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return plan
+
+
+def apply_outcome_import(session: Session, plan: OutcomePlan, actor: str) -> OutcomeImportResult:
+    """Write a checked plan in the caller's transaction (all or nothing): the bulk write path."""
+    if not plan.ok:
+        raise ImportRejected(plan.problems or [Problem(None, None, _("there is nothing to import."))])
+    refs = References(session)
+    for row in plan.rows:
+        if row.outcome_pk is None:
+            new = draft(session, refs, row.record)
+            outcome = Outcome(created_by=actor, created_at=utcnow())
+            _apply(outcome, new, actor)
+            session.add(outcome)
+            _record(session, actor, "insert", outcome, None)
+        elif row.changes:
+            outcome = get_outcome(session, row.outcome_pk)
+            update_outcome(session, outcome.id, row.record, outcome.version, actor)
+    return OutcomeImportResult(plan.creates, plan.updates, plan.unchanged, tuple(plan.lowered))
+
+
+def import_outcomes(
+    session: Session, data: bytes, filename: str, actor: str, dry_run: bool = False
+) -> tuple[OutcomePlan, OutcomeImportResult | None]:
+    plan = plan_outcome_import(session, data, filename)
+    if not plan.ok or dry_run:
+        return plan, None
+    return plan, apply_outcome_import(session, plan, actor)
+
+
+# ---- reading and export --------------------------------------------------------------
+
+
+def live_outcomes(session: Session, include_deleted: bool = False) -> list[Outcome]:
+    query = select(Outcome).options(
+        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
+    )
+    if not include_deleted:
+        query = query.where(Outcome.deleted_at.is_(None))
+    return list(session.scalars(query.order_by(Outcome.outcome_date, Outcome.outcome_id)))
+
+
+def to_csv(outcomes: Iterable[Outcome]) -> bytes:
+    """UTF-8 CSV with a BOM, in the import format, formula cells neutralised."""
+    columns = list(outcome_fields.COLUMNS)
+    return cells.csv_table(
+        columns, ([outcome_fields.import_format_row(o)[c] for c in columns] for o in outcomes)
+    )
+
+
+def to_xlsx(outcomes: Iterable[Outcome]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("outcomes")
+    sheet.append(cells.row(outcome_fields.COLUMNS))
+    for outcome in outcomes:
+        values = outcome_fields.import_format_row(outcome)
+        sheet.append(cells.row(values[c] for c in outcome_fields.COLUMNS))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_json(outcomes: Iterable[Outcome]) -> bytes:
+    """A JSON list of objects with the import columns (lists as lists, yes/no as booleans)."""
+    records = []
+    for outcome in outcomes:
+        row: dict[str, object] = dict(outcome_fields.import_format_row(outcome))
+        row["themes"] = sorted(t.name for t in outcome.themes)
+        row["evidence_url"] = (outcome.evidence_urls or "").split()
+        row["activities"] = outcome_fields.activity_keys(outcome)
+        row["positive"] = bool(outcome.positive)
+        row["intended"] = bool(outcome.intended)
+        records.append(row)
+    return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
+
+
+def outcome_table(outcomes: Iterable[Outcome]) -> pd.DataFrame:
+    """The outcomes as the staff list shows them."""
+    rows = [outcome_fields.import_format_row(o) | {"id": o.id} for o in outcomes]
+    return pd.DataFrame(rows, columns=["id", *outcome_fields.COLUMNS])
+
+
+# ---- the staff list's filters --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeFilters:
+    """What the staff Outcome list narrows to; empty fields filter nothing."""
+
+    text: str = ""  # in the statement, the social actor or the id (outcome id or number)
+    change_types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # forum categories
+    themes: tuple[str, ...] = ()  # any of them
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    confidentiality: tuple[str, ...] = ()
+    positive: bool | None = None  # None: positive and negative
+    include_deleted: bool = False
+
+
+def find_outcomes(session: Session, filters: OutcomeFilters) -> list[Outcome]:
+    """The outcomes that pass every filter, oldest first (one SQL query, then the links)."""
+    query = select(Outcome).options(
+        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
+    )
+    if not filters.include_deleted:
+        query = query.where(Outcome.deleted_at.is_(None))
+    text = filters.text.strip()
+    if text:
+        needle = text.lower()
+        matches = [
+            func.lower(column).contains(needle, autoescape=True)
+            for column in (Outcome.statement, Outcome.social_actor, Outcome.outcome_id)
+        ]
+        if text.isdigit():
+            matches.append(Outcome.id == int(text))
+        query = query.where(or_(*matches))
+    if filters.change_types:
+        query = query.where(Outcome.change_type.in_(filters.change_types))
+    if filters.categories:
+        query = query.where(
+            Outcome.forum_id.in_(select(Forum.id).where(Forum.category.in_(filters.categories)))
+        )
+    if filters.themes:
+        query = query.where(Outcome.themes.any(Theme.name.in_(filters.themes)))
+    if filters.year is not None:
+        query = query.where(
+            Outcome.outcome_date.between(dt.date(filters.year, 1, 1), dt.date(filters.year, 12, 31))
+        )
+    if filters.date_from is not None:
+        query = query.where(Outcome.outcome_date >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(Outcome.outcome_date <= filters.date_to)
+    if filters.confidentiality:
+        query = query.where(Outcome.confidentiality.in_(filters.confidentiality))
+    if filters.positive is not None:
+        query = query.where(Outcome.positive == filters.positive)
+    return list(session.scalars(query.order_by(Outcome.outcome_date, Outcome.outcome_id)))
+
+
+def audited_outcome_export(engine, actor: str, role: str | None, filters: OutcomeFilters, fmt: str) -> bytes:
+    """The live outcomes passing ``filters``, as ``fmt`` in the import format (cells
+    neutralised by ``to_csv``/``to_xlsx``), recorded in the audit log (who, what, rows).
+    Staff and admins only: the file holds restricted outcomes."""
+    from tracker.access.permissions import can_see_restricted
+    from tracker.db import database
+
+    if not can_see_restricted(role):
+        raise PermissionError("outcome downloads are for staff and admins")
+    live = replace(filters, include_deleted=False)
+    chosen: list[Outcome] = []
+
+    def build() -> bytes:
+        with database.session_factory(engine)() as session:
+            chosen.extend(find_outcomes(session, live))
+            return FORMATS[fmt](chosen)
+
+    details = {"role": role, "filtered": live != OutcomeFilters()}
+    return audit.audited_download(engine, actor, f"outcomes.{fmt}", build, lambda: len(chosen), details)

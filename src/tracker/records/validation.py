@@ -1,0 +1,254 @@
+"""The one rule set for an activity, shared by the entry form, the import and the CLI.
+
+``ActivityInput`` (pydantic) checks the shape and vocabulary of one record; resolving
+names to forums, themes and organisations in the database is the service's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from tracker.i18n import N_, _
+from tracker.text.countries import to_alpha2
+from tracker.vocabulary import (
+    ACTIVITY_TYPES,
+    CONFIDENTIALITY_LEVELS,
+    DEFAULT_CONFIDENTIALITY,
+    FORUM_CATEGORIES,
+    match_case_insensitive,
+)
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_iso_date(value: Any) -> dt.date:
+    """The one date rule of every import and form: a real calendar date written YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip() if value is not None else ""
+    if not ISO_DATE.match(text):
+        raise ValueError(_("must be a date written YYYY-MM-DD"))
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(_("is not a real calendar date")) from None
+
+
+TITLE_MAX = 200
+NAME_MAX = 200
+THEME_MAX = 100
+TEXT_MAX = 20_000
+EXTERNAL_ID_MAX = 200
+# NUL and the other C0 controls except tab and newline, DEL, zero-width and directional
+# marks, bidirectional embeddings, overrides and isolates, and the byte-order mark.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+FORBIDDEN_MESSAGE = N_(
+    "contains a character that is not allowed (a control, invisible or right-to-left override character): "
+    "retype it."
+)
+
+
+TEXT_FIELDS = ("title", "description", "outcome", "external_id", "evidence_urls")
+NAME_FIELDS = ("forum", "forum_category", "themes", "organisations", "country", "grants")
+
+
+def text_problem(value: str, name: bool = False) -> str | None:
+    """Why ``value`` cannot be stored as text (a name when ``name``), or None."""
+    if FORBIDDEN.search(value) or (name and ("\n" in value or "\t" in value)):
+        return _(FORBIDDEN_MESSAGE)
+    if name and ";" in value:
+        return _("must not contain “;” (it separates names in files).")
+    if name and len(value) > NAME_MAX:
+        return _("must be at most {n} characters").format(n=NAME_MAX)
+    return None
+
+
+def _newlines(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _split_list(separator: str | None):
+    def split(value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            parts = value.split(separator) if separator else value.split()
+            return [p.strip() for p in parts if p.strip()]
+        return value
+
+    return split
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+
+
+class ActivityInput(BaseModel):
+    """One activity as a person or a file states it (names, not database ids)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    activity_date: dt.date
+    forum: str = Field(min_length=1)
+    forum_category: OptionalText = None
+    event_id: int | None = None
+    themes: Annotated[list[str], BeforeValidator(_split_list(";"))] = Field(min_length=1)
+    activity_type: str
+    title: str
+    description: OptionalText = None
+    organisations: Annotated[list[str], BeforeValidator(_split_list(";"))] = []
+    country: OptionalText = None
+    effort_days: float = 0.0
+    cost_usd: float = 0.0
+    outcome: OptionalText = None
+    evidence_urls: Annotated[list[str], BeforeValidator(_split_list(None))] = []
+    confidentiality: str = DEFAULT_CONFIDENTIALITY
+    external_id: OptionalText = None
+    # grant_ids of the grants that fund the activity
+    grants: Annotated[list[str], BeforeValidator(_split_list(";"))] = []
+
+    @field_validator(*TEXT_FIELDS, mode="before")
+    @classmethod
+    def _line_ends(cls, value: Any) -> Any:
+        return _newlines(value) if isinstance(value, str) and "\r" in value else value
+
+    @field_validator(*TEXT_FIELDS, *NAME_FIELDS, mode="after")
+    @classmethod
+    def _characters(cls, value: Any, info) -> Any:
+        names = info.field_name in NAME_FIELDS
+        items = value if isinstance(value, list) else [value]
+        # One quick scan of the whole value; the precise check only when something looks off.
+        joined = "\x1e".join(i for i in items if isinstance(i, str))
+        if FORBIDDEN.search(joined.replace("\x1e", "")) or (
+            names and (";" in joined or "\n" in joined or "\t" in joined or len(joined) > NAME_MAX)
+        ):
+            for item in items:
+                if isinstance(item, str):
+                    problem = text_problem(item, name=names)
+                    if problem:
+                        raise ValueError(problem)
+        if info.field_name == "themes" and any(len(t) > THEME_MAX for t in value):
+            raise ValueError(_("must be at most {n} characters").format(n=THEME_MAX))
+        limit = {"external_id": EXTERNAL_ID_MAX, "description": TEXT_MAX, "outcome": TEXT_MAX}.get(
+            info.field_name
+        )
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ValueError(_("must be at most {n} characters").format(n=limit))
+        return value
+
+    @field_validator("activity_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        return parse_iso_date(value)
+
+    @field_validator("forum_category", mode="after")
+    @classmethod
+    def _category(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        found = match_case_insensitive(value, FORUM_CATEGORIES)
+        if found is None:
+            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(FORUM_CATEGORIES)))
+        return found
+
+    @field_validator("activity_type", mode="after")
+    @classmethod
+    def _activity_type(cls, value: str) -> str:
+        found = match_case_insensitive(value, ACTIVITY_TYPES)
+        if found is None:
+            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(ACTIVITY_TYPES)))
+        return found
+
+    @field_validator("confidentiality", mode="before")
+    @classmethod
+    def _confidentiality(cls, value: Any) -> str:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return DEFAULT_CONFIDENTIALITY
+        found = match_case_insensitive(str(value), CONFIDENTIALITY_LEVELS)
+        if found is None:
+            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(CONFIDENTIALITY_LEVELS)))
+        return found
+
+    @field_validator("title", mode="after")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value:
+            raise ValueError(_("must not be empty"))
+        if len(value) > TITLE_MAX:
+            raise ValueError(_("must be at most {n} characters").format(n=TITLE_MAX))
+        return value
+
+    @field_validator("country", mode="after")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = to_alpha2(value)
+        if code is None:
+            raise ValueError(
+                _("is not a known country (use an ISO code such as ZW or ZWE, or the English name)")
+            )
+        return code
+
+    @field_validator("effort_days", "cost_usd", mode="before")
+    @classmethod
+    def _number(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return 0.0
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(_("must be a number")) from None
+        if not math.isfinite(number):
+            raise ValueError(_("must be a finite number"))
+        if number < 0:
+            raise ValueError(_("must not be negative"))
+        return number
+
+    @field_validator("evidence_urls", mode="after")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            parsed = urlparse(url)
+            if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+                raise ValueError(_("must be http:// or https:// addresses ({url} is not)").format(url=url))
+        return value
+
+    @field_validator("themes", "organisations", "grants", mode="after")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        seen: dict[str, str] = {}
+        for name in value:
+            seen.setdefault(name.casefold(), name)
+        return list(seen.values())
+
+
+FIELD_LABELS = {
+    "activity_date": "date",
+    "evidence_urls": "evidence_url",
+}
+
+
+def describe_errors(error: ValidationError) -> list[tuple[str, str]]:
+    """(column, message) pairs in the import file's column names."""
+    problems = []
+    for item in error.errors():
+        column = str(item["loc"][0]) if item["loc"] else "row"
+        message = item["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        problems.append((FIELD_LABELS.get(column, column), message))
+    return problems

@@ -1,0 +1,126 @@
+"""The activity log: the one place that reads activity rows, a page at a time.
+
+Rows a role may not read (``permissions.visible_confidentiality``) are left out of
+pages, counts shown beside them and downloads alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from tracker.access.permissions import visible_confidentiality
+from tracker.db.models import Activity, Forum
+from tracker.records import activity_fields
+from tracker.results.filters import Filters, conditions
+from tracker.text.countries import display_name
+
+PAGE_SIZE = 50
+LOG_COLUMNS = [
+    "id",
+    "date",
+    "title",
+    "forum",
+    "category",
+    "themes",
+    "activity_type",
+    "organisations",
+    "country",
+    "effort_days",
+    "cost_usd",
+    "confidentiality",
+    "outcome",
+]
+
+
+@dataclass(frozen=True)
+class LogPage:
+    rows: pd.DataFrame
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _visible(filters: Filters, role: str | None):
+    return (
+        select(Activity.id)
+        .join(Forum, Activity.forum_id == Forum.id)
+        .where(*conditions(filters, role), Activity.confidentiality.in_(visible_confidentiality(role)))
+    )
+
+
+def _load(session: Session, ids: list[int]) -> list[Activity]:
+    if not ids:
+        return []
+    found = session.scalars(
+        select(Activity)
+        .where(Activity.id.in_(ids))
+        .options(
+            joinedload(Activity.forum),
+            joinedload(Activity.event),
+            selectinload(Activity.themes),
+            selectinload(Activity.organisations),
+            selectinload(Activity.grants),
+        )
+    ).all()
+    by_id = {a.id: a for a in found}
+    return [by_id[i] for i in ids]
+
+
+def _row(activity: Activity) -> dict[str, object]:
+    return activity_fields.log_row(activity, display_name)
+
+
+def log_page(
+    session: Session, filters: Filters, role: str | None, page: int = 1, page_size: int = PAGE_SIZE
+) -> LogPage:
+    """One page of the filtered log, newest first, and how many rows match in all."""
+    visible = _visible(filters, role)
+    total = session.scalar(select(func.count()).select_from(visible.subquery())) or 0
+    last_page = max(1, -(-total // page_size))
+    page = min(max(1, page), last_page)
+    ids = list(
+        session.scalars(
+            visible.order_by(Activity.activity_date.desc(), Activity.id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    )
+    rows = pd.DataFrame([_row(a) for a in _load(session, ids)], columns=LOG_COLUMNS)
+    return LogPage(rows=rows, total=total, page=page, page_size=page_size)
+
+
+def iter_visible_activities(
+    session: Session, filters: Filters, role: str | None, batch: int = 1000
+) -> Iterator[Activity]:
+    """Every visible filtered activity, oldest first, read in batches (for downloads)."""
+    ids = list(session.scalars(_visible(filters, role).order_by(Activity.activity_date, Activity.id)))
+    for start in range(0, len(ids), batch):
+        yield from _load(session, ids[start : start + batch])
+        session.expunge_all()
+
+
+def public_outcomes(session: Session, filters: Filters, limit: int = 50) -> pd.DataFrame:
+    """Outcomes of public records only: what a funder may read, newest first."""
+    query = (
+        select(Activity.activity_date, Forum.name, Forum.category, Activity.title, Activity.outcome)
+        .join(Forum, Activity.forum_id == Forum.id)
+        .where(
+            *conditions(filters, "funder"),
+            Activity.confidentiality == "public",
+            Activity.outcome.is_not(None),
+            Activity.outcome != "",
+        )
+        .order_by(Activity.activity_date.desc(), Activity.id.desc())
+        .limit(limit)
+    )
+    rows = [tuple(row) for row in session.execute(query)]
+    return pd.DataFrame(rows, columns=["date", "forum", "category", "title", "outcome"])

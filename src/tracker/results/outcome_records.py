@@ -1,0 +1,224 @@
+"""The staff side of outcome records: what the Outcome list (filtered), the Edit outcome page
+and the outcome import on the Import page show. No Streamlit here.
+
+Every write still goes through ``tracker.records.outcomes`` (the one write path); this module only
+reads, shapes page data, and wraps the import so a file's successful import is remembered
+(``ImportBatch``, as activity imports are) and flagged when the same file comes again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracker.access.permissions import can_see_restricted
+from tracker.db.models import ImportBatch, Outcome
+from tracker.i18n import _
+from tracker.io import cells
+from tracker.io.importer import PreviousImport, previous_imports
+from tracker.records import outcome_fields, outcomes
+from tracker.records.entry import history_table
+from tracker.records.outcomes import Contribution, OutcomeFilters, OutcomeImportResult, OutcomePlan
+from tracker.results import results_views
+
+
+def _staff_only(role: str | None) -> None:
+    if not can_see_restricted(role):
+        raise PermissionError("outcome records are for staff and admins")
+
+
+# ---- the filtered list ----------------------------------------------------------------
+
+
+def staff_outcome_list(session: Session, role: str | None, filters: OutcomeFilters) -> pd.DataFrame:
+    """The staff list's rows (newest first) for ``filters``: restricted ones included,
+    deleted ones only when asked (marked)."""
+    _staff_only(role)
+    chosen = outcomes.find_outcomes(session, filters)
+    return results_views.outcome_rows(session, role, include_deleted=True, chosen=chosen)[0]
+
+
+def outcome_years(session: Session) -> list[int]:
+    """The years that have an outcome (deleted ones too), newest first, for the year filter."""
+    year = func.extract("year", Outcome.outcome_date)
+    return sorted({int(y) for y in session.scalars(select(year).distinct()) if y is not None}, reverse=True)
+
+
+def filtered_download_rows(session: Session, role: str | None, filters: OutcomeFilters) -> int:
+    """How many outcomes a download of ``filters`` holds (live ones: deleted ones are never in it)."""
+    _staff_only(role)
+    return len(outcomes.find_outcomes(session, replace(filters, include_deleted=False)))
+
+
+# ---- the Edit outcome page ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeEdit:
+    """One outcome as the Edit page opens it: the version to save over, and the form's values."""
+
+    id: int
+    outcome_id: str
+    version: int
+    deleted: bool
+    deleted_on: dt.date | None
+    values: dict  # OutcomeInput field -> the form's initial value
+    contributions: tuple[Contribution, ...]
+
+
+def outcome_choices(session: Session, role: str | None) -> dict[int, str]:
+    """Every outcome (deleted ones marked), newest first: id -> "OUT-1 · 2024-05-01 · statement"."""
+    _staff_only(role)
+    rows = session.execute(
+        select(
+            Outcome.id, Outcome.outcome_id, Outcome.outcome_date, Outcome.statement, Outcome.deleted_at
+        ).order_by(Outcome.outcome_date.desc(), Outcome.outcome_id)
+    ).all()
+    choices = {}
+    for pk, key, day, statement, deleted_at in rows:
+        text = statement if len(statement) <= 80 else statement[:79] + "…"
+        choices[pk] = f"{key} · {day.isoformat()} · {text}" + (f" {_('(deleted)')}" if deleted_at else "")
+    return choices
+
+
+def form_values(outcome: Outcome) -> dict:
+    """The outcome as the outcome form's initial values (``OutcomeInput`` field names)."""
+    return {
+        "outcome_id": outcome.outcome_id,
+        "outcome_date": outcome.outcome_date,
+        "statement": outcome.statement,
+        "social_actor": outcome.social_actor,
+        "change_type": outcome.change_type,
+        "themes": sorted(t.name for t in outcome.themes),
+        "forum": outcome.forum.name if outcome.forum else None,
+        "country": outcome.country or "",
+        "significance": outcome.significance or "",
+        "contribution": outcome.contribution or "",
+        "evidence_urls": outcome.evidence_urls or "",
+        "substantiation": outcome.substantiation,
+        "positive": bool(outcome.positive),
+        "intended": bool(outcome.intended),
+        "activity_ids": sorted(a.id for a in outcome.activities),
+        "confidentiality": outcome.confidentiality,
+    }
+
+
+def open_outcome(session: Session, role: str | None, outcome_pk: int) -> OutcomeEdit:
+    """The outcome to edit (raises ValidationFailed with a sentence when it does not exist)."""
+    _staff_only(role)
+    outcome = outcomes.get_outcome(session, outcome_pk)
+    return OutcomeEdit(
+        id=outcome.id,
+        outcome_id=outcome.outcome_id,
+        version=outcome.version,
+        deleted=outcome.deleted_at is not None,
+        deleted_on=outcome.deleted_at.date() if outcome.deleted_at else None,
+        values=form_values(outcome),
+        contributions=tuple(outcomes.contributing_activities(outcome)),
+    )
+
+
+def edit_form_options(
+    session: Session, role: str | None, outcome_pk: int
+) -> results_views.OutcomeFormOptions:
+    """The form's choices plus the outcome's own links to deleted activities (marked), so
+    saving keeps a link to an activity that was deleted since."""
+    options = results_views.outcome_form_options(session, role)
+    activities = dict(options.activities)
+    for activity in outcomes.get_outcome(session, outcome_pk).activities:
+        if activity.deleted_at is not None:
+            activities[activity.id] = (
+                f"{activity.activity_date.isoformat()} · {activity.title} {_('(deleted)')}"
+            )
+    return replace(options, activities=activities)
+
+
+def contributions_table(contributions: tuple[Contribution, ...]) -> pd.DataFrame:
+    """The contributing activities as the Edit page lists them, a deleted one said so."""
+    rows = [
+        {
+            "id": c.activity_id,
+            "date": c.date,
+            "title": c.title,
+            "confidentiality": c.confidentiality,
+            "status": _("deleted") if c.deleted else _("live"),
+        }
+        for c in contributions
+    ]
+    return pd.DataFrame(rows, columns=["id", "date", "title", "confidentiality", "status"])
+
+
+def outcome_history(session: Session, role: str | None, outcome_pk: int) -> pd.DataFrame:
+    """Every version of an outcome: when, who, what they did and which fields changed,
+    with field labels and plain words (as the activity History)."""
+    _staff_only(role)
+    return history_table(outcomes.history(session, outcome_pk), outcome_fields.describe_changes)
+
+
+def labelled_changes(changes: dict[str, tuple]) -> dict[str, tuple]:
+    """A version conflict's changes keyed by field label (for the page's table)."""
+    return {outcome_fields.label(k): v for k, v in changes.items() if k not in ("version",)}
+
+
+# ---- import ---------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeFilePlan:
+    """An outcome file checked (nothing written): the plan, and earlier imports of the same file."""
+
+    plan: OutcomePlan
+    content_hash: str
+    already_imported: list[PreviousImport]
+
+    def preview(self) -> pd.DataFrame:
+        """One line per row: what importing it would do (``create``, ``update``, ``unchanged``)."""
+        rows = [
+            {
+                "row": r.number,
+                "outcome_id": r.record.outcome_id,
+                "date": r.record.outcome_date,
+                "statement": r.record.statement,
+                "result": r.action,
+                "changes": outcome_fields.describe_changes(r.changes),
+            }
+            for r in self.plan.rows
+        ]
+        return pd.DataFrame(rows, columns=["row", "outcome_id", "date", "statement", "result", "changes"])
+
+
+def plan_outcome_file(session: Session, data: bytes, filename: str) -> OutcomeFilePlan:
+    """``outcomes.plan_outcome_import`` (the dry run) plus the file-already-imported flag."""
+    digest = hashlib.sha256(data).hexdigest()
+    return OutcomeFilePlan(
+        outcomes.plan_outcome_import(session, data, filename), digest, previous_imports(session, digest)
+    )
+
+
+def import_outcome_file(
+    session: Session, data: bytes, filename: str, actor: str
+) -> tuple[OutcomePlan, OutcomeImportResult | None]:
+    """Check the file again and write it all or nothing (``outcomes.apply_outcome_import``),
+    remembering the file's content so a second upload of it is flagged."""
+    plan, result = outcomes.import_outcomes(session, data, filename, actor)
+    if result is not None:
+        session.add(
+            ImportBatch(
+                content_sha256=hashlib.sha256(data).hexdigest(),
+                filename=filename[:255],
+                imported_by=actor,
+                created=result.created,
+                updated=result.updated,
+            )
+        )
+    return plan, result
+
+
+def outcome_template_csv() -> bytes:
+    """An empty outcome file with the import format's header (UTF-8 CSV with a BOM)."""
+    return cells.csv_table(list(outcome_fields.COLUMNS), [])

@@ -1,0 +1,665 @@
+"""What the Outcomes, Strategy and staff Outcome list pages show, for a role.
+
+No Streamlit here. Counts come from ``tracker.records.targets`` (the same numbers as
+``tracker summary --json``); lists apply the confidentiality rules: restricted outcomes'
+details reach staff and admins only, internal ones never reach funders, and aggregates
+count every outcome. A contributing activity a role may not read is shown as
+"Restricted records" (members) or left out (funders), never by its title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from tracker.access.permissions import RESTRICTED_LABEL, can_see_restricted, visible_confidentiality
+from tracker.db.models import Activity, Forum, Outcome
+from tracker.i18n import N_, _
+from tracker.records import outcomes, targets
+from tracker.results.charts import CATEGORY_COLOURS, _layout, separators
+from tracker.results.filters import Filters, effort_only, filtered, outcome_conditions
+from tracker.text import formatting
+from tracker.text.countries import display_name
+from tracker.text.plain_text import plotly_literal
+from tracker.vocabulary import CHANGE_TYPES, FORUM_CATEGORIES, SHARE_MEASURES
+
+CHANGE_TYPE_COLOURS = dict(
+    zip(CHANGE_TYPES, ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#999999"), strict=True)
+)
+STATUS_LABELS = {True: N_("met"), False: N_("not met"), None: N_("not yet")}
+DIRECTION_LABELS = {"at_most": N_("at most"), "at_least": N_("at least")}
+STATUS_COLOURS = {True: "#009E73", False: "#D55E00", None: "#999999"}
+STATUS_SYMBOLS = {True: "circle", False: "x", None: "circle-open"}
+MEASURE_LABELS = {
+    "kp_share_by_count": N_("KP share of activities"),
+    "kp_share_by_effort": N_("KP share of staff-days"),
+    "activities": N_("Activities"),
+    "effort_days": N_("Staff-days"),
+    "outcomes": N_("Outcomes"),
+}
+
+
+@dataclass
+class OutcomesView:
+    counts: dict  # the brief's ``outcomes`` object, for the filtered outcomes
+    by_year: pd.DataFrame  # year, change_type, category, outcomes (every matching live outcome)
+    effort: pd.DataFrame  # year, category, outcomes, effort_days: effort beside results
+    table: pd.DataFrame  # the outcomes the role may read, with contributing activities
+    hidden: int  # outcomes counted but not listed for this role
+    type_figure: go.Figure | None
+    effort_figure: go.Figure | None
+    items: list[OutcomeItem] = field(default_factory=list)  # the same outcomes, for the list
+    effort_only: list[str] = field(default_factory=list)  # filters that narrow the effort only
+    without_forum: int = 0  # matching outcomes in no category panel (no forum)
+    any_recorded: bool = True  # whether any live outcome exists at all (unfiltered)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.counts["count"] == 0
+
+
+@dataclass(frozen=True)
+class OutcomeItem:
+    """One outcome as the dashboard lists it, with the contributing activities the role may read."""
+
+    outcome_id: str
+    date: dt.date
+    change_type: str
+    category: str
+    forum: str
+    country: str
+    social_actor: str
+    statement: str
+    substantiation: str
+    positive: bool
+    intended: bool
+    themes: str
+    contributions: tuple[outcomes.Contribution, ...]
+    unreadable_contributions: int  # contributing activities counted but not named (members)
+
+
+def _matching(session: Session, filters: Filters, role: str | None):
+    """A query over Outcome (Forum outer-joined) narrowed to what ``filters`` selects."""
+    return (
+        select(Outcome)
+        .outerjoin(Forum, Outcome.forum_id == Forum.id)
+        .where(*outcome_conditions(filters, role))
+    )
+
+
+def _by_year(session: Session, filters: Filters | None = None, role: str | None = None) -> pd.DataFrame:
+    year = func.extract("year", Outcome.outcome_date)
+    rows = session.execute(
+        select(year, Outcome.change_type, Forum.category, Outcome.substantiation, func.count(Outcome.id))
+        .select_from(Outcome)
+        .outerjoin(Forum, Outcome.forum_id == Forum.id)
+        .where(*outcome_conditions(filters or Filters(), role))
+        .group_by(year, Outcome.change_type, Forum.category, Outcome.substantiation)
+    ).all()
+    frame = pd.DataFrame(rows, columns=["year", "change_type", "category", "substantiation", "outcomes"])
+    frame["year"] = frame["year"].astype(int)
+    return frame.sort_values(["year", "change_type"]).reset_index(drop=True)
+
+
+def _counts(rows: pd.DataFrame) -> dict:
+    """The brief's ``outcomes`` object from ``_by_year`` rows (zeros included)."""
+    by_type = dict.fromkeys(CHANGE_TYPES, 0)
+    by_category = dict.fromkeys(FORUM_CATEGORIES, 0)
+    for change_type, category, n in zip(rows.change_type, rows.category, rows.outcomes, strict=True):
+        by_type[change_type] += int(n)
+        if isinstance(category, str):
+            by_category[category] += int(n)
+    return {
+        "count": int(rows.outcomes.sum()),
+        "substantiated": int(rows.outcomes[rows.substantiation == "substantiated"].sum()),
+        "by_change_type": [{"change_type": k, "outcomes": v} for k, v in by_type.items()],
+        "by_category": [{"category": k, "outcomes": v} for k, v in by_category.items()],
+    }
+
+
+def _effort(
+    session: Session, by_year: pd.DataFrame, filters: Filters | None = None, role: str | None = None
+) -> pd.DataFrame:
+    """Outcomes and staff-days per year and forum category: every year from the first to the
+    last of either, for each category that has outcomes or effort (zeros included)."""
+    year = func.extract("year", Activity.activity_date)
+    rows = session.execute(
+        filtered(
+            select(year, Forum.category, func.coalesce(func.sum(Activity.effort_days), 0.0)),
+            filters or Filters(),
+            role,
+        ).group_by(year, Forum.category)
+    ).all()
+    effort = pd.DataFrame(rows, columns=["year", "category", "effort_days"])
+    effort["year"] = effort["year"].astype(int)
+    effort["effort_days"] = effort["effort_days"].astype(float)
+    counted = (
+        by_year.dropna(subset=["category"]).groupby(["year", "category"], as_index=False)["outcomes"].sum()
+    )
+    columns = ["year", "category", "outcomes", "effort_days"]
+    years = sorted(set(effort.year) | set(counted.year))
+    present = [
+        c
+        for c in FORUM_CATEGORIES
+        if (counted.category == c).any() or (effort.effort_days[effort.category == c] > 0).any()
+    ]
+    if not years or not present:
+        return pd.DataFrame(columns=columns)
+    grid = pd.MultiIndex.from_product(
+        [range(years[0], years[-1] + 1), present], names=["year", "category"]
+    ).to_frame(index=False)
+    merged = grid.merge(effort, on=["year", "category"], how="left").merge(
+        counted, on=["year", "category"], how="left"
+    )
+    merged = merged.fillna({"effort_days": 0.0, "outcomes": 0})
+    merged["outcomes"] = merged["outcomes"].astype(int)
+    merged["effort_days"] = merged["effort_days"].astype(float).round(2)
+    return merged[columns].reset_index(drop=True)
+
+
+def _contributions(outcome: Outcome, role: str | None) -> str:
+    readable = visible_confidentiality(role)
+    parts = []
+    restricted = 0
+    for link in outcomes.contributing_activities(outcome):
+        if link.confidentiality not in readable:
+            restricted += 1
+            continue
+        text = f"{link.date.isoformat()} {link.title}"
+        parts.append(text + (" " + _("(deleted)") if link.deleted else ""))
+    if restricted and role is not None and role != "funder":
+        parts.append(f"{_(RESTRICTED_LABEL)}: {restricted}")
+    return "; ".join(parts)
+
+
+def outcome_rows(
+    session: Session,
+    role: str | None,
+    include_deleted: bool = False,
+    chosen: list[Outcome] | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """The outcomes the role may read (newest first) and how many others are counted but hidden.
+
+    ``chosen``: these outcomes (oldest first, e.g. ``outcomes.find_outcomes``) instead of every one."""
+    readable = visible_confidentiality(role)
+    rows, hidden = [], 0
+    if chosen is None:
+        chosen = outcomes.live_outcomes(session, include_deleted=include_deleted)
+    for outcome in reversed(chosen):
+        if outcome.confidentiality not in readable:
+            hidden += outcome.deleted_at is None
+            continue
+        rows.append(
+            {
+                "id": outcome.id,
+                "outcome_id": outcome.outcome_id,
+                "date": outcome.outcome_date,
+                "change_type": outcome.change_type,
+                "category": outcome.forum.category if outcome.forum else "",
+                "forum": outcome.forum.name if outcome.forum else "",
+                "social_actor": outcome.social_actor,
+                "statement": outcome.statement,
+                "substantiation": outcome.substantiation,
+                "positive": outcome.positive,
+                "intended": outcome.intended,
+                "themes": "; ".join(sorted(t.name for t in outcome.themes)),
+                "confidentiality": outcome.confidentiality,
+                "activities": _contributions(outcome, role),
+                "deleted": outcome.deleted_at is not None,
+            }
+        )
+    columns = [
+        "id",
+        "outcome_id",
+        "date",
+        "change_type",
+        "category",
+        "forum",
+        "social_actor",
+        "statement",
+        "substantiation",
+        "positive",
+        "intended",
+        "themes",
+        "confidentiality",
+        "activities",
+        "deleted",
+    ]
+    return pd.DataFrame(rows, columns=columns), hidden
+
+
+def _type_figure(by_year: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    totals = by_year.groupby(["year", "change_type"], as_index=False)["outcomes"].sum()
+    for change_type in CHANGE_TYPES:
+        part = totals[totals.change_type == change_type]
+        fig.add_bar(
+            x=part.year,
+            y=part.outcomes,
+            name=change_type,
+            marker_color=CHANGE_TYPE_COLOURS[change_type],
+            customdata=[formatting.number(v) for v in part.outcomes],
+            hovertemplate=f"{change_type}: %{{customdata}}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", separators=separators())
+    fig.update_xaxes(tickformat="d", dtick=1)
+    return _layout(fig, _("Outcomes per year by type of change"), _("Year"), _("Outcomes"))
+
+
+EFFORT_LINE_COLOUR = "#000000"
+
+
+def _effort_figure(effort: pd.DataFrame) -> go.Figure:
+    """One panel per forum category (shared years): bars are the outcomes of each year in
+    that category, the line the staff-days spent there, on its own axis on the right."""
+    present = list(dict.fromkeys(effort.category))
+    fig = make_subplots(
+        rows=len(present),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.35 / len(present) if len(present) > 1 else 0.0,
+        subplot_titles=[plotly_literal(c) for c in present],
+        specs=[[{"secondary_y": True}] for _c in present],
+    )
+    outcomes_word, days_word = _("Outcomes"), _("Staff-days")
+    # Whole outcomes on the left axes: ticks 1 apart, or wider for large counts.
+    outcome_step = max(1, math.ceil(int(effort.outcomes.max() or 0) / 4))
+    for row, category in enumerate(present, start=1):
+        part = effort[effort.category == category]
+        label = plotly_literal(category)
+        fig.add_bar(
+            x=list(part.year),
+            y=[int(v) for v in part.outcomes],
+            name=label,
+            legendgroup=label,
+            marker_color=CATEGORY_COLOURS[category],
+            customdata=[formatting.number(v) for v in part.outcomes],
+            hovertemplate=f"{label}, %{{x}}: %{{customdata}} {outcomes_word.lower()}<extra></extra>",
+            row=row,
+            col=1,
+            secondary_y=False,
+        )
+        fig.add_scatter(
+            x=list(part.year),
+            y=[float(v) for v in part.effort_days],
+            name=days_word,
+            legendgroup="effort",
+            showlegend=row == 1,
+            legendrank=2000,  # after the categories in the legend
+            mode="lines+markers",
+            line={"color": EFFORT_LINE_COLOUR, "dash": "dot"},
+            customdata=[formatting.number(v, 1) for v in part.effort_days],
+            hovertemplate=f"{label}, %{{x}}: %{{customdata}} {days_word.lower()}<extra></extra>",
+            row=row,
+            col=1,
+            secondary_y=True,
+        )
+        fig.update_yaxes(
+            title_text=outcomes_word,
+            rangemode="tozero",
+            dtick=outcome_step,
+            tickformat=",d",
+            row=row,
+            col=1,
+            secondary_y=False,
+        )
+        fig.update_yaxes(
+            title_text=days_word,
+            rangemode="tozero",
+            showgrid=False,
+            tickmode="auto",
+            row=row,
+            col=1,
+            secondary_y=True,
+        )
+    # Years under every panel, not only the last: on a phone only one panel is on screen.
+    fig.update_xaxes(tickformat="d", dtick=1, showticklabels=True)
+    fig.update_xaxes(title_text=_("Year"), row=len(present), col=1)
+    fig.update_layout(
+        title={"text": _("Outcomes per forum category and year, beside the staff-days spent there")},
+        height=140 + 220 * len(present),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.3 / len(present), "x": 0},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        hovermode="x unified",
+        separators=separators(),
+    )
+    return fig
+
+
+def _items(
+    session: Session, filters: Filters, role: str | None
+) -> tuple[list[OutcomeItem], pd.DataFrame, int]:
+    """The matching outcomes the role may read (newest first), as list items and as a table,
+    and how many matching outcomes are counted but not listed."""
+    readable = visible_confidentiality(role)
+    query = _matching(session, filters, role).options(
+        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
+    )
+    found = session.scalars(query.order_by(Outcome.outcome_date.desc(), Outcome.outcome_id.desc())).all()
+    items, rows, hidden = [], [], 0
+    for outcome in found:
+        if outcome.confidentiality not in readable:
+            hidden += 1
+            continue
+        links = outcomes.contributing_activities(outcome)
+        named = tuple(link for link in links if link.confidentiality in readable)
+        unreadable = 0 if role == "funder" else len(links) - len(named)
+        item = OutcomeItem(
+            outcome_id=outcome.outcome_id,
+            date=outcome.outcome_date,
+            change_type=outcome.change_type,
+            category=outcome.forum.category if outcome.forum else "",
+            forum=outcome.forum.name if outcome.forum else "",
+            country=display_name(outcome.country),
+            social_actor=outcome.social_actor,
+            statement=outcome.statement,
+            substantiation=outcome.substantiation,
+            positive=outcome.positive,
+            intended=outcome.intended,
+            themes="; ".join(sorted(t.name for t in outcome.themes)),
+            contributions=named,
+            unreadable_contributions=unreadable,
+        )
+        items.append(item)
+        rows.append(
+            {
+                "outcome_id": item.outcome_id,
+                "date": item.date,
+                "change_type": item.change_type,
+                "category": item.category,
+                "forum": item.forum,
+                "country": item.country,
+                "social_actor": item.social_actor,
+                "statement": item.statement,
+                "substantiation": item.substantiation,
+                "themes": item.themes,
+                "activities": _contributions(outcome, role),
+            }
+        )
+    columns = [
+        "outcome_id",
+        "date",
+        "change_type",
+        "category",
+        "forum",
+        "country",
+        "social_actor",
+        "statement",
+        "substantiation",
+        "themes",
+        "activities",
+    ]
+    return items, pd.DataFrame(rows, columns=columns), hidden
+
+
+def outcomes_view(session: Session, filters: Filters | None = None, role: str | None = None) -> OutcomesView:
+    """The members' Outcomes dashboard for ``filters`` (``filters.outcome_conditions`` on the
+    outcomes, ``filters.conditions`` on the effort beside them) as ``role`` may read it."""
+    filters = filters or Filters()
+    by_year = _by_year(session, filters, role)
+    counts = _counts(by_year)
+    effort = _effort(session, by_year, filters, role)
+    items, table, hidden = _items(session, filters, role)
+    empty = counts["count"] == 0
+    any_recorded = not empty or bool(
+        session.scalar(select(func.count(Outcome.id)).where(Outcome.deleted_at.is_(None)))
+    )
+    return OutcomesView(
+        counts=counts,
+        by_year=by_year.drop(columns="substantiation")
+        .groupby(["year", "change_type", "category"], as_index=False, dropna=False)["outcomes"]
+        .sum(),
+        effort=effort,
+        table=table,
+        hidden=hidden,
+        type_figure=None if empty else _type_figure(by_year),
+        effort_figure=None if empty or effort.empty else _effort_figure(effort),
+        items=items,
+        effort_only=effort_only(filters),
+        without_forum=int(by_year.outcomes[by_year.category.isna()].sum()),
+        any_recorded=any_recorded,
+    )
+
+
+def outcomes_list_html(view: OutcomesView) -> str:
+    """The listed outcomes as an HTML list (a table would scroll sideways on a phone):
+    each with its date, type, forum, statement and contributing activities; every text escaped."""
+    entries = []
+    for item in view.items:
+        where = " · ".join(escape(p) for p in (item.forum, item.category, item.country) if p)
+        facts = [
+            escape(_("Type of change: {type}").format(type=item.change_type)),
+            escape(_("Substantiation: {level}").format(level=item.substantiation)),
+        ]
+        if not item.positive:
+            facts.append(escape(_("negative change")))
+        if not item.intended:
+            facts.append(escape(_("unintended")))
+        links = [
+            f"<li>{escape(formatting.date(c.date))}: {escape(c.title)}"
+            + (f" <i>{escape(_('(deleted)'))}</i>" if c.deleted else "")
+            + "</li>"
+            for c in item.contributions
+        ]
+        if item.unreadable_contributions:
+            links.append(
+                f"<li>{escape(_(RESTRICTED_LABEL))}: {formatting.number(item.unreadable_contributions)}</li>"
+            )
+        contributed = (
+            f"{escape(_('Contributing activities:'))}<ul>{''.join(links)}</ul>"
+            if links
+            else f"<i>{escape(_('No contributing activity recorded.'))}</i>"
+        )
+        entries.append(
+            f'<li data-outcome="{escape(item.outcome_id)}" style="margin-bottom:1em">'
+            f"<b>{escape(formatting.date(item.date))}</b> · {escape(item.outcome_id)}"
+            + (f"<br>{where}" if where else "")
+            + f"<br><b>{escape(item.statement)}</b>"
+            f"<br>{escape(_('Who changed: {actor}').format(actor=item.social_actor))}"
+            f"<br>{' · '.join(facts)}"
+            + (f"<br>{escape(_('Themes: {themes}').format(themes=item.themes))}" if item.themes else "")
+            + f"<br>{contributed}</li>"
+        )
+    return f'<ul class="outcomes" style="padding-left:1.2em;overflow-wrap:anywhere">{"".join(entries)}</ul>'
+
+
+def strategy_table(
+    session: Session, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> pd.DataFrame:
+    """Every target with its actual and status in words (``targets.target_statuses``), in
+    few short columns so it reads on a phone: "at most 20 %", "33 %", "met"."""
+    rows = [
+        {
+            "year": s.year,
+            "measure": _(MEASURE_LABELS[s.measure]),
+            "scope": scope_label(s.scope),
+            "target": target_text(s.measure, s.direction, s.target),
+            "actual": value_text(s.measure, s.actual),
+            "status": _(STATUS_LABELS[s.met]),
+            "baseline": baseline_text(s.measure, s.baseline_year, s.baseline),
+            "note": s.note or "",
+        }
+        for s in targets.target_statuses(session, date_from, date_to)
+    ]
+    columns = ["year", "measure", "scope", "target", "actual", "status", "baseline", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass(frozen=True)
+class OutcomeFormOptions:
+    themes: list[str]
+    forums: list[str]
+    activities: dict[int, str]  # live activities, id -> "date · title"
+
+
+def outcome_form_options(session: Session, role: str | None) -> OutcomeFormOptions:
+    """What the staff outcome form offers (staff and admins read every activity)."""
+    if not can_see_restricted(role):
+        raise PermissionError("the outcome form is for staff and admins")
+    from tracker.db.models import Theme
+
+    rows = session.execute(
+        select(Activity.id, Activity.activity_date, Activity.title)
+        .where(Activity.deleted_at.is_(None))
+        .order_by(Activity.activity_date.desc(), Activity.id.desc())
+    ).all()
+    return OutcomeFormOptions(
+        themes=list(session.scalars(select(Theme.name).order_by(Theme.name))),
+        forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
+        activities={i: f"{d.isoformat()} · {t}" for i, d, t in rows},
+    )
+
+
+# ---- Strategy: targets and the trend of their measures ----------------------------------
+
+
+def value_text(measure: str, value: float | None) -> str:
+    """A target's, actual's or baseline's value for the reader (Babel): "33 %", "6.5", "12"."""
+    if value is None:
+        return "–"
+    if measure in SHARE_MEASURES:
+        return formatting.share(value)
+    if measure == "effort_days":
+        return formatting.number(value, 1)
+    return formatting.number(value)
+
+
+def target_text(measure: str, direction: str, value: float) -> str:
+    return f"{_(DIRECTION_LABELS[direction])} {value_text(measure, value)}"
+
+
+def baseline_text(measure: str, year: int | None, value: float | None) -> str:
+    if value is None:
+        return ""
+    text = value_text(measure, value)
+    return text if year is None else _("{value} in {year}").format(value=text, year=year)
+
+
+def scope_label(scope: str) -> str:
+    """``all`` in words; a forum category or theme by its (untranslated) name."""
+    if scope.startswith("category:"):
+        return _("forum category {name}").format(name=scope.removeprefix("category:"))
+    if scope.startswith("theme:"):
+        return _("theme {name}").format(name=scope.removeprefix("theme:"))
+    return _("all activities")
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    measure: str
+    scope: str
+    figure: go.Figure
+    numbers: pd.DataFrame  # year, actual, target, status: the numbers behind the chart
+
+
+def trend_numbers(trend: targets.Trend) -> pd.DataFrame:
+    """One row per year with records or with a target: the actual, and the target's
+    direction, value and status in words (raw numbers: the CSV is for re-use)."""
+    by_year = {t.year: t for t in trend.targets}
+    actuals = dict(trend.actuals)
+    years = sorted(set(actuals) | set(by_year))
+    rows = []
+    for year in years:
+        target = by_year.get(year)
+        actual = actuals[year] if year in actuals else (target.actual if target else None)
+        rows.append(
+            {
+                _("Year"): year,
+                _("Actual"): actual,
+                _("Direction"): _(DIRECTION_LABELS[target.direction]) if target else "",
+                _("Target"): target.target if target else None,
+                _("Status"): _(STATUS_LABELS[target.met]) if target else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=[_("Year"), _("Actual"), _("Direction"), _("Target"), _("Status")])
+
+
+def trend_figure(trend: targets.Trend) -> go.Figure:
+    """The actual per year (a line), each baseline (a dashed line) and the targets (markers
+    coloured and shaped by status); every hover written in the reader's language."""
+    measure = _(MEASURE_LABELS[trend.measure])
+    fig = go.Figure()
+    years = [y for y, _v in trend.actuals]
+    fig.add_scatter(
+        x=years,
+        y=[v for _y, v in trend.actuals],
+        name=_("Actual"),
+        mode="lines+markers",
+        connectgaps=False,
+        line={"color": "#0072B2"},
+        customdata=[
+            _("{year} · actual: {value}").format(year=y, value=value_text(trend.measure, v))
+            for y, v in trend.actuals
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    span = years + [t.year for t in trend.targets]
+    for year, value in trend.baselines:
+        name = _("Baseline") if year is None else _("Baseline ({year})").format(year=year)
+        ends = [min(span + ([year] if year else [])), max(span)]
+        fig.add_scatter(
+            x=ends,
+            y=[value, value],
+            name=name,
+            mode="lines",
+            line={"color": "#444444", "dash": "dash", "width": 1},
+            customdata=[f"{name}: {value_text(trend.measure, value)}"] * 2,
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    for met in (True, False, None):
+        group = [t for t in trend.targets if t.met is met]
+        if not group:
+            continue
+        fig.add_scatter(
+            x=[t.year for t in group],
+            y=[t.target for t in group],
+            name=_("Target: {status}").format(status=_(STATUS_LABELS[met])),
+            mode="markers",
+            marker={"color": STATUS_COLOURS[met], "symbol": STATUS_SYMBOLS[met], "size": 12},
+            customdata=[
+                _("{year} · target: {target} · actual: {actual} · {status}").format(
+                    year=t.year,
+                    target=target_text(t.measure, t.direction, t.target),
+                    actual=value_text(t.measure, t.actual),
+                    status=_(STATUS_LABELS[met]),
+                )
+                for t in group
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    if trend.measure in SHARE_MEASURES:
+        fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    title = _("{measure}, {scope}: actual per year against the targets").format(
+        measure=measure, scope=scope_label(trend.scope)
+    )
+    fig = _layout(fig, title, _("Year"), measure)
+    fig.update_layout(hovermode="closest", separators=separators())
+    return fig
+
+
+def strategy_trends(session: Session) -> list[TrendChart]:
+    """A chart and its numbers for each measure and scope that has targets."""
+    return [
+        TrendChart(trend.measure, trend.scope, trend_figure(trend), trend_numbers(trend))
+        for trend in targets.target_trends(session)
+    ]
+
+
+def share_target_hover(status: targets.TargetStatus) -> str:
+    """A KP-share target on the Overview shift chart, in words."""
+    return _("Target {year} ({measure}): {target} · actual: {actual} · {status}").format(
+        year=status.year,
+        measure=_(MEASURE_LABELS[status.measure]),
+        target=target_text(status.measure, status.direction, status.target),
+        actual=value_text(status.measure, status.actual),
+        status=_(STATUS_LABELS[status.met]),
+    )

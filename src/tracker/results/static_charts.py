@@ -1,0 +1,313 @@
+"""Light static charts: SVG text built by pure functions, no JavaScript.
+
+The first screen (Home, the Funder summary), the HTML/PDF report and the e-mail digest
+show the coalition's shift with the same chart, so none of them waits for the 4.7 MB
+Plotly bundle. Every piece of text is XML-escaped; the drawing scales to its container
+(``viewBox`` with ``width="100%"``) and every label is placed inside the view box, with
+room measured from a conservative estimate of its width, so nothing is clipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import pandas as pd
+
+from tracker.i18n import _
+from tracker.text import formatting
+from tracker.vocabulary import SHIFT_DECISION_DATE
+
+# The Plotly share chart's colours (charts.SHARE_COLOURS), without importing Plotly.
+COUNT_COLOUR = "#D55E00"
+EFFORT_COLOUR = "#000000"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
+WIDTH = 480  # drawn small and scaled up: its text stays readable on a 390 px phone
+CHAR_WIDTH = 0.62  # of the font size: wider than the average glyph of the fonts above
+
+
+@dataclass(frozen=True)
+class ShiftPoint:
+    year: int
+    by_count: float | None
+    by_effort: float | None
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of a label's width, so the layout leaves room for it."""
+    return len(text) * size * CHAR_WIDTH
+
+
+def _fit(text: str, size: float, room: float, smallest: float = 9.0) -> float:
+    """The largest font size up to ``size`` at which ``text`` fits in ``room``."""
+    while size > smallest and text_width(text, size) > room:
+        size -= 0.5
+    return size
+
+
+def _wrap(text: str, size: float, room: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and text_width(candidate, size) > room:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def points_from_shares(shares: pd.DataFrame) -> list[ShiftPoint]:
+    """Yearly points from ``analytics.kp_share_by_period`` (period ``year``)."""
+    points = []
+    for row in shares.itertuples():
+        points.append(
+            ShiftPoint(
+                year=int(row.period_start.year),
+                by_count=None if row.by_count is None or pd.isna(row.by_count) else float(row.by_count),
+                by_effort=None if row.by_effort is None or pd.isna(row.by_effort) else float(row.by_effort),
+            )
+        )
+    return points
+
+
+def format_share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def shift_chart_svg(
+    points: Sequence[ShiftPoint],
+    before: tuple[float | None, float | None],
+    since: tuple[float | None, float | None],
+    share_format=format_share,
+    year_format=str,
+) -> str:
+    """The yearly KP share by number of activities and by staff-days, with the March 2020
+    decision marked and the share before and since it in the legend.
+
+    ``before`` and ``since`` are (by count, by effort); ``share_format`` formats a share
+    for the reader's language. A year with no activities is a gap in the line.
+    """
+    shift = dt.date.fromisoformat(SHIFT_DECISION_DATE)
+    title = _("KP share of the coalition's engagement, per year")
+    legend = [
+        (
+            COUNT_COLOUR,
+            "",
+            _("By number of activities: {before} before March 2020, {since} since").format(
+                before=share_format(before[0]), since=share_format(since[0])
+            ),
+        ),
+        (
+            EFFORT_COLOUR,
+            "6 4",
+            _("By staff-days: {before} before March 2020, {since} since").format(
+                before=share_format(before[1]), since=share_format(since[1])
+            ),
+        ),
+    ]
+    margin = 14
+    room = WIDTH - 2 * margin
+    title_size = _fit(title, 16, room)
+    legend_size = 13.0
+    legend_lines = [(colour, dash, _wrap(text, legend_size, room - 34)) for colour, dash, text in legend]
+    y = margin + title_size
+    parts = [
+        f'<text x="{margin}" y="{y:.1f}" font-size="{title_size}" font-weight="600" '
+        f'fill="#222">{escape(title)}</text>'
+    ]
+    y += 10
+    for colour, dash, lines in legend_lines:
+        y += legend_size + 6
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<line x1="{margin}" y1="{y - 4:.1f}" x2="{margin + 26}" y2="{y - 4:.1f}" stroke="{colour}" '
+            f'stroke-width="3"{dash_attr}/>'
+        )
+        for index, line in enumerate(lines):
+            if index:
+                y += legend_size + 3
+            parts.append(
+                f'<text x="{margin + 34}" y="{y:.1f}" font-size="{legend_size}" fill="#222">'
+                f"{escape(line)}</text>"
+            )
+    axis_size = 12.0
+    plot_top = y + 22
+    plot_height = 190
+    plot_bottom = plot_top + plot_height
+    plot_left = margin + text_width("100%", axis_size) + 8
+    plot_right = WIDTH - margin - 4
+    height = plot_bottom + axis_size + 22
+
+    def ypos(share: float) -> float:
+        return plot_bottom - share * plot_height
+
+    for tick in (0, 0.25, 0.5, 0.75, 1.0):
+        ty = ypos(tick)
+        parts.append(
+            f'<line x1="{plot_left:.1f}" y1="{ty:.1f}" x2="{plot_right:.1f}" y2="{ty:.1f}" '
+            f'stroke="#ddd" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{plot_left - 6:.1f}" y="{ty + axis_size / 3:.1f}" font-size="{axis_size}" '
+            f'text-anchor="end" fill="#444">{escape(share_format(tick))}</text>'
+        )
+    years = [p.year for p in points]
+    if not years:
+        parts.append(
+            f'<text x="{WIDTH / 2}" y="{(plot_top + plot_bottom) / 2:.1f}" font-size="14" '
+            f'text-anchor="middle" fill="#444">{escape(_("No activities recorded yet."))}</text>'
+        )
+        first, last = shift.year - 1, shift.year + 1
+    else:
+        first, last = min(years), max(years)
+    span = last + 1 - first
+
+    def xpos(fraction_year: float) -> float:
+        return plot_left + (fraction_year - first) / span * (plot_right - plot_left)
+
+    # Year labels: as many as fit, every n-th year otherwise.
+    label_room = text_width("0000", axis_size) + 8
+    step = max(1, math.ceil(label_room / ((plot_right - plot_left) / span)))
+    for year in range(first, last + 1):
+        if (year - first) % step:
+            continue
+        parts.append(
+            f'<text x="{xpos(year + 0.5):.1f}" y="{plot_bottom + axis_size + 6:.1f}" '
+            f'font-size="{axis_size}" text-anchor="middle" fill="#444">{escape(year_format(year))}</text>'
+        )
+    parts.append(
+        f'<line x1="{plot_left:.1f}" y1="{plot_bottom:.1f}" x2="{plot_right:.1f}" y2="{plot_bottom:.1f}" '
+        f'stroke="#888" stroke-width="1"/>'
+    )
+    # The decision of March 2020, where it falls in the years shown.
+    if first <= shift.year <= last:
+        fraction = shift.year + (shift.timetuple().tm_yday - 1) / 366
+        sx = xpos(fraction)
+        label = _("March 2020 decision")
+        size = 11.0
+        anchor, tx = ("start", sx + 4) if sx + 4 + text_width(label, size) <= plot_right else ("end", sx - 4)
+        parts.append(
+            f'<line x1="{sx:.1f}" y1="{plot_top - 6:.1f}" x2="{sx:.1f}" y2="{plot_bottom:.1f}" '
+            f'stroke="#555" stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
+        parts.append(
+            f'<text x="{tx:.1f}" y="{plot_top + 6:.1f}" font-size="{size}" text-anchor="{anchor}" '
+            f'fill="#333">{escape(label)}</text>'
+        )
+    for colour, dash, attribute, marker in (
+        (COUNT_COLOUR, "", "by_count", "circle"),
+        (EFFORT_COLOUR, "6 4", "by_effort", "square"),
+    ):
+        segment: list[tuple[float, float]] = []
+        segments: list[list[tuple[float, float]]] = []
+        for point in points:
+            value = getattr(point, attribute)
+            if value is None:
+                if segment:
+                    segments.append(segment)
+                segment = []
+                continue
+            segment.append((xpos(point.year + 0.5), ypos(value)))
+        if segment:
+            segments.append(segment)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        for run in segments:
+            if len(run) > 1:
+                coordinates = " ".join(f"{x:.1f},{yy:.1f}" for x, yy in run)
+                parts.append(
+                    f'<polyline points="{coordinates}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2.5"{dash_attr}/>'
+                )
+            for x, yy in run:
+                if marker == "circle":
+                    parts.append(f'<circle cx="{x:.1f}" cy="{yy:.1f}" r="3.5" fill="{colour}"/>')
+                else:
+                    parts.append(
+                        f'<rect x="{x - 3.2:.1f}" y="{yy - 3.2:.1f}" width="6.4" height="6.4" '
+                        f'fill="{colour}"/>'
+                    )
+    description = " ".join(
+        _("{year}: {count} by activities, {effort} by staff-days.").format(
+            year=year_format(p.year), count=share_format(p.by_count), effort=share_format(p.by_effort)
+        )
+        for p in points
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
+        f'role="img" aria-labelledby="shift-title shift-desc" font-family="{escape(FONT)}" '
+        f'style="max-width:640px;height:auto;display:block">'
+        f'<title id="shift-title">{escape(title)}</title><desc id="shift-desc">{escape(description)}</desc>'
+        f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
+    )
+
+
+def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
+    """A PNG of a chart, for e-mail clients that do not show SVG (cairosvg, no network)."""
+    import re
+
+    import cairosvg
+
+    # cairosvg draws nothing under a CSS ``height:auto``: size it from the view box.
+    plain = re.sub(r' style="[^"]*"', "", svg, count=1)
+    return cairosvg.svg2png(bytestring=plain.encode("utf-8"), scale=scale)
+
+
+def bar_chart_svg(
+    title: str,
+    rows: Sequence[tuple[str, float]],
+    value_format=lambda v: formatting.number(v, 1),
+    colour: str = "#0072B2",
+    colours: Sequence[str] | None = None,
+) -> str:
+    """Horizontal bars, one per labelled row, with the value written after each bar.
+
+    Labels are wrapped to the left third of the drawing and values are given their
+    measured room on the right, so neither is ever clipped."""
+    margin = 14
+    title_size = _fit(title, 15, WIDTH - 2 * margin)
+    size = 12.0
+    label_room = WIDTH * 0.36
+    value_room = max([text_width(value_format(v), size) for _label, v in rows] + [30.0]) + 8
+    bar_left = margin + label_room + 8
+    bar_room = WIDTH - margin - value_room - bar_left
+    top = margin + title_size + 12
+    largest = max([v for _label, v in rows] + [0.0]) or 1.0
+    parts = [
+        f'<text x="{margin}" y="{margin + title_size:.1f}" font-size="{title_size}" font-weight="600" '
+        f'fill="#222">{escape(title)}</text>'
+    ]
+    y = top
+    for index, (label, value) in enumerate(rows):
+        lines = _wrap(label, size, label_room)
+        row_height = max(22.0, len(lines) * (size + 3) + 8)
+        fill = colours[index % len(colours)] if colours else colour
+        width = max(0.0, value) / largest * bar_room
+        parts.append(
+            f'<rect x="{bar_left:.1f}" y="{y + 4:.1f}" width="{width:.1f}" height="{row_height - 8:.1f}" '
+            f'fill="{fill}"/>'
+        )
+        first_line = y + row_height / 2 - (len(lines) - 1) * (size + 3) / 2 + size / 3
+        for number, line in enumerate(lines):
+            parts.append(
+                f'<text x="{bar_left - 6:.1f}" y="{first_line + number * (size + 3):.1f}" font-size="{size}" '
+                f'text-anchor="end" fill="#222">{escape(line)}</text>'
+            )
+        parts.append(
+            f'<text x="{bar_left + width + 4:.1f}" y="{y + row_height / 2 + size / 3:.1f}" '
+            f'font-size="{size}" fill="#222">{escape(value_format(value))}</text>'
+        )
+        y += row_height
+    height = y + margin
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
+        f'role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" font-family="{escape(FONT)}" '
+        f'style="max-width:640px;height:auto;display:block">'
+        f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
+    )

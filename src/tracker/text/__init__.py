@@ -1,0 +1,5 @@
+"""Text for people.
+
+Numbers and dates per language, plain-text escaping, country names, calendar periods,
+message extraction.
+"""
