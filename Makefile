@@ -32,7 +32,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/tracker init-db
 	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/tracker seed-demo --if-empty; fi
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS) \
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--browser.gatherUsageStats false
 
 ## make test: lint, format check, type check and the whole test suite (PostgreSQL too when TRACKER_TEST_POSTGRES_URL is set)

@@ -1,60 +1,24 @@
-"""Entry script: opens the database, checks who is signed in, then builds the navigation
-for that role on every run. ``app.py`` serves it with the session-cookie route
-(``streamlit run app.py``); AppTest runs this file directly.
+"""The app's one entry point: ``streamlit run streamlit_app.py`` (what ``make run`` does).
 
-``st.navigation`` is called on every run, even when the database cannot be opened, so
-Streamlit never falls back to serving every file in ``pages/``; each page also checks
-the role itself (``auth.require``). An unexpected exception in a page is logged by type
-only (its message may hold record fields) and shown as one sentence.
+This file is read two ways (docs/architecture.md, "Entry point"):
+
+- ``streamlit run`` finds the assignment ``app = st.App(...)`` below by parsing the file
+  (Streamlit's ASGI app discovery, without running it), then its server imports this file
+  as the module ``streamlit_app``: that import builds the one ``st.App``, with the
+  tracker's HTTP routes (``tracker.web.routes.ROUTES``: the session cookie), once per
+  server process.
+- Every script run (each visit, click, rerun; AppTest too) executes this file as
+  ``__main__``: it runs the app (``tracker.web.entry.run``) and never builds the
+  ``st.App`` again.
 """
-
-import logging
 
 import streamlit as st
 
-from tracker.errors import TrackerError
-from tracker.i18n import _
-from tracker.text.plain_text import markdown_literal
-from tracker.web import auth, db, preferences, reads, render
+from tracker.web import auth, entry
+from tracker.web.routes import ROUTES
 
-st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")
-
-try:
-    db.engine()
-    account = auth.check_signed_in()
-    preferences.apply_account_language(account)
-except TrackerError as problem:
-    render.show_problem(str(problem))
+if __name__ == "__main__":
+    entry.run()
 else:
-    navigation = auth.navigation(account.role if account else None)
-    auth.cookie_script()
-    if account is not None:
-        with st.sidebar:
-            st.caption(
-                _("Signed in as {name} ({role})").format(
-                    name=markdown_literal(account.display_name), role=_(account.role)
-                )
-            )
-            preferences.language_choice(account)
-            preferences.digest_choice(account)
-            if st.button(_("Log out"), key="logout"):
-                auth.sign_out(_("You are logged out."))
-                st.rerun()
-        if reads.demo_accounts_exist():
-            st.sidebar.warning(
-                _("Demo accounts with published passwords exist: this is not a real deployment.")
-            )
-    auth.entered_through_app()
-    try:
-        navigation.run()
-    except TrackerError as problem:
-        st.error(str(problem))
-    except Exception as error:  # noqa: BLE001 - the one guard: one sentence, no record fields logged
-        logging.getLogger("tracker.web").error(
-            "Unexpected %s on page %s (details withheld: they may name records)",
-            type(error).__name__,
-            navigation.url_path,
-        )
-        st.error(
-            _("Something went wrong on this page: try again, and tell an administrator if it happens again.")
-        )
+    auth.navigate_through_entry_script()
+    app = st.App("streamlit_app.py", routes=ROUTES)

@@ -187,7 +187,7 @@ def wait_until(url: str, process: subprocess.Popen | None = None, timeout: float
 
 
 def start_app(port: int, database_url: str, log: Path, extra_env: dict[str, str] | None = None):
-    """``streamlit run app.py`` (as deployed: the session-cookie route included) on 127.0.0.1:port."""
+    """``streamlit run streamlit_app.py`` (as deployed: the session-cookie route included) on 127.0.0.1:port."""
     import sys
 
     env = {
@@ -198,7 +198,7 @@ def start_app(port: int, database_url: str, log: Path, extra_env: dict[str, str]
     }
     handle = open(log, "wb")  # noqa: SIM115 - the process owns it until it ends
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
          "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,

@@ -12,9 +12,17 @@ from sqlalchemy.orm import Session
 
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
+from tracker.web.entry import PAGE_ERRORS_VARIABLE
 
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(autouse=True)
+def pages_raise_their_errors(monkeypatch) -> None:
+    """A page that raises fails its test: the app's guard (``tracker.web.entry.run_page``),
+    which shows users one sentence instead, lets the exception through to AppTest."""
+    monkeypatch.setenv(PAGE_ERRORS_VARIABLE, "raise")
 
 
 def reset_postgres(url: str) -> None:

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from tests.apptest import open_page, open_page_file, sign_in_state
+from tests.apptest import assert_page_ran, open_page, open_page_file, sign_in_state
 from tracker.access import accounts, sessions
 from tracker.access.permissions import PAGES, ROLES, may_open
 from tracker.db import database
@@ -64,20 +64,84 @@ def test_streamlit_is_the_release_the_role_guard_is_tested_with():
     assert all(rule.url_path != rule.name for rule in PAGES)
 
 
-@pytest.mark.parametrize("role", [None, *ROLES])
-def test_navigation_offers_exactly_the_pages_of_the_role(accounts_db, role):
+def test_the_legacy_pages_switch_lives_in_one_place_and_turns_the_mode_off():
+    """``PagesManager.uses_pages_directory`` is private: one function sets it
+    (``auth.navigate_through_entry_script``), called by the entry script when the server
+    imports it and by the role guard; nothing else in the app assigns it."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    from tracker.config import PROJECT_ROOT
+
+    sources = [*(PROJECT_ROOT / "src").rglob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py")]
+    sources += list(PROJECT_ROOT.glob("*.py"))
+    assigning = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in sources
+        if "uses_pages_directory =" in path.read_text(encoding="utf-8")
+    ]
+    assert assigning == ["src/tracker/web/auth.py"]
+    entry_script = (PROJECT_ROOT / "streamlit_app.py").read_text(encoding="utf-8")
+    assert "auth.navigate_through_entry_script()" in entry_script
+    before = PagesManager.uses_pages_directory
+    try:
+        PagesManager.uses_pages_directory = True
+        auth.navigate_through_entry_script()
+        assert PagesManager.uses_pages_directory is False
+    finally:
+        PagesManager.uses_pages_directory = before
+
+
+def open_every_page(role: str | None) -> None:
+    """The smoke test: every page the role's navigation offers opens without an error (a
+    crash fails it: see test_the_smoke_test_fails_when_a_page_crashes), and every other
+    page is not offered."""
     at = open_page(role=role)
     for rule in PAGES:
         path = f"pages/{rule.name}.py"
         if rule.name in EXPECTED[role]:
             at.switch_page(path).run()
-            assert not at.exception
+            assert_page_ran(at)
             assert not any("not available" in e.value or "Log in to see" in e.value for e in at.error), (
                 rule.name
             )
         else:
             with pytest.raises(ValueError):
                 at.switch_page(path)
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_navigation_offers_exactly_the_pages_of_the_role(accounts_db, role):
+    open_every_page(role)
+
+
+def test_the_smoke_test_fails_when_a_page_crashes(accounts_db, monkeypatch):
+    """An error injected into a page the member opens (a service it calls raises) makes the
+    every-page smoke test fail, while the pages themselves stay unchanged."""
+    from tracker.web import reads
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(reads, "overview", broken)
+    with pytest.raises(AssertionError):
+        open_every_page("member")
+    with pytest.raises(AssertionError):
+        open_page_file("pages/overview_dashboard.py", "member")
+
+
+def test_the_smoke_test_fails_on_the_guard_sentence_too(accounts_db, monkeypatch):
+    """Even where the guard is in its users' mode (the sentence instead of the exception),
+    the helpers see the crash."""
+    from tracker.web import reads
+    from tracker.web.entry import PAGE_ERRORS_VARIABLE
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("injected")
+
+    monkeypatch.delenv(PAGE_ERRORS_VARIABLE)
+    monkeypatch.setattr(reads, "overview", broken)
+    with pytest.raises(AssertionError, match="Something went wrong"):
+        open_page("pages/overview_dashboard.py", role="member")
 
 
 @pytest.mark.parametrize("role", [None, *ROLES])

@@ -4,7 +4,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from tracker.access import accounts
+from tracker.access import accounts, throttle
 from tracker.db.models import AuditEntry, User
 from tracker.errors import ValidationFailed
 
@@ -37,7 +37,7 @@ def test_right_password_logs_in_and_wrong_or_unknown_get_the_same_answer(alice):
 def test_failures_from_one_client_slow_further_attempts_and_are_logged(alice, caplog):
     now = dt.datetime(2026, 1, 1, 12, 0, 0)
     caplog.set_level(logging.WARNING)
-    for attempt in range(accounts.PAIR_FREE):
+    for attempt in range(throttle.PAIR_FREE):
         assert accounts.authenticate(alice, "alice", f"guess {attempt}", "192.0.2.1", now=now).account is None
     throttled = accounts.authenticate(alice, "alice", PASSWORD, "192.0.2.1", now=now)
     assert throttled.account is None and "wait" in throttled.message and throttled.wait_seconds == 1
@@ -50,7 +50,7 @@ def test_failures_from_one_client_slow_further_attempts_and_are_logged(alice, ca
 
 def test_unknown_usernames_are_throttled_too(alice):
     now = dt.datetime(2026, 1, 1)
-    for _ in range(accounts.PAIR_FREE):
+    for _ in range(throttle.PAIR_FREE):
         accounts.authenticate(alice, "mallory", "x" * 12, "192.0.2.1", now=now)
     assert accounts.authenticate(alice, "mallory", "x" * 12, "192.0.2.1", now=now).wait_seconds > 0
 

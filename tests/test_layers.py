@@ -1,4 +1,4 @@
-"""The Streamlit side is pages/, streamlit_app.py, app.py and src/tracker/web/: nothing else
+"""The Streamlit side is pages/, streamlit_app.py and src/tracker/web/: nothing else
 in the application imports Streamlit (issue 12.3)."""
 
 import ast
@@ -7,7 +7,7 @@ from pathlib import Path
 from tracker.config import PROJECT_ROOT
 
 WEB_SIDE = (PROJECT_ROOT / "pages", PROJECT_ROOT / "src" / "tracker" / "web")
-WEB_FILES = (PROJECT_ROOT / "streamlit_app.py", PROJECT_ROOT / "app.py")
+WEB_FILES = (PROJECT_ROOT / "streamlit_app.py",)
 
 
 def imports_streamlit(path: Path) -> bool:

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from tracker.access import accounts
+from tracker.access import accounts, addresses, throttle
 from tracker.db.models import AuditEntry, LoginThrottle
 from tracker.errors import ValidationFailed
 
@@ -47,7 +47,7 @@ def test_someone_elses_guesses_never_lock_the_real_user_out(alice):
 def test_a_correct_password_after_the_delay_still_works(alice):
     now = T0
     for attempt in range(8):
-        now += dt.timedelta(seconds=accounts.throttle_wait(alice, "alice", USER_ADDRESS, now))
+        now += dt.timedelta(seconds=throttle.throttle_wait(alice, "alice", USER_ADDRESS, now))
         result = _login(alice, "alice", f"mistyped {attempt}", USER_ADDRESS, now)
         assert result.message == accounts.LOGIN_FAILED
     now += dt.timedelta(seconds=1)
@@ -65,7 +65,7 @@ def test_the_delays_grow_with_each_failure(alice):
     for attempt in range(8):
         result = _login(alice, "nobody-here", f"guess {attempt}", ATTACKER, now)
         assert result.account is None
-        state = accounts.throttle_wait(alice, "nobody-here", ATTACKER, now)
+        state = throttle.throttle_wait(alice, "nobody-here", ATTACKER, now)
         waits.append(state)
         now += dt.timedelta(seconds=state + 1)
     assert waits == [0, 0, 1, 2, 4, 8, 16, 32]  # three free failures, then doubling
@@ -96,7 +96,7 @@ def test_the_typed_username_is_never_stored_in_clear(alice):
 
 
 def test_throttle_storage_is_bounded_and_old_rows_are_pruned(alice, monkeypatch):
-    monkeypatch.setattr(accounts, "THROTTLE_MAX_ROWS", 40)
+    monkeypatch.setattr(throttle, "THROTTLE_MAX_ROWS", 40)
     for n in range(100):
         _login(alice, f"name{n}", "guess guess", f"192.0.2.{n % 250}", T0 + dt.timedelta(minutes=n))
     assert alice.scalar(select(func.count()).select_from(LoginThrottle)) <= 40
@@ -131,7 +131,7 @@ def test_the_client_address_trusts_x_forwarded_for_only_from_a_configured_proxy(
     monkeypatch, peer, forwarded, trusted, expected
 ):
     monkeypatch.setenv("TRACKER_TRUSTED_PROXIES", trusted)
-    assert accounts.client_address(peer, forwarded) == expected
+    assert addresses.client_address(peer, forwarded) == expected
 
 
 # --- passwords ---------------------------------------------------------------------------

@@ -7,13 +7,14 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import APP, clear_caches, metrics, open_page, start_session
+from tests.apptest import APP, clear_caches, metrics, open_page, sign_in_state, start_session
 from tracker.access import accounts
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
 from tracker.demo.seed import seed_demo, seed_demo_accounts
 from tracker.results import views
 from tracker.web import auth, reads
+from tracker.web.entry import PAGE_ERRORS_VARIABLE
 
 
 @pytest.fixture
@@ -93,9 +94,13 @@ def test_an_unexpected_error_in_a_page_is_one_sentence_and_logs_no_record_field(
     def broken(*_args):
         raise RuntimeError("Restricted title naming a person at risk")
 
+    monkeypatch.delenv(PAGE_ERRORS_VARIABLE)  # the users' mode: the test suite's is "raise"
     monkeypatch.setattr(reads, "overview", broken)
     with caplog.at_level(logging.DEBUG):
-        at = open_page("pages/overview_dashboard.py", role="member")
+        at = AppTest.from_file(APP, default_timeout=60)
+        sign_in_state(at, "demo-member")
+        at.run()
+        at.switch_page("pages/overview_dashboard.py").run()
     assert not at.exception
     assert [e.value for e in at.error] == [
         "Something went wrong on this page: try again, and tell an administrator if it happens again."

@@ -12,7 +12,7 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='tracker_de
 .venv/bin/tracker list-users | grep -q '^admin' \
   || echo "deploy-check-password" | .venv/bin/tracker create-user admin --role admin --display-name "Administrator"
 for port in 8601 8602; do
-  .venv/bin/streamlit run app.py --server.port "$port" --server.address 127.0.0.1 \
+  .venv/bin/streamlit run streamlit_app.py --server.port "$port" --server.address 127.0.0.1 \
     --server.headless true --browser.gatherUsageStats false >"/tmp/tracker-$port.log" 2>&1 &
 done
 for port in 8601 8602; do

@@ -87,7 +87,7 @@ def app(tmp_path_factory):
             "-m",
             "streamlit",
             "run",
-            str(PROJECT_ROOT / "app.py"),
+            str(PROJECT_ROOT / "streamlit_app.py"),
             "--server.headless",
             "true",
             "--server.port",

@@ -1,5 +1,8 @@
 """Who may do and see what.
 
-The role rules (permissions), accounts and passwords, log-in throttling, browser
-sessions.
+- ``permissions``: the role rules (which role opens which page, sees which records).
+- ``accounts``: accounts, passwords, roles, logging in.
+- ``throttle``: log-in throttling (how long an attempt must wait).
+- ``addresses``: the client's address, behind trusted proxies or not.
+- ``sessions``: browser sessions (the cookie, idle and absolute limits).
 """

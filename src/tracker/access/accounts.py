@@ -6,18 +6,11 @@ Passwords: 12 to 128 characters, at least 5 different characters, not the userna
 
 The last active admin cannot be disabled or demoted.
 
-Log-in throttling (``docs/security.md``) slows guessing with delays, never lockouts, and
-cannot be turned against the real user. Failures are counted in the database (so every
-replica sees them) under three keys, each a keyed hash (HMAC with the server key) so no
-typed username is stored: the username with the client address (3 free failures), the
-client address alone, across usernames (10 free failures), and the username alone across
-addresses (10 free failures, applied only to clients that have themselves failed, and at
-most ``USER_MAX_WAIT``). Past the free failures each attempt must wait, the wait doubling
-from one second. A correct password after the wait works; someone guessing from another
-address never makes the real user wait. Rows are pruned after ``THROTTLE_FORGET`` and capped
-at ``THROTTLE_MAX_ROWS``. A known and an unknown username get the same answer. Passwords
-and hashes never leave this module except as a hash into the ``users`` table; nothing here
-logs or prints them.
+Logging in (``authenticate``) asks ``tracker.access.throttle`` how long the attempt must
+wait, and tells it about failures; the client's address comes from
+``tracker.access.addresses``. A known and an unknown username get the same answer.
+Passwords and hashes never leave this module except as a hash into the ``users`` table;
+nothing here logs or prints them.
 """
 
 from __future__ import annotations
@@ -25,23 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gzip
-import hashlib
-import hmac
-import ipaddress
 import logging
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.access import throttle
 from tracker.access.permissions import ROLES
-from tracker.db.models import AuditEntry, LoginThrottle, User, utcnow
+from tracker.db.models import AuditEntry, User, utcnow
 from tracker.errors import ValidationFailed
 from tracker.i18n import N_, _, ngettext
 
@@ -53,15 +42,6 @@ PASSWORD_DISTINCT = 5
 COMMON_PASSWORDS_FILE = Path(__file__).parents[1] / "data" / "common-passwords.txt.gz"
 LOGIN_FAILED = N_("The username or password is not right. Check both and try again.")
 UNKNOWN_ACCOUNT = "(unknown account)"
-
-# Throttling: free failures per key, then a wait doubling from FIRST_WAIT up to the cap.
-PAIR_FREE, CLIENT_FREE, USER_FREE = 3, 10, 10
-FIRST_WAIT = dt.timedelta(seconds=1)
-MAX_WAIT = dt.timedelta(minutes=15)
-USER_MAX_WAIT = dt.timedelta(seconds=60)
-THROTTLE_FORGET = dt.timedelta(hours=24)
-THROTTLE_MAX_ROWS = 10_000
-_PROCESS_KEY = secrets.token_bytes(32)
 
 _hasher = PasswordHasher()
 # Verifying against this keeps an unknown username as slow as a wrong password.
@@ -294,131 +274,6 @@ def has_demo_accounts(session: Session) -> bool:
     return session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)) is not None
 
 
-def trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """``TRACKER_TRUSTED_PROXIES``: addresses or networks of the reverse proxies, comma-separated."""
-    networks = []
-    for item in os.environ.get("TRACKER_TRUSTED_PROXIES", "").split(","):
-        try:
-            if item.strip():
-                networks.append(ipaddress.ip_network(item.strip(), strict=False))
-        except ValueError:
-            log.warning("TRACKER_TRUSTED_PROXIES holds something that is not an address; ignored")
-    return networks
-
-
-def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address((text or "").strip())
-    except ValueError:
-        return None
-
-
-def client_address(peer: str | None, forwarded_for: str | None = None) -> str:
-    """The client's address: the direct peer, or, only when the peer is a trusted proxy,
-    the right-most address in ``X-Forwarded-For`` that is not itself a trusted proxy.
-    (Streamlit reports a peer on localhost as None.)"""
-    peer_address = _address(peer) or ipaddress.ip_address("127.0.0.1")
-    proxies = trusted_proxies()
-
-    def trusted(address) -> bool:
-        return any(address in network for network in proxies)
-
-    if not trusted(peer_address) or not forwarded_for:
-        return str(peer_address)
-    for hop in reversed(forwarded_for.split(",")):
-        address = _address(hop)
-        if address is None:
-            break
-        if not trusted(address):
-            return str(address)
-    return str(peer_address)
-
-
-def _throttle_key(kind: str, *parts: str) -> str:
-    secret = os.environ.get("TRACKER_SECRET_KEY", "").encode() or _PROCESS_KEY
-    message = "\n".join((kind, *parts)).encode("utf-8", "surrogatepass")
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
-
-
-@dataclass(frozen=True)
-class _Keys:
-    pair: str
-    client: str
-    user: str
-
-
-def _keys(username: str, client: str) -> _Keys:
-    return _Keys(
-        _throttle_key("pair", username, client),
-        _throttle_key("client", client),
-        _throttle_key("user", username),
-    )
-
-
-def _row(session: Session, key: str, now: dt.datetime) -> LoginThrottle | None:
-    row = session.get(LoginThrottle, key)
-    if row is not None and now - row.last_failure_at > THROTTLE_FORGET:
-        return None
-    return row
-
-
-def _wait_for(row: LoginThrottle | None, free: int, cap: dt.timedelta, now: dt.datetime) -> dt.timedelta:
-    if row is None or row.failures < free:
-        return dt.timedelta(0)
-    wait = min(FIRST_WAIT * 2 ** min(row.failures - free, 30), cap)
-    return max(dt.timedelta(0), row.last_failure_at + wait - now)
-
-
-def _waits(session: Session, keys: _Keys, now: dt.datetime) -> tuple[dt.timedelta, list[LoginThrottle]]:
-    pair, client, user = (_row(session, k, now) for k in (keys.pair, keys.client, keys.user))
-    wait = max(_wait_for(pair, PAIR_FREE, MAX_WAIT, now), _wait_for(client, CLIENT_FREE, MAX_WAIT, now))
-    # Guesses spread over many addresses slow one username down, but only for clients that
-    # have failed themselves: the real user at a clean address never waits for them.
-    if (pair and pair.failures) or (client and client.failures):
-        wait = max(wait, _wait_for(user, USER_FREE, USER_MAX_WAIT, now))
-    return wait, [r for r in (pair, client, user) if r is not None]
-
-
-def throttle_wait(session: Session, username: str, client: str, now: dt.datetime | None = None) -> int:
-    """Seconds the next attempt for ``username`` from ``client`` must wait (0: none)."""
-    now = now or utcnow()
-    wait, _rows = _waits(session, _keys(normalise_username(username)[:320], client), now)
-    return _seconds(wait)
-
-
-def _seconds(wait: dt.timedelta) -> int:
-    if wait <= dt.timedelta(0):
-        return 0
-    whole = int(wait.total_seconds())
-    return whole if whole == wait.total_seconds() else whole + 1
-
-
-def _prune(session: Session, now: dt.datetime) -> None:
-    """Forget old failures and keep at most THROTTLE_MAX_ROWS rows (the newest)."""
-    session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < now - THROTTLE_FORGET))
-    session.flush()
-    count = session.scalar(select(func.count()).select_from(LoginThrottle)) or 0
-    if count > THROTTLE_MAX_ROWS:
-        excess = count - THROTTLE_MAX_ROWS
-        oldest = select(LoginThrottle.key).order_by(LoginThrottle.last_failure_at).limit(excess)
-        session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(list(session.scalars(oldest)))))
-
-
-def _record_failure(session: Session, keys: _Keys, now: dt.datetime) -> None:
-    for key, kind in ((keys.pair, "pair"), (keys.client, "client"), (keys.user, "user")):
-        row = session.get(LoginThrottle, key)
-        if row is None:
-            row = LoginThrottle(key=key, kind=kind, failures=0, refused=0, last_failure_at=now)
-            session.add(row)
-        elif now - row.last_failure_at > THROTTLE_FORGET:
-            row.failures = 0
-        row.failures += 1
-        row.refused = 0
-        row.last_failure_at = now
-    session.flush()
-    _prune(session, now)
-
-
 def _login_event(session: Session, actor: str, action: str, client: str, failures: int) -> None:
     session.add(
         AuditEntry(
@@ -440,31 +295,27 @@ def authenticate(
     *,
     now: dt.datetime | None = None,
 ) -> LoginResult:
-    """Check a log-in from ``client_address`` (see ``client_address()``). The caller commits
-    the session (failures are recorded either way)."""
+    """Check a log-in from ``client_address`` (see ``tracker.access.addresses``). The caller
+    commits the session (failures are recorded either way)."""
     now = now or utcnow()
     key = normalise_username(username)[:320]
     client = (client_address or "unknown")[:64]
-    keys = _keys(key, client)
-    wait, rows = _waits(session, keys, now)
+    keys = throttle.keys(key, client)
     user = find_user(session, key) if USERNAME.match(key) else None
     actor = user.username if user is not None else UNKNOWN_ACCOUNT
-    if wait > dt.timedelta(0):
-        seconds = _seconds(wait)
-        first_refusal = not any(r.refused for r in rows)
-        for row in rows:
-            row.refused += 1
-        if first_refusal:  # one audit entry per wait, however many attempts are refused
-            log.warning("log-in attempts slowed down for a client: wait %s s", seconds)
-            _login_event(session, actor, "login_throttled", client, max(r.failures for r in rows))
+    refusal = throttle.refusal(session, keys, now)
+    if refusal is not None:
+        if refusal.first:  # one audit entry per wait, however many attempts are refused
+            log.warning("log-in attempts slowed down for a client: wait %s s", refusal.seconds)
+            _login_event(session, actor, "login_throttled", client, refusal.failures)
         return LoginResult(
             None,
             ngettext(
                 "Too many failed attempts: wait {n} second, then try again.",
                 "Too many failed attempts: wait {n} seconds, then try again.",
-                seconds,
-            ).format(n=seconds),
-            seconds,
+                refusal.seconds,
+            ).format(n=refusal.seconds),
+            refusal.seconds,
         )
 
     ok = False
@@ -475,17 +326,11 @@ def authenticate(
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
     if not ok:
-        _record_failure(session, keys, now)
-        pair = session.get(LoginThrottle, keys.pair)
-        _login_event(session, actor, "login_failed", client, pair.failures if pair else 1)
+        failures = throttle.record_failure(session, keys, now)
+        _login_event(session, actor, "login_failed", client, failures)
         return LoginResult(None, _(LOGIN_FAILED))
 
-    # The real user proved who they are: their own and their username's counts start again
-    # (the client's count does not, or one valid account would reset a guesser's).
-    for stale in (keys.pair, keys.user):
-        counted = session.get(LoginThrottle, stale)
-        if counted is not None:
-            session.delete(counted)
+    throttle.forget_after_success(session, keys)
     assert user is not None and user.password_hash is not None  # ok implies both
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)

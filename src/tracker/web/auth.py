@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 from streamlit.runtime.pages_manager import PagesManager
 
-from tracker.access import accounts, sessions
+from tracker.access import accounts, addresses, sessions
 from tracker.access.accounts import Account
 from tracker.access.permissions import PAGES, may_open, pages_for
 from tracker.db.models import utcnow
@@ -93,6 +93,20 @@ def actor() -> str:
     return account.username if account else "(unknown)"
 
 
+def navigate_through_entry_script() -> None:
+    """Leave Streamlit's legacy multipage mode: every run goes through ``streamlit_app.py``.
+
+    Streamlit 1.67 sets the private ``PagesManager.uses_pages_directory`` from the
+    existence of a ``pages/`` folder beside the main script and, while it is true, serves
+    the files of ``pages/`` directly, bypassing the entry script (a shared link opened
+    first after a restart then showed "Page not found"). ``st.navigation`` turns it off
+    on its first call; this turns it off before any session runs. The only place in the
+    code that touches it: ``tests/test_access.py`` checks the attribute still exists and
+    that nothing else assigns it (docs/architecture.md, "Entry point").
+    """
+    PagesManager.uses_pages_directory = False
+
+
 def require(page: str) -> str | None:
     """First statement of every page: refuse a role the page does not serve; returns the role.
 
@@ -103,7 +117,7 @@ def require(page: str) -> str | None:
     """
     if not st.session_state.pop(ENTRY_KEY, False):
         if not st.session_state.pop(REROUTED_KEY, False):
-            PagesManager.uses_pages_directory = False
+            navigate_through_entry_script()
             st.session_state[REROUTED_KEY] = True
             st.rerun()
         # Still run on its own (e.g. a test opening the file as the app): check here.
@@ -233,7 +247,7 @@ def pop_notice() -> str | None:
 
 def client_address() -> str:
     """The visitor's address; X-Forwarded-For counts only from a proxy in TRACKER_TRUSTED_PROXIES."""
-    return accounts.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
+    return addresses.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
 
 
 def log_in(username: str, password: str) -> str | None:

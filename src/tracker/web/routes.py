@@ -1,4 +1,5 @@
-"""HTTP routes added to Streamlit's server (``st.App`` in ``app.py``): the session cookie.
+"""HTTP routes added to Streamlit's server (``st.App`` in ``streamlit_app.py``): ``ROUTES``,
+the one list every route of the app is appended to. Today: the session cookie.
 
 ``POST /tracker-session`` swaps a one-time log-in ticket (the request body, never the
 URL) for the session cookie: signed, HttpOnly, SameSite=Strict, Secure when the app is
