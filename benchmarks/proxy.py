@@ -187,7 +187,7 @@ def wait_until(url: str, process: subprocess.Popen | None = None, timeout: float
 
 
 def start_app(port: int, database_url: str, log: Path, extra_env: dict[str, str] | None = None):
-    """``streamlit run streamlit_app.py`` (as deployed: the session-cookie route included) on 127.0.0.1:port."""
+    """``streamlit run streamlit_app.py`` (as deployed: with the session-cookie route) on 127.0.0.1:port."""
     import sys
 
     env = {
