@@ -1,5 +1,6 @@
 """The Streamlit side of the tracker: the only package under ``src/`` that imports Streamlit.
 
+- ``entry``: what ``streamlit_app.py`` runs on every script run, and the one page guard.
 - ``db``: the cached engine, uncached reads and the one write helper (clears the caches).
 - ``cache``: one cached-read decorator (ttl, keyed by database URL and every argument).
 - ``reads``: the cached reads the pages call; a read whose output differs by role takes
@@ -8,5 +9,5 @@
 - ``sidebar``: the shared filters (mirrored in the URL) and the small view controls.
 - ``render``: charts with their numbers, headline figures, downloads, problem pages.
 - ``activity_form``: the form shared by the Add and Edit pages.
-- ``routes``: the HTTP routes added to Streamlit's server (the session cookie).
+- ``routes``: ``ROUTES``, every HTTP route added to Streamlit's server (the session cookie).
 """
