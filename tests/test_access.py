@@ -66,11 +66,12 @@ def test_streamlit_is_the_release_the_role_guard_is_tested_with():
 
 def test_the_legacy_pages_switch_lives_in_one_place_and_turns_the_mode_off():
     """``PagesManager.uses_pages_directory`` is private: one function sets it
-    (``auth.navigate_through_entry_script``), called by the entry script when the server
-    imports it and by the role guard; nothing else in the app assigns it."""
+    (``legacy_pages.navigate_through_entry_script``), called by the entry script when the
+    server imports it and by the role guard; nothing else in the app assigns it."""
     from streamlit.runtime.pages_manager import PagesManager
 
     from tracker.config import PROJECT_ROOT
+    from tracker.web import legacy_pages
 
     sources = [*(PROJECT_ROOT / "src").rglob("*.py"), *(PROJECT_ROOT / "pages").glob("*.py")]
     sources += list(PROJECT_ROOT.glob("*.py"))
@@ -79,13 +80,14 @@ def test_the_legacy_pages_switch_lives_in_one_place_and_turns_the_mode_off():
         for path in sources
         if "uses_pages_directory =" in path.read_text(encoding="utf-8")
     ]
-    assert assigning == ["src/tracker/web/auth.py"]
+    assert assigning == ["src/tracker/web/legacy_pages.py"]
     entry_script = (PROJECT_ROOT / "streamlit_app.py").read_text(encoding="utf-8")
-    assert "auth.navigate_through_entry_script()" in entry_script
+    assert "legacy_pages.navigate_through_entry_script()" in entry_script
+    assert "navigate_through_entry_script()" in (PROJECT_ROOT / "src/tracker/web/auth.py").read_text()
     before = PagesManager.uses_pages_directory
     try:
         PagesManager.uses_pages_directory = True
-        auth.navigate_through_entry_script()
+        legacy_pages.navigate_through_entry_script()
         assert PagesManager.uses_pages_directory is False
     finally:
         PagesManager.uses_pages_directory = before

@@ -9,5 +9,6 @@
 - ``sidebar``: the shared filters (mirrored in the URL) and the small view controls.
 - ``render``: charts with their numbers, headline figures, downloads, problem pages.
 - ``activity_form``: the form shared by the Add and Edit pages.
+- ``legacy_pages``: the one switch out of Streamlit's legacy ``pages/`` mode.
 - ``routes``: ``ROUTES``, every HTTP route added to Streamlit's server (the session cookie).
 """

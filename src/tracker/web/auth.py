@@ -14,7 +14,6 @@ import logging
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
-from streamlit.runtime.pages_manager import PagesManager
 
 from tracker.access import accounts, addresses, sessions
 from tracker.access.accounts import Account
@@ -22,6 +21,7 @@ from tracker.access.permissions import PAGES, may_open, pages_for
 from tracker.db.models import utcnow
 from tracker.i18n import N_, _
 from tracker.web import db
+from tracker.web.legacy_pages import navigate_through_entry_script
 from tracker.web.sidebar import FILTERS_KEY, URL_NOTICE_KEY
 
 SESSION_KEY = "auth_session"
@@ -91,20 +91,6 @@ def current_role() -> str | None:
 def actor() -> str:
     account = current_account()
     return account.username if account else "(unknown)"
-
-
-def navigate_through_entry_script() -> None:
-    """Leave Streamlit's legacy multipage mode: every run goes through ``streamlit_app.py``.
-
-    Streamlit 1.67 sets the private ``PagesManager.uses_pages_directory`` from the
-    existence of a ``pages/`` folder beside the main script and, while it is true, serves
-    the files of ``pages/`` directly, bypassing the entry script (a shared link opened
-    first after a restart then showed "Page not found"). ``st.navigation`` turns it off
-    on its first call; this turns it off before any session runs. The only place in the
-    code that touches it: ``tests/test_access.py`` checks the attribute still exists and
-    that nothing else assigns it (docs/architecture.md, "Entry point").
-    """
-    PagesManager.uses_pages_directory = False
 
 
 def require(page: str) -> str | None:
