@@ -328,6 +328,8 @@ class RecordImport:
                 self._known_themes[folded] = name
                 self.plan.new_themes.append(name)
                 continue
+            if folded not in {n.casefold() for n in self.plan.unknown_themes}:
+                self.plan.unknown_themes.append(name)
             problems.append(
                 Problem(number, "themes", unknown_theme_message(name, self._known_themes.values()))
             )
