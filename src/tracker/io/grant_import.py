@@ -4,7 +4,6 @@ A row whose ``grant_id`` is stored (case-insensitively) updates that grant."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -61,13 +60,8 @@ class GrantImport(RecordImport):
         return PlannedRow(number, record, stored.id if stored is not None else None, changes, labels)
 
     @classmethod
-    def write(
-        cls, session: Session, plan: ImportPlan, actor: str, progress: Callable[[int], None]
-    ) -> tuple[int, int]:
-        for row in plan.rows:
-            grants.save_grant(session, row.record, actor)
-            progress(1)
-        return plan.creates, plan.updates
+    def save_row(cls, session: Session, record: Any, actor: str) -> None:
+        grants.save_grant(session, record, actor)
 
 
 def import_grants(

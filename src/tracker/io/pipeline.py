@@ -303,7 +303,17 @@ class RecordImport:
         progress: Callable[[int], None],
     ) -> tuple[int, int]:
         """Write every planned row through the record type's one write path (audited
-        there); ``progress(n)`` after each n rows. Returns (created, updated)."""
+        there); ``progress(n)`` after each n rows. Returns (created, updated).
+
+        By default each row is saved by ``save_row`` (a record type whose write path
+        saves one record at a time); bulk writers override this."""
+        for row in plan.rows:
+            cls.save_row(session, row.record, actor)
+            progress(1)
+        return plan.creates, plan.updates
+
+    @classmethod
+    def save_row(cls, session: Session, record: Any, actor: str) -> None:
         raise NotImplementedError
 
     @classmethod

@@ -5,7 +5,7 @@ stored target updates it; two rows with the same year, measure and scope are ref
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
 
 from pydantic import ValidationError
@@ -51,13 +51,8 @@ class TargetImport(RecordImport):
         return PlannedRow(number, record, same.id if same is not None else None, changes, labels, key)
 
     @classmethod
-    def write(
-        cls, session: Session, plan: ImportPlan, actor: str, progress: Callable[[int], None]
-    ) -> tuple[int, int]:
-        for row in plan.rows:
-            targets.save_target(session, row.record, actor)
-            progress(1)
-        return plan.creates, plan.updates
+    def save_row(cls, session: Session, record: Any, actor: str) -> None:
+        targets.save_target(session, record, actor)
 
 
 def plan_target_import(session: Session, data: bytes, filename: str) -> ImportPlan:
