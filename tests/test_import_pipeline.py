@@ -121,13 +121,15 @@ def test_every_record_type_refuses_a_repeated_header(session, name):
 
 
 def test_a_row_with_several_problems_lists_them_all(session):
-    data = (ACTIVITY_HEADER + "2024-13-01,KP Plenary,KP reform,lobbying,\n").encode()
+    data = (ACTIVITY_HEADER + "2024-13-01,KP Plenary,KP reform;Fishing rights,lobbying,\n").encode()
     plan = importer.plan_import(session, data, "f.csv")
     assert [(p.row, p.column) for p in plan.problems] == [
         (2, "activity_type"),
         (2, "date"),
+        (2, "themes"),
         (2, "title"),
     ]
+    assert "unknown theme 'Fishing rights' (did you mean 'Land rights'?)" in str(plan.problems[2])
 
 
 @pytest.mark.parametrize("command", ["import", "import-outcomes", "import-targets", "import-grants"])

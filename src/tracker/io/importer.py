@@ -177,7 +177,8 @@ class ActivityImport(RecordImport):
         try:
             record = ActivityInput(**fields)
         except ValidationError as error:
-            return [Problem(number, COLUMN_FOR_FIELD.get(c, c), m) for c, m in describe_errors(error)]
+            refused = [Problem(number, COLUMN_FOR_FIELD.get(c, c), m) for c, m in describe_errors(error)]
+            return refused + self.theme_cell_problems(number, values, refused)
         refs = self.refs
         problems: list[Problem] = []
         forum = refs.forums.get(record.forum.casefold())

@@ -86,7 +86,8 @@ class OutcomeImport(RecordImport):
         try:
             record = OutcomeInput(**{FIELD_FOR_COLUMN[k]: v for k, v in values.items()})
         except ValidationError as error:
-            return [Problem(number, c, m) for c, m in input_problems(error)]
+            refused = [Problem(number, c, m) for c, m in input_problems(error)]
+            return refused + self.theme_cell_problems(number, values, refused)
         pk = stored.id if stored is not None else None
         problems = self.theme_problems(number, record.themes)
         found = outcomes.record_problems(self.session, self.refs, record, pk, new_themes=True)

@@ -345,6 +345,16 @@ class RecordImport:
             )
         return problems
 
+    def theme_cell_problems(
+        self, number: int, values: dict[str, str], refused: list[Problem]
+    ) -> list[Problem]:
+        """The theme rule on the raw ``themes`` cell, for a row whose other cells were refused
+        before it could be read as a record (a row with several problems lists them all)."""
+        if any(p.column == "themes" for p in refused):
+            return []
+        names = [n.strip() for n in values.get("themes", "").split(";") if n.strip()]
+        return self.theme_problems(number, names)
+
 
 def unknown_theme_message(name: str, known: Iterable[str]) -> str:
     """“unknown theme 'Fishing rights' (did you mean 'Land rights'?)”, the nearest known
