@@ -26,38 +26,18 @@ from tracker.io.pipeline import (
     ImportPlan,
     ImportRejected,
     ImportResult,
-    Lowering,
     PlannedRow,
-    PreviousImport,
     Problem,
     RecordImport,
     apply_plan,
     plan_file,
-    previous_imports,
 )
-from tracker.io.tables import max_import_bytes
 from tracker.records import activities, activity_fields, audit
 from tracker.records.activity_fields import EXPORT_COLUMNS, REQUIRED_COLUMNS
 from tracker.records.validation import ActivityInput, describe_errors
 
-__all__ = [
-    "Duplicate",
-    "ImportOptions",
-    "ImportPlan",
-    "ImportRejected",
-    "ImportResult",
-    "Lowering",
-    "PlannedRow",
-    "PreviousImport",
-    "Problem",
-    "apply_import",
-    "import_file",
-    "max_import_bytes",
-    "plan_import",
-    "previous_imports",
-    "read_table",
-    "template_csv",
-]
+# Re-exported for the activity import's callers (pages, CLI, tests).
+__all__ = ["ImportRejected"]
 
 KNOWN_COLUMNS = tuple(EXPORT_COLUMNS)
 # The template's example row carries this external_id; the importer refuses it.
