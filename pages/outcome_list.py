@@ -6,7 +6,9 @@ import streamlit as st
 
 from tracker.access.permissions import PAGE_RULES
 from tracker.i18n import _, column_labels, ngettext
+from tracker.io.outcome_exports import audited_outcome_export
 from tracker.records import outcomes
+from tracker.results.outcome_search import OutcomeFilters
 from tracker.results.results_views import outcome_form_options
 from tracker.text import formatting
 from tracker.web import auth, db, reads
@@ -37,7 +39,7 @@ table = reads.staff_outcome_list(role, filters)
 if table.empty:
     st.info(
         _("No outcome matches: clear the search or widen the filters in the sidebar.")
-        if filters != outcomes.OutcomeFilters()
+        if filters != OutcomeFilters()
         else _("No outcomes are recorded yet: record one above, or import a file on the Import page.")
     )
     st.stop()
@@ -70,7 +72,7 @@ if live:
         ngettext(
             "Download the {n} matching outcome (CSV)", "Download the {n} matching outcomes (CSV)", live
         ).format(n=formatting.number(live)),
-        lambda: outcomes.audited_outcome_export(engine, who, role, filters, "csv"),
+        lambda: audited_outcome_export(engine, who, role, filters, "csv"),
         "outcomes.csv",
         "text/csv",
         key="outcomes_download_csv",
@@ -79,7 +81,7 @@ if live:
         ngettext(
             "Download the {n} matching outcome (XLSX)", "Download the {n} matching outcomes (XLSX)", live
         ).format(n=formatting.number(live)),
-        lambda: outcomes.audited_outcome_export(engine, who, role, filters, "xlsx"),
+        lambda: audited_outcome_export(engine, who, role, filters, "xlsx"),
         "outcomes.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="outcomes_download_xlsx",

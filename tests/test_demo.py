@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from tracker.db.demo_marker import DEMO_LABEL, has_demo_data
 from tracker.db.models import Activity, AuditEntry
 from tracker.demo.seed import demo_activities, seed_demo
-from tracker.results import analytics
+from tracker.results import analytics, outcome_search
 from tracker.results.filters import Filters
 
 
@@ -57,12 +57,12 @@ def test_screens_never_import_the_demo_seeder():
 
 def test_seed_demo_adds_grants_outcomes_and_targets(session):
     from tracker.demo.seed import seed_demo
-    from tracker.records import grants, outcomes, targets
+    from tracker.records import grants, targets
     from tracker.results.summary import summary
 
     seed_demo(session)
     session.commit()
-    demo_outcomes = outcomes.live_outcomes(session)
+    demo_outcomes = outcome_search.live_outcomes(session)
     assert 35 <= len(demo_outcomes) <= 45
     assert all(o.outcome_id.startswith("demo-") and o.activities for o in demo_outcomes)
     statuses = targets.target_statuses(session)

@@ -48,7 +48,7 @@ def test_an_import_that_changes_the_forum_clears_the_old_forums_event(session):
     assert (stored.forum.name, stored.event) == ("EITI", None)
     refused = importer.plan_import(session, b"external_id,event\nEV-1,KP Plenary 2019\n", "f.csv")
     assert [str(p) for p in refused.problems] == [
-        "row 1, column event: “KP Plenary 2019” is not an event of the forum “EITI”."
+        "row 2, column event: “KP Plenary 2019” is not an event of the forum “EITI”."
     ]
 
 

@@ -17,7 +17,7 @@ from tests.apptest import clear_caches, open_page
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
 from tracker.demo.seed import seed_demo_accounts
-from tracker.io import importer
+from tracker.io import importer, tables
 
 HEADER = "date,forum,themes,activity_type,title"
 ROW = "2021-06-21,KP Intersessional,KP reform,statement,T{n}"
@@ -165,13 +165,13 @@ def staff_db(use_sqlite_database):
 
 def test_the_import_page_parses_a_file_once(staff_db, monkeypatch):
     calls = []
-    real = importer.read_table
+    real = tables.read_table
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "read_table", counting)
+    monkeypatch.setattr(tables, "read_table", counting)
     at = open_page("pages/import_activities.py", role="staff")
     at.file_uploader(key="import_upload").upload("two.csv", _csv(2), "text/csv").run()
     at.run()

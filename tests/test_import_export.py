@@ -52,75 +52,75 @@ def _ok(session, data: bytes, filename: str = "file.csv"):
         (
             "",
             "03/04/2020,KP Plenary,KP reform,meeting,T",
-            "row 2, column date: must be a date written YYYY-MM-DD",
+            "row 3, column date: must be a date written YYYY-MM-DD",
         ),
         (
             "",
             "2020-3-4,KP Plenary,KP reform,meeting,T",
-            "row 2, column date: must be a date written YYYY-MM-DD",
+            "row 3, column date: must be a date written YYYY-MM-DD",
         ),
-        ("", "2020-02-30,KP Plenary,KP reform,meeting,T", "row 2, column date: is not a real calendar date"),
+        ("", "2020-02-30,KP Plenary,KP reform,meeting,T", "row 3, column date: is not a real calendar date"),
         (
             "",
             "2020-01-01,KP Plenary,Land; rights‮,meeting,T",
-            "row 2, column themes: contains a character that is not allowed",
+            "row 3, column themes: contains a character that is not allowed",
         ),
-        ("", "2020-01-01,KP Plenary,KP reform,lobbying,T", "row 2, column activity_type: must be one of"),
+        ("", "2020-01-01,KP Plenary,KP reform,lobbying,T", "row 3, column activity_type: must be one of"),
         (
             ",forum_category",
             "2020-01-01,New body,KP reform,meeting,T,Global",
-            "row 2, column forum_category: must be",
+            "row 3, column forum_category: must be",
         ),
         (
             "",
             "2020-01-01,New body,KP reform,meeting,T",
-            "row 2, column forum_category: The forum “New body” is new",
+            "row 3, column forum_category: The forum “New body” is new",
         ),
         (
             ",confidentiality",
             "2020-01-01,KP Plenary,KP reform,meeting,T,secret",
-            "row 2, column confidentiality",
+            "row 3, column confidentiality",
         ),
         (
             ",effort_days",
             "2020-01-01,KP Plenary,KP reform,meeting,T,-1",
-            "row 2, column effort_days: must not be negative",
+            "row 3, column effort_days: must not be negative",
         ),
         (
             ",effort_days",
             "2020-01-01,KP Plenary,KP reform,meeting,T,abc",
-            "row 2, column effort_days: must be a number",
+            "row 3, column effort_days: must be a number",
         ),
         (
             ",cost_usd",
             "2020-01-01,KP Plenary,KP reform,meeting,T,NaN",
-            "row 2, column cost_usd: must be a finite number",
+            "row 3, column cost_usd: must be a finite number",
         ),
         (
             ",cost_usd",
             "2020-01-01,KP Plenary,KP reform,meeting,T,inf",
-            "row 2, column cost_usd: must be a finite number",
+            "row 3, column cost_usd: must be a finite number",
         ),
         (
             ",evidence_url",
             "2020-01-01,KP Plenary,KP reform,meeting,T,javascript:alert(1)",
-            "row 2, column evidence_url",
+            "row 3, column evidence_url",
         ),
         (
             ",evidence_url",
             "2020-01-01,KP Plenary,KP reform,meeting,T,ftp://x.org/a",
-            "row 2, column evidence_url",
+            "row 3, column evidence_url",
         ),
-        ("", "2020-01-01,KP Plenary,KP reform,meeting,", "row 2, column title: must not be empty"),
+        ("", "2020-01-01,KP Plenary,KP reform,meeting,", "row 3, column title: must not be empty"),
         (
             "",
             "2020-01-01,KP Plenary,KP reform,meeting," + "x" * 201,
-            "row 2, column title: must be at most 200",
+            "row 3, column title: must be at most 200",
         ),
         (
             ",country",
             "2020-01-01,KP Plenary,KP reform,meeting,T,Atlantis",
-            "row 2, column country: is not a known",
+            "row 3, column country: is not a known",
         ),
     ],
 )
@@ -129,23 +129,23 @@ def test_each_bad_value_is_reported_by_row_and_column_and_nothing_is_written(
 ):
     problems = _problems(session, _csv(HEADER + extra_header, GOOD + ("," * extra_header.count(",")), row))
     assert any(p.startswith(expected) for p in problems), problems
-    assert not any(p.startswith("row 1") for p in problems)  # the good first row is not blamed
+    assert not any(p.startswith("row 2") for p in problems)  # the good first row is not blamed
 
 
 def test_rows_are_numbered_from_one_and_every_error_is_listed(session):
     problems = _problems(session, _csv(HEADER + ",effort_days", GOOD + ",1", "bad,KP Plenary,,nope,,x"))
     assert {p.split(":")[0] for p in problems} == {
-        "row 2, column date",
-        "row 2, column themes",
-        "row 2, column activity_type",
-        "row 2, column title",
-        "row 2, column effort_days",
+        "row 3, column date",
+        "row 3, column themes",
+        "row 3, column activity_type",
+        "row 3, column title",
+        "row 3, column effort_days",
     }
 
 
 def test_duplicate_external_id_within_one_file(session):
     problems = _problems(session, _csv(HEADER + ",external_id", GOOD + ",X1", GOOD + ",X1"))
-    assert problems == ["row 2, column external_id: “X1” also appears in row 1."]
+    assert problems == ["row 3, column external_id: “X1” also appears in row 2."]
 
 
 def test_missing_required_columns_and_unknown_columns(session):
@@ -159,7 +159,7 @@ def test_missing_required_columns_and_unknown_columns(session):
 
 def test_ragged_rows(session):
     problems = _problems(session, _csv(HEADER, GOOD, "2021-01-01,KP Plenary,KP reform"))
-    assert problems == ["row 2: has 3 cells where the header has 5."]
+    assert problems == ["row 3: has 3 cells where the header has 5."]
 
 
 @pytest.mark.parametrize(
@@ -345,7 +345,7 @@ def test_cli_import_and_export(use_database, tmp_path, capsys):
     )
     assert main(["import", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert "row 1, column title: must not be empty" in err and "row 2, column date" in err
+    assert "row 2, column title: must not be empty" in err and "row 3, column date" in err
     assert "Nothing was imported." in err
     out = tmp_path / "all.csv"
     assert main(["export", "--format", "csv", "--out", str(out)]) == 0

@@ -54,7 +54,7 @@ def test_rows_without_external_id_matching_a_live_activity_are_likely_duplicates
     )
     session.commit()
     plan = importer.plan_import(session, DATA, "two.csv")
-    assert [(d.row, d.activity_ids) for d in plan.duplicates] == [(1, [1])]
+    assert [(d.row, d.activity_ids) for d in plan.duplicates] == [(2, [1])]
     assert "likely duplicate of 1" in plan.preview().loc[0, "result"]
     with pytest.raises(importer.ImportRejected, match="likely duplicates"):
         importer.apply_import(session, plan, "alice")
@@ -72,7 +72,7 @@ def test_the_cli_refuses_likely_duplicates_without_allow_duplicates(use_database
     assert main(["import", str(path)]) == 0
     assert main(["import", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "row 1: likely duplicate of activity 1" in err
+    assert "row 2: likely duplicate of activity 1" in err
     assert main(["import", str(path), "--allow-duplicates"]) == 0
 
 

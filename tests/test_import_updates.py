@@ -67,12 +67,12 @@ def test_lowering_confidentiality_is_listed_by_row(session):
     _import(session, f"{FULL}\n{ROW}\n")
     text = "external_id,confidentiality\nU-1,public\n"
     plan = importer.plan_import(session, text.encode(), "f.csv")
-    assert [(r.row, r.before, r.after) for r in plan.lowered] == [(1, "restricted", "public")]
+    assert [(r.row, r.before, r.after) for r in plan.lowered] == [(2, "restricted", "public")]
     preview = plan.preview()
     assert "Confidentiality: restricted → public" in preview.loc[0, "changes"]
     assert "lowered" in preview.loc[0, "result"]
     _plan, result = _import(session, text)
-    assert [(r.row, r.before, r.after) for r in result.lowered] == [(1, "restricted", "public")]
+    assert [(r.row, r.before, r.after) for r in result.lowered] == [(2, "restricted", "public")]
     assert _stored(session).confidentiality == "public"
 
 
@@ -86,9 +86,9 @@ def test_the_cli_dry_run_and_result_list_every_lowering(use_database, tmp_path, 
     capsys.readouterr()
     assert main(["import", str(lower), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "row 1 (U-1): confidentiality lowered from restricted to internal" in out
+    assert "row 2 (U-1): confidentiality lowered from restricted to internal" in out
     assert main(["import", str(lower)]) == 0
-    assert "row 1 (U-1): confidentiality lowered from restricted to internal" in capsys.readouterr().out
+    assert "row 2 (U-1): confidentiality lowered from restricted to internal" in capsys.readouterr().out
 
 
 def test_the_preview_shows_what_changes_for_each_updated_record(session):
@@ -107,7 +107,7 @@ def test_a_row_naming_a_deleted_activity_is_refused_with_the_date_it_was_deleted
     day = activity.deleted_at.date().isoformat()
     plan = importer.plan_import(session, b"external_id,title\nD-1,Back\n", "f.csv")
     assert [str(p) for p in plan.problems] == [
-        f"row 1, column external_id: “D-1” names activity {activity.id}, deleted on {day}: "
+        f"row 2, column external_id: “D-1” names activity {activity.id}, deleted on {day}: "
         "restore it first, then import again."
     ]
 
@@ -115,7 +115,7 @@ def test_a_row_naming_a_deleted_activity_is_refused_with_the_date_it_was_deleted
 def test_a_new_row_in_a_file_without_the_required_columns_is_refused_by_row(session):
     plan = importer.plan_import(session, b"external_id,title\nNEW-1,New\n", "f.csv")
     assert [str(p) for p in plan.problems] == [
-        "row 1: “NEW-1” is not in the tracker, so this row creates an activity: "
+        "row 2: “NEW-1” is not in the tracker, so this row creates an activity: "
         "the file needs the columns date, forum, themes, activity_type."
     ]
 
@@ -136,7 +136,7 @@ def test_the_templates_example_row_cannot_be_imported_by_accident(session):
     plan = importer.plan_import(session, importer.template_csv(), "activities-template.csv")
     assert not plan.ok
     assert [str(p) for p in plan.problems] == [
-        "row 1: this is the template's example row: delete it, then add your own rows."
+        "row 2: this is the template's example row: delete it, then add your own rows."
     ]
     assert session.scalar(select(Activity)) is None
 
@@ -147,7 +147,7 @@ def test_a_new_forum_and_a_new_theme_named_in_several_rows_are_planned_once(sess
         "2021-01-01,New body,Regional,New theme,meeting,One\n"
         "2021-01-02,New body,,New theme,meeting,Two\n"
     )
-    plan = importer.plan_import(session, text.encode(), "f.csv")
+    plan = importer.plan_import(session, text.encode(), "f.csv", create_themes=True)
     assert plan.ok, [str(p) for p in plan.problems]
     assert (plan.new_forums, plan.new_themes) == ({"New body": "Regional"}, ["New theme"])
     importer.apply_import(session, plan, "tester")

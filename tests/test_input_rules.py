@@ -83,7 +83,7 @@ def test_import_refuses_bad_characters_by_row_and_column(session):
     )
     plan = importer.plan_import(session, data.encode(), "f.csv")
     assert [str(p) for p in plan.problems] == [
-        "row 1, column organisations: contains a character that is not allowed "
+        "row 2, column organisations: contains a character that is not allowed "
         "(a control, invisible or right-to-left override character): retype it."
     ]
 
@@ -110,8 +110,15 @@ def test_export_import_round_trip_keeps_admin_added_themes(engine, tmp_path):
     other = database.open_database(f"sqlite:///{tmp_path / 'other.db'}")
     with database.writing(other) as session:
         load_reference_data(session)
+    with database.session_factory(other)() as session:
+        refused = importer.plan_import(session, exported, "export.csv")
+        assert [str(p) for p in refused.problems] == [
+            "row 2, column themes: unknown theme 'Artisanal miners' (known themes: Benefit redistribution, "
+            "KP reform, Land rights, Reduction of violence; or ask for new themes to be created)"
+        ]
+        assert refused.unknown_themes == ["Artisanal miners"] and refused.new_themes == []
     with database.writing(other) as session:
-        plan = importer.plan_import(session, exported, "export.csv")
+        plan = importer.plan_import(session, exported, "export.csv", create_themes=True)
         assert plan.ok, [str(p) for p in plan.problems]
         assert plan.new_themes == ["Artisanal miners"]
         importer.apply_import(session, plan, "tester")
@@ -120,6 +127,9 @@ def test_export_import_round_trip_keeps_admin_added_themes(engine, tmp_path):
         assert [t.name for t in stored.themes] == ["Artisanal miners", "KP reform"]
         assert session.scalar(select(func.count()).select_from(Theme).where(Theme.name == "Artisanal miners"))
     other.dispose()
+    with database.writing(engine) as session:  # into the same database: the theme is known
+        plan, result = importer.import_file(session, exported, "export.csv", "tester")
+        assert result is not None and (result.created, result.updated, result.unchanged) == (0, 0, 1)
 
 
 def test_an_event_place_and_a_theme_description_refuse_control_characters(session):

@@ -17,6 +17,7 @@ from tracker.db.models import AuditEntry, Outcome
 from tracker.records import outcomes
 from tracker.records.activities import delete_activity
 from tracker.records.outcomes import OutcomeInput
+from tracker.results import outcome_search
 
 
 @pytest.fixture
@@ -253,11 +254,11 @@ def test_outcome_import_dry_run_then_import_then_the_upload_is_cleared_and_the_r
     _choose_outcomes(at)
     at.file_uploader(key="outcome_import_upload").upload("two.csv", OUTCOME_FILE, "text/csv").run()
     assert [s.value for s in at.success] == [
-        "Dry run, nothing written yet: all 2 rows are valid: 2 new outcomes, 0 updates, 0 unchanged."
+        "All 2 rows are valid. Dry run, nothing written yet. New: 2; updates: 0; unchanged: 0."
     ]
     assert list(at.dataframe[0].value.result) == ["create", "create"]
     with _session(staff_db) as session:
-        assert outcomes.live_outcomes(session) == []  # the preview wrote nothing
+        assert outcome_search.live_outcomes(session) == []  # the preview wrote nothing
     at.button(key="outcome_import_go").click().run()
     assert [s.value for s in at.success] == ["Imported. New: 2; updated: 0; unchanged: 0."]
     assert not [b for b in at.button if b.key == "outcome_import_go"]
@@ -265,8 +266,8 @@ def test_outcome_import_dry_run_then_import_then_the_upload_is_cleared_and_the_r
     at.run()
     assert [s.value for s in at.success] == ["Imported. New: 2; updated: 0; unchanged: 0."]
     with _session(staff_db) as session:
-        assert [o.outcome_id for o in outcomes.live_outcomes(session)] == ["IMP-1", "IMP-2"]
-        assert {o.created_by for o in outcomes.live_outcomes(session)} == {"demo-staff"}
+        assert [o.outcome_id for o in outcome_search.live_outcomes(session)] == ["IMP-1", "IMP-2"]
+        assert {o.created_by for o in outcome_search.live_outcomes(session)} == {"demo-staff"}
     # the same file again: flagged, and every row unchanged
     again = open_page("pages/import_activities.py", role="admin")
     _choose_outcomes(again)
@@ -282,8 +283,8 @@ def test_a_bad_outcome_file_lists_row_and_column_problems_and_offers_no_import(s
     at.file_uploader(key="outcome_import_upload").upload("bad.csv", bad, "text/csv").run()
     assert at.error[0].value == "2 problems: nothing will be imported until the file is corrected."
     lines = at.code[0].value.splitlines()
-    assert lines[0].startswith("row 1, column themes: “No such theme” is not a known theme")
-    assert lines[1].startswith("row 2, column change_type: must be one of")
+    assert lines[0].startswith("row 2, column themes: unknown theme 'No such theme' (known themes: ")
+    assert lines[1].startswith("row 3, column change_type: must be one of")
     assert not [b for b in at.button if b.key == "outcome_import_go"]
 
 
@@ -305,7 +306,7 @@ def test_an_outcome_recorded_on_the_list_links_to_its_edit_page(staff_db):
     at.get("form_submit_button")[0].click().run()
     assert [s.value for s in at.success] == ["Saved outcome T-FORM."]
     with _session(staff_db) as session:
-        [saved] = outcomes.live_outcomes(session)
+        [saved] = outcome_search.live_outcomes(session)
         assert (saved.country, saved.evidence_urls) == ("ZW", "https://a.example/1\nhttps://a.example/2")
     [link] = [p for p in at.get("page_link") if "edit" in str(p.proto)]
     assert link.proto.query_string == f"id={saved.id}"

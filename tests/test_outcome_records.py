@@ -12,10 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from tracker.db.models import AuditEntry
+from tracker.io import outcome_exports, outcome_import
 from tracker.records import outcomes
 from tracker.records.activities import delete_activity
-from tracker.records.outcomes import OutcomeFilters, OutcomeInput
-from tracker.results import outcome_records
+from tracker.records.outcomes import OutcomeInput
+from tracker.results import outcome_records, outcome_search
+from tracker.results.outcome_search import OutcomeFilters
 
 from .factories import add_activity
 
@@ -85,7 +87,7 @@ def stored(session):
 
 
 def found(session, **filters) -> list[str]:
-    return [o.outcome_id for o in outcomes.find_outcomes(session, OutcomeFilters(**filters))]
+    return [o.outcome_id for o in outcome_search.find_outcomes(session, OutcomeFilters(**filters))]
 
 
 def test_no_filter_lists_live_outcomes_oldest_first_and_deleted_only_when_asked(session, stored):
@@ -162,16 +164,18 @@ def _csv_rows(data: bytes) -> list[dict]:
 
 def test_the_download_holds_the_filtered_live_rows_neutralised_and_audited(engine, session, stored):
     filters = OutcomeFilters(categories=("KP",), include_deleted=True)
-    data = outcomes.audited_outcome_export(engine, "ben", "staff", filters, "csv")
+    data = outcome_exports.audited_outcome_export(engine, "ben", "staff", filters, "csv")
     rows = _csv_rows(data)
     assert [r["outcome_id"] for r in rows] == ["OUT-1", "OUT-5"]
     assert rows[1]["statement"] == "'=1+1 the kp plenary discussed land tenure"  # neutralised
     # deleted ones are never downloaded, even when the list shows them
     everything = _csv_rows(
-        outcomes.audited_outcome_export(engine, "ben", "admin", OutcomeFilters(include_deleted=True), "csv")
+        outcome_exports.audited_outcome_export(
+            engine, "ben", "admin", OutcomeFilters(include_deleted=True), "csv"
+        )
     )
     assert [r["outcome_id"] for r in everything] == ["OUT-1", "OUT-2", "OUT-3", "OUT-5"]
-    xlsx = outcomes.audited_outcome_export(engine, "ben", "staff", OutcomeFilters(year=2023), "xlsx")
+    xlsx = outcome_exports.audited_outcome_export(engine, "ben", "staff", OutcomeFilters(year=2023), "xlsx")
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx)).active
@@ -187,7 +191,7 @@ def test_the_download_holds_the_filtered_live_rows_neutralised_and_audited(engin
     ]
     for role in ("member", "funder", None):
         with pytest.raises(PermissionError):
-            outcomes.audited_outcome_export(engine, "x", role, OutcomeFilters(), "csv")
+            outcome_exports.audited_outcome_export(engine, "x", role, OutcomeFilters(), "csv")
 
 
 def test_the_edit_form_values_save_back_unchanged(session):
@@ -254,21 +258,21 @@ OUTCOME_FILE = (
 
 
 def test_an_outcome_file_imported_once_is_flagged_the_second_time(session):
-    first = outcome_records.plan_outcome_file(session, OUTCOME_FILE, "two.csv")
-    assert first.plan.ok and first.already_imported == []
+    first = outcome_import.plan_outcome_import(session, OUTCOME_FILE, "two.csv")
+    assert first.ok and first.already_imported == []
     assert list(first.preview().result) == ["create", "create"]
-    plan, result = outcome_records.import_outcome_file(session, OUTCOME_FILE, "two.csv", "ana")
+    plan, result = outcome_import.import_outcomes(session, OUTCOME_FILE, "two.csv", "ana")
     session.commit()
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
-    second = outcome_records.plan_outcome_file(session, OUTCOME_FILE, "again.csv")
+    second = outcome_import.plan_outcome_import(session, OUTCOME_FILE, "again.csv")
     assert [(p.filename, p.imported_by) for p in second.already_imported] == [("two.csv", "ana")]
     assert list(second.preview().result) == ["unchanged", "unchanged"]
 
 
 def test_a_bad_outcome_file_writes_nothing_and_names_row_and_column(session):
     bad = OUTCOME_FILE.replace(b"behaviour", b"law")
-    plan, result = outcome_records.import_outcome_file(session, bad, "bad.csv", "ana")
+    plan, result = outcome_import.import_outcomes(session, bad, "bad.csv", "ana")
     assert result is None
-    assert [str(p) for p in plan.problems][0].startswith("row 2, column change_type: must be one of")
+    assert [str(p) for p in plan.problems][0].startswith("row 3, column change_type: must be one of")
     session.commit()
-    assert outcomes.live_outcomes(session) == []
+    assert outcome_search.live_outcomes(session) == []

@@ -11,9 +11,11 @@ import pytest
 from openpyxl import load_workbook
 
 from tracker.errors import ValidationFailed, VersionConflict
+from tracker.io import outcome_exports, outcome_import
 from tracker.records import outcome_fields, outcomes
 from tracker.records.activities import delete_activity
 from tracker.records.outcomes import OutcomeInput
+from tracker.results import outcome_search
 
 from .factories import add_activity
 
@@ -110,12 +112,12 @@ def test_import_is_all_or_nothing_with_row_and_column(session):
         + "OUT-1,2024-03-05,A rule,KP WG,policy,KP reform,KP Plenary,A-1,public\n"
         + "OUT-2,2024-13-01,Another,UNGA,law,Nothing,,A-9,\n"
     ).encode()
-    plan, result = outcomes.import_outcomes(session, data, "o.csv", "ana")
+    plan, result = outcome_import.import_outcomes(session, data, "o.csv", "ana")
     assert result is None
     messages = [str(p) for p in plan.problems]
-    assert "row 2, column date: is not a real calendar date" in messages
-    assert any(m.startswith("row 2, column change_type: must be one of: policy") for m in messages)
-    assert outcomes.live_outcomes(session) == []
+    assert "row 3, column date: is not a real calendar date" in messages
+    assert any(m.startswith("row 3, column change_type: must be one of: policy") for m in messages)
+    assert outcome_search.live_outcomes(session) == []
 
 
 def test_import_semicolon_csv_creates_then_updates_only_present_columns(session):
@@ -125,23 +127,23 @@ def test_import_semicolon_csv_creates_then_updates_only_present_columns(session)
         HEADER.replace(",", ";")
         + 'OUT-1;2024-03-05;"A rule; adopted";KP WG;Policy;KP reform;kp plenary;A-1;restricted\n'
     ).encode("utf-8-sig")
-    plan, result = outcomes.import_outcomes(session, data, "o.csv", "ana")
+    plan, result = outcome_import.import_outcomes(session, data, "o.csv", "ana")
     assert plan.problems == [] and result is not None and result.created == 1
     session.commit()
     # An update file with two columns: the others keep their values; confidentiality is
     # not lowered by omission.
     update = b"outcome_id,substantiation\nOUT-1,substantiated\n"
-    plan, result = outcomes.import_outcomes(session, update, "u.csv", "ana", dry_run=True)
+    plan, result = outcome_import.import_outcomes(session, update, "u.csv", "ana", dry_run=True)
     assert plan.updates == 1 and result is None and list(plan.rows[0].changes) == ["substantiation"]
-    plan, result = outcomes.import_outcomes(session, update, "u.csv", "ana")
+    plan, result = outcome_import.import_outcomes(session, update, "u.csv", "ana")
     session.commit()
-    [stored] = outcomes.live_outcomes(session)
+    [stored] = outcome_search.live_outcomes(session)
     assert stored.statement == "A rule; adopted" and stored.confidentiality == "restricted"
     assert stored.substantiation == "substantiated" and stored.forum.name == "KP Plenary"
     lower = b"outcome_id,confidentiality\nOUT-1,internal\n"
-    plan, _r = outcomes.import_outcomes(session, lower, "l.csv", "ana", dry_run=True)
+    plan, _r = outcome_import.import_outcomes(session, lower, "l.csv", "ana", dry_run=True)
     assert [str(x) for x in plan.lowered] == [
-        "row 1 (OUT-1): confidentiality lowered from restricted to internal"
+        "row 2 (OUT-1): confidentiality lowered from restricted to internal"
     ]
 
 
@@ -179,21 +181,21 @@ def _two_outcomes(session):
 
 def test_export_round_trip_is_exact_and_neutralises_formulas(session):
     _two_outcomes(session)
-    stored = outcomes.live_outcomes(session)
+    stored = outcome_search.live_outcomes(session)
     expected = [outcome_fields.import_format_row(o) for o in stored]
-    data = outcomes.to_csv(stored)
+    data = outcome_exports.to_csv(stored)
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0]["statement"] == '\'=HYPERLINK("http://x")' and rows[0]["social_actor"] == "'+Ministry"
     assert rows[0]["activities"] == "'=A-1;A-2" and rows[0]["positive"] == "no"
-    book = load_workbook(io.BytesIO(outcomes.to_xlsx(stored)))
+    book = load_workbook(io.BytesIO(outcome_exports.to_xlsx(stored)))
     assert book.worksheets[0]["C2"].value == '\'=HYPERLINK("http://x")'
-    for name, payload in (("o.csv", data), ("o.xlsx", outcomes.to_xlsx(stored))):
-        plan, result = outcomes.import_outcomes(session, payload, name, "ana")
+    for name, payload in (("o.csv", data), ("o.xlsx", outcome_exports.to_xlsx(stored))):
+        plan, result = outcome_import.import_outcomes(session, payload, name, "ana")
         assert plan.problems == [] and result is not None
         assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
     session.commit()
-    assert [outcome_fields.import_format_row(o) for o in outcomes.live_outcomes(session)] == expected
-    as_json = json.loads(outcomes.to_json(stored))
+    assert [outcome_fields.import_format_row(o) for o in outcome_search.live_outcomes(session)] == expected
+    as_json = json.loads(outcome_exports.to_json(stored))
     assert as_json[0]["activities"] == ["=A-1", "A-2"] and as_json[0]["positive"] is False
 
 
@@ -206,16 +208,16 @@ def test_export_imports_into_an_empty_database_identically(session, tmp_path):
     from tracker.results.filters import Filters
 
     _two_outcomes(session)
-    expected = outcomes.to_csv(outcomes.live_outcomes(session))
+    expected = outcome_exports.to_csv(outcome_search.live_outcomes(session))
     activity_file = exports.to_csv(iter_visible_activities(session, Filters(), "admin"))
     engine = database.open_database(f"sqlite:///{tmp_path / 'second.db'}")
     with database.session_factory(engine)() as other:
         load_reference_data(other)
         assert import_file(other, activity_file, "a.csv", "ana")[1] is not None
-        plan, result = outcomes.import_outcomes(other, expected, "o.csv", "ana")
+        plan, result = outcome_import.import_outcomes(other, expected, "o.csv", "ana")
         assert result is not None and result.created == 2
         other.commit()
-        assert outcomes.to_csv(outcomes.live_outcomes(other)) == expected
+        assert outcome_exports.to_csv(outcome_search.live_outcomes(other)) == expected
     engine.dispose()
 
 
@@ -232,7 +234,7 @@ def test_cli_import_dry_run_then_import_and_export(use_database, tmp_path, capsy
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "OUT-2,2024-03-05,,KP WG,policy,KP reform,,,\n")
     assert main(["import-outcomes", str(bad)]) == 1
-    assert "row 1, column statement: must not be empty" in capsys.readouterr().err
+    assert "row 2, column statement: must not be empty" in capsys.readouterr().err
     out = tmp_path / "out.json"
     assert main(["export-outcomes", "--format", "json", "--out", str(out)]) == 0
     assert [r["outcome_id"] for r in json.loads(out.read_text())] == ["OUT-1"]

@@ -14,6 +14,7 @@ from tracker.demo.seed import seed_demo
 from tracker.records import outcomes, targets
 from tracker.records.activities import create_activity
 from tracker.records.validation import ActivityInput
+from tracker.results import outcome_search
 
 SECRET_STATEMENT = "A community leader in Kono agreed to testify"
 SECRET_ACTIVITY = "Confidential meeting with witnesses in Kono"
@@ -167,7 +168,7 @@ def test_staff_record_an_outcome_pre_linked_to_an_activity_and_a_member_sees_it(
         at.button,
     )
     results_db.rollback()  # a new transaction sees the page's write
-    [saved] = [o for o in outcomes.live_outcomes(results_db) if o.outcome_id == "T-FORM"]
+    [saved] = [o for o in outcome_search.live_outcomes(results_db) if o.outcome_id == "T-FORM"]
     assert [a.id for a in saved.activities] == [activity.id]
     assert outcomes.history(results_db, saved.id)[0].actor == "demo-staff"
     clear_caches()

@@ -162,22 +162,22 @@ BAD = GOOD + b"2026,kp_share_by_count,category:UN,at_most,0.2,,,\n2027,activitie
 
 def test_import_previews_problems_then_imports_all_or_nothing(strategy_db):
     at = open_page(PAGE, role="admin")
-    at.file_uploader(key="target_upload_0").upload("targets.csv", BAD, "text/csv").run()
+    at.file_uploader(key="target_import_upload").upload("targets.csv", BAD, "text/csv").run()
     assert _texts(at, "error") == ["3 problems: nothing will be imported until the file is corrected."]
     assert at.code[0].value.splitlines() == [
-        "row 3, column scope: a KP share takes the scope all or a theme, not a forum category.",
-        "row 4, column direction: must be one of: at_most, at_least",
-        "row 4, column target: must be a number",
+        "row 4, column scope: a KP share takes the scope all or a theme, not a forum category.",
+        "row 5, column direction: must be one of: at_most, at_least",
+        "row 5, column target: must be a number",
     ]
     assert not [b for b in at.button if b.key == "target_import_go"]
-    at.file_uploader(key="target_upload_0").upload("targets.csv", GOOD, "text/csv").run()
-    assert "Dry run: all 2 rows are valid (2 new, 0 updates); nothing is written yet." in _texts(
+    at.file_uploader(key="target_import_upload").upload("targets.csv", GOOD, "text/csv").run()
+    assert "All 2 rows are valid. Dry run, nothing written yet. New: 2; updates: 0; unchanged: 0." in _texts(
         at, "success"
     )
     assert _stored(strategy_db) == []
     at.button(key="target_import_go").click().run()
     assert not at.exception
-    assert "Imported 2 targets." in _texts(at, "success")
+    assert "Imported. New: 2; updated: 0; unchanged: 0." in _texts(at, "success")
     assert _stored(strategy_db) == [
         (2025, "kp_share_by_effort", "all", "at_most", 0.3, 1),
         (2026, "outcomes", "category:UN", "at_least", 4.0, 1),

@@ -20,6 +20,7 @@ import datetime as dt
 import pytest
 
 from tracker.errors import ValidationFailed
+from tracker.io import target_import
 from tracker.records import outcomes, targets
 from tracker.records.activities import delete_activity
 from tracker.records.outcomes import OutcomeInput
@@ -172,11 +173,11 @@ def test_import_refuses_a_kp_share_with_a_category_scope_by_row(session):
         b"2026;outcomes;category:un;at_least;6;;;\n"
         b"2026;activities;theme:Nothing;sideways;x;;;\n"
     )
-    plan = targets.import_targets(session, data, "t.csv", "t")
+    plan, _result = target_import.import_targets(session, data, "t.csv", "t")
     assert [str(p) for p in plan.problems] == [
-        "row 2, column scope: a KP share takes the scope all or a theme, not a forum category.",
-        "row 4, column direction: must be one of: at_most, at_least",
-        "row 4, column target: must be a number",
+        "row 3, column scope: a KP share takes the scope all or a theme, not a forum category.",
+        "row 5, column direction: must be one of: at_most, at_least",
+        "row 5, column target: must be a number",
     ]
     assert targets.target_statuses(session) == []
 
@@ -189,11 +190,11 @@ def test_import_creates_then_updates_by_year_measure_scope_and_audits(session):
         b"2026,kp_share_by_effort,,at_most,0.2,2019,0.61\n"
         b"2026,outcomes,theme:land rights,at_least,6,,\n"
     )
-    plan = targets.import_targets(session, data, "t.csv", "t")
+    plan, _result = target_import.import_targets(session, data, "t.csv", "t")
     assert plan.problems == [] and len(plan.rows) == 2
     session.commit()
     again = data.replace(b"0.2,2019", b"0.25,2019")
-    targets.import_targets(session, again, "t.csv", "u")
+    target_import.import_targets(session, again, "t.csv", "u")
     session.commit()
     statuses = targets.target_statuses(session)
     assert [(s.measure, s.scope, s.target, s.baseline) for s in statuses] == [

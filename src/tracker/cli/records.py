@@ -18,39 +18,33 @@ from tracker.cli.common import (
 )
 from tracker.db import database, files
 from tracker.errors import TrackerError
-from tracker.i18n import _, ngettext
-from tracker.io import exports, iati, importer
-from tracker.records import audit, grants, outcome_fields, outcomes, targets
-from tracker.records.activity_fields import describe_changes
+from tracker.i18n import _
+from tracker.io import exports, iati, importer, outcome_exports, pipeline
+from tracker.io.grant_import import GrantImport
+from tracker.io.outcome_import import OutcomeImport
+from tracker.io.target_import import TargetImport
+from tracker.records import audit, grants
 from tracker.records.validation import describe_errors
+from tracker.results import outcome_search
 from tracker.results.activity_log import iter_visible_activities
 from tracker.results.filters import Filters
 
 
-def _import(args: argparse.Namespace) -> int:
-    try:
-        data = Path(args.file).read_bytes()
-    except OSError as error:
-        print(
-            _("Error: cannot read {file} ({reason}).").format(file=args.file, reason=error.strerror),
-            file=sys.stderr,
-        )
+def _run_import(
+    args: argparse.Namespace, kind: type[pipeline.RecordImport], options: pipeline.ImportOptions
+) -> int:
+    """The one shape of every import command: read, plan (and write unless --dry-run),
+    then the same messages; problems as ``row N, column C: message``, exit 1 when refused."""
+    data = read_file(args.file)
+    if data is None:
         return 1
     engine = database.open_database()
     with database.writing(engine) as session:
-        plan, result = importer.import_file(
-            session,
-            data,
-            args.file,
-            CLI_ACTOR,
-            dry_run=args.dry_run,
-            confirm_duplicates=args.allow_duplicates,
+        plan, result = pipeline.import_file(
+            session, kind, data, args.file, CLI_ACTOR, dry_run=args.dry_run, options=options
         )
     if not plan.ok:
-        for problem in plan.problems or [importer.Problem(None, None, _("there is nothing to import."))]:
-            print(problem, file=sys.stderr)
-        print(_("Nothing was imported."), file=sys.stderr)
-        return 1
+        return print_problems(plan.problems)
     if args.dry_run:
         print(
             _("Dry run: {c} would be created, {u} updated; nothing was written.").format(
@@ -59,7 +53,11 @@ def _import(args: argparse.Namespace) -> int:
         )
         for row in plan.rows:
             if row.changes:
-                print(_("row {row}: {changes}").format(row=row.number, changes=describe_changes(row.changes)))
+                print(
+                    _("row {row}: {changes}").format(
+                        row=row.number, changes=plan.describe_changes(row.changes)
+                    )
+                )
     else:
         assert result is not None  # no problems: the import ran
         print(
@@ -86,6 +84,25 @@ def _import(args: argparse.Namespace) -> int:
     if plan.new_organisations:
         print(_("New organisations: {names}").format(names=", ".join(plan.new_organisations)))
     return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    options = pipeline.ImportOptions(
+        create_themes=args.create_themes, confirm_duplicates=args.allow_duplicates
+    )
+    return _run_import(args, importer.ActivityImport, options)
+
+
+def _import_outcomes(args: argparse.Namespace) -> int:
+    return _run_import(args, OutcomeImport, pipeline.ImportOptions(create_themes=args.create_themes))
+
+
+def _import_targets(args: argparse.Namespace) -> int:
+    return _run_import(args, TargetImport, pipeline.ImportOptions())
+
+
+def _import_grants(args: argparse.Namespace) -> int:
+    return _run_import(args, GrantImport, pipeline.ImportOptions())
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -125,90 +142,18 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_outcomes(args: argparse.Namespace) -> int:
-    data = read_file(args.file)
-    if data is None:
-        return 1
-    engine = database.open_database()
-    with database.writing(engine) as session:
-        plan, result = outcomes.import_outcomes(session, data, args.file, CLI_ACTOR, dry_run=args.dry_run)
-    if not plan.ok:
-        for problem in plan.problems or [importer.Problem(None, None, _("there is nothing to import."))]:
-            print(problem, file=sys.stderr)
-        print(_("Nothing was imported."), file=sys.stderr)
-        return 1
-    if args.dry_run:
-        print(
-            _("Dry run: {c} would be created, {u} updated; nothing was written.").format(
-                c=plan.creates, u=plan.updates
-            )
-        )
-        for row in plan.rows:
-            if row.changes:
-                print(
-                    _("row {row}: {changes}").format(
-                        row=row.number, changes=outcome_fields.describe_changes(row.changes)
-                    )
-                )
-    else:
-        assert result is not None
-        print(
-            _("Imported: {c} created, {u} updated, {n} unchanged.").format(
-                c=result.created, u=result.updated, n=result.unchanged
-            )
-        )
-    if plan.lowered:
-        print(_("Confidentiality lowered (check these are meant):"))
-        for lowering in plan.lowered:
-            print(f"  {lowering}")
-    return 0
-
-
 def _export_outcomes(args: argparse.Namespace) -> int:
+    """Every live outcome (restricted ones too: the command line acts as an admin), recorded
+    in the audit log like ``export`` and ``report``."""
     engine = database.open_database()
     with database.session_factory(engine)() as session:
-        data = outcomes.FORMATS[args.format](outcomes.live_outcomes(session))
+        rows = outcome_search.live_outcomes(session)
+        data = outcome_exports.FORMATS[args.format](rows)
     write_output(data, args.out)
-    return 0
-
-
-def _import_targets(args: argparse.Namespace) -> int:
-    data = read_file(args.file)
-    if data is None:
-        return 1
-    engine = database.open_database()
     with database.writing(engine) as session:
-        plan = targets.import_targets(session, data, args.file, CLI_ACTOR)
-    if not plan.ok:
-        return print_problems(plan.problems)
-    n = len(plan.rows)
-    print(
-        ngettext(
-            "Imported {n} target (created if new, updated if known).",
-            "Imported {n} targets (new ones created, known ones updated).",
-            n,
-        ).format(n=n)
-    )
-    return 0
-
-
-def _import_grants(args: argparse.Namespace) -> int:
-    data = read_file(args.file)
-    if data is None:
-        return 1
-    engine = database.open_database()
-    with database.writing(engine) as session:
-        plan = grants.import_grants(session, data, args.file, CLI_ACTOR)
-    if not plan.ok:
-        return print_problems(plan.problems)
-    n = len(plan.rows)
-    print(
-        ngettext(
-            "Imported {n} grant (created if new, updated if known).",
-            "Imported {n} grants (new ones created, known ones updated).",
-            n,
-        ).format(n=n)
-    )
+        audit.record_export(
+            session, CLI_ACTOR, f"outcomes.{args.format}", len(rows), {"to": args.out or "stdout"}
+        )
     return 0
 
 
@@ -254,9 +199,23 @@ def _arguments_none(parser: argparse.ArgumentParser) -> None:
     pass
 
 
-def _arguments_import(parser: argparse.ArgumentParser) -> None:
+def _arguments_import_file(parser: argparse.ArgumentParser) -> None:
+    """What every import command takes: the file and --dry-run."""
     parser.add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
     parser.add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
+
+
+def _arguments_create_themes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--create-themes",
+        action="store_true",
+        help=_("create the themes the file names that are not in the theme list (otherwise refused)"),
+    )
+
+
+def _arguments_import(parser: argparse.ArgumentParser) -> None:
+    _arguments_import_file(parser)
+    _arguments_create_themes(parser)
     parser.add_argument(
         "--allow-duplicates",
         action="store_true",
@@ -270,21 +229,13 @@ def _arguments_export(parser: argparse.ArgumentParser) -> None:
 
 
 def _arguments_import_outcomes(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
-    parser.add_argument("--dry-run", action="store_true", help=_("check the file, write nothing"))
+    _arguments_import_file(parser)
+    _arguments_create_themes(parser)
 
 
 def _arguments_export_outcomes(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=sorted(outcomes.FORMATS), default="csv")
+    parser.add_argument("--format", choices=sorted(outcome_exports.FORMATS), default="csv")
     parser.add_argument("--out", help=_("file to write (default: standard output)"))
-
-
-def _arguments_import_targets(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
-
-
-def _arguments_import_grants(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help=_("a .csv (UTF-8) or .xlsx file"))
 
 
 def _arguments_add_grant(parser: argparse.ArgumentParser) -> None:
@@ -337,13 +288,13 @@ COMMANDS = [
         "import-targets",
         _("Import strategy targets from a CSV or XLSX file (all or nothing)."),
         _import_targets,
-        _arguments_import_targets,
+        _arguments_import_file,
     ),
     Command(
         "import-grants",
         _("Import grants from a CSV or XLSX file (all or nothing; updates by grant_id)."),
         _import_grants,
-        _arguments_import_grants,
+        _arguments_import_file,
     ),
     Command(
         "add-grant", _("Add a grant, or update the one with this grant_id."), _add_grant, _arguments_add_grant

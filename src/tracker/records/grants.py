@@ -1,4 +1,5 @@
-"""Grants: the records (one audited write path), their import, and funder accounts' links.
+"""Grants: the records (one audited write path; the import is ``tracker.io.grant_import``)
+and funder accounts' links.
 
 A grant has a ``grant_id``, a funder, a title, a period (start and end dates, inclusive),
 an optional amount and its ISO 4217 currency (checked with pycountry). Activities carry
@@ -22,7 +23,6 @@ from sqlalchemy.orm import Session
 from tracker.db.models import Activity, Grant, User, activity_grants, user_grants
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
-from tracker.io.importer import ImportRejected, Problem, read_table
 from tracker.records import audit
 from tracker.records.validation import describe_errors, parse_iso_date, text_problem
 from tracker.text import formatting
@@ -86,7 +86,7 @@ class GrantInput(BaseModel):
         return found.alpha_3
 
 
-def _problems(record: GrantInput) -> list[tuple[str, str]]:
+def record_problems(record: GrantInput) -> list[tuple[str, str]]:
     problems = []
     if record.end_date < record.start_date:
         problems.append(("end", _("must not be before the start date")))
@@ -110,7 +110,7 @@ def snapshot(grant: Grant) -> dict[str, Any]:
 
 def save_grant(session: Session, record: GrantInput, actor: str) -> Grant:
     """Create the grant, or update the one with this ``grant_id``: the one write path, audited."""
-    problems = _problems(record)
+    problems = record_problems(record)
     if problems:
         raise ValidationFailed(problems[0][1], [m for _c, m in problems])
     grant = find_grant(session, record.grant_id)
@@ -147,77 +147,6 @@ def get_grant(session: Session, grant_id: str) -> Grant:
 
 def all_grants(session: Session) -> list[Grant]:
     return list(session.scalars(select(Grant).order_by(Grant.start_date, Grant.grant_id)))
-
-
-@dataclass
-class GrantPlan:
-    rows: list[tuple[int, GrantInput]]
-    problems: list[Problem]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows)
-
-
-def import_grants(session: Session, data: bytes, filename: str, actor: str) -> GrantPlan:
-    """Check a whole grant file, then save every row (all or nothing); updates by ``grant_id``."""
-    try:
-        header, rows = read_table(data, filename, known_columns=tuple(COLUMNS), number_columns=("amount",))
-    except ImportRejected as rejected:
-        return GrantPlan([], rejected.problems)
-    problems = [
-        Problem(
-            None,
-            name or "(empty)",
-            _("is not a column of the import format (known columns: {names}).").format(
-                names=", ".join(COLUMNS)
-            ),
-        )
-        for name in header
-        if name not in COLUMNS
-    ]
-    problems += [
-        Problem(None, c, _("is required but missing from the header."))
-        for c in REQUIRED_COLUMNS
-        if c not in header
-    ]
-    if problems:
-        return GrantPlan([], problems)
-    planned: list[tuple[int, GrantInput]] = []
-    seen: dict[str, int] = {}
-    for number, cells in enumerate(rows, start=1):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) < len(header):
-            cells = [*cells, *[""] * (len(header) - len(cells))]
-        values = {FIELD_FOR_COLUMN.get(h, h): c.strip() for h, c in zip(header, cells, strict=False)}
-        try:
-            record = GrantInput(**values)
-        except ValidationError as error:
-            problems += [Problem(number, COLUMN_FOR_FIELD.get(c, c), m) for c, m in describe_errors(error)]
-            continue
-        row_problems = _problems(record)
-        if record.grant_id.casefold() in seen:
-            row_problems.append(
-                (
-                    "grant_id",
-                    _("“{id}” also appears in row {other}.").format(
-                        id=record.grant_id, other=seen[record.grant_id.casefold()]
-                    ),
-                )
-            )
-        if row_problems:
-            problems += [Problem(number, c, m) for c, m in row_problems]
-            continue
-        seen[record.grant_id.casefold()] = number
-        planned.append((number, record))
-    plan = GrantPlan(planned, problems)
-    if plan.ok:
-        for _n, record in planned:
-            save_grant(session, record, actor)
-    elif not planned and not problems:
-        plan.problems.append(Problem(None, None, _("the file has a header but no data rows.")))
-    return plan
 
 
 def link_user(session: Session, username: str, grant_id: str, actor: str) -> None:

@@ -1,7 +1,8 @@
-"""Outcomes (Outcome Harvesting): the one write path, the import and the exports.
+"""Outcomes (Outcome Harvesting): the rules of one record and the one write path.
 
 Every write of an outcome goes through ``create_outcome``, ``update_outcome``,
-``delete_outcome``, ``restore_outcome`` or ``apply_outcome_import`` (the bulk path), so
+``delete_outcome``, ``restore_outcome`` or ``write_outcomes`` (the bulk path of the
+import, ``tracker.io.outcome_import``), so
 each is checked, audited (entity ``outcome``, snapshot ``outcome_fields.snapshot``) and
 version-checked like an activity. Soft-deleting an activity keeps its outcomes and the
 link (``contributing_activities`` marks it deleted).
@@ -10,24 +11,18 @@ link (``contributing_activities`` marks it deleted).
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tracker.db.models import Activity, Forum, Outcome, Theme, utcnow
 from tracker.errors import ValidationFailed, VersionConflict
 from tracker.i18n import _
-from tracker.io import cells
-from tracker.io.exports import restore
-from tracker.io.importer import ImportRejected, Lowering, Problem, read_table
 from tracker.records import audit, outcome_fields
 from tracker.records.validation import describe_errors, parse_iso_date, text_problem
 from tracker.text.countries import to_alpha2
@@ -279,9 +274,15 @@ SCALARS = (
 
 
 def record_problems(
-    session: Session, refs: References, record: OutcomeInput, outcome_pk: int | None = None
+    session: Session,
+    refs: References,
+    record: OutcomeInput,
+    outcome_pk: int | None = None,
+    new_themes: bool = False,
 ) -> list[tuple[str, str]]:
-    """Every rule the database would check, as (column, message), before anything is written."""
+    """Every rule the database would check, as (column, message), before anything is written.
+
+    Unknown themes are refused unless ``new_themes`` (an import, whose planner has its own rule)."""
     problems: list[tuple[str, str]] = []
     if record.forum and record.forum.casefold() not in refs.forums:
         problems.append(
@@ -291,7 +292,7 @@ def record_problems(
             )
         )
     for name in record.themes:
-        if name.casefold() not in refs.themes:
+        if not new_themes and name.casefold() not in refs.themes:
             problems.append(
                 (
                     "themes",
@@ -427,7 +428,7 @@ def _check_version(session: Session, outcome: Outcome, expected_version: int) ->
     )
 
 
-def _unnamed_links(outcome: Outcome) -> list[Activity]:
+def unnamed_links(outcome: Outcome) -> list[Activity]:
     return [a for a in outcome.activities if not a.external_id]
 
 
@@ -439,7 +440,7 @@ def update_outcome(
     _check_version(session, outcome, expected_version)
     if outcome.deleted_at is not None:
         raise ValidationFailed(_("This outcome is deleted: restore it before changing it."))
-    new = draft(session, References(session), data, outcome.id, outcome.version, _unnamed_links(outcome))
+    new = draft(session, References(session), data, outcome.id, outcome.version, unnamed_links(outcome))
     before = outcome_fields.snapshot(outcome)
     if not audit.changed_fields(before, new.snapshot()):
         return outcome
@@ -495,353 +496,30 @@ def contributing_activities(outcome: Outcome) -> list[Contribution]:
     ]
 
 
-# ---- import --------------------------------------------------------------------------
+# ---- the bulk write (imports) ----------------------------------------------------------
 
 
-@dataclass
-class PlannedOutcome:
-    number: int
-    record: OutcomeInput
-    outcome_pk: int | None  # None: a new outcome
-    changes: dict[str, tuple] = field(default_factory=dict)
-
-    @property
-    def action(self) -> str:
-        if self.outcome_pk is None:
-            return "create"
-        return "update" if self.changes else "unchanged"
-
-
-@dataclass
-class OutcomePlan:
-    rows: list[PlannedOutcome] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    lowered: list[Lowering] = field(default_factory=list)
-    row_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows)
-
-    @property
-    def creates(self) -> int:
-        return sum(1 for r in self.rows if r.action == "create")
-
-    @property
-    def updates(self) -> int:
-        return sum(1 for r in self.rows if r.action == "update")
-
-    @property
-    def unchanged(self) -> int:
-        return sum(1 for r in self.rows if r.action == "unchanged")
-
-
-@dataclass(frozen=True)
-class OutcomeImportResult:
-    created: int
-    updated: int
-    unchanged: int
-    lowered: tuple[Lowering, ...] = ()
-
-
-def _existing(session: Session, ids: list[str]) -> dict[str, Outcome]:
-    found: dict[str, Outcome] = {}
-    for start in range(0, len(ids), 500):
-        for outcome in session.scalars(
-            select(Outcome)
-            .where(Outcome.outcome_id.in_(ids[start : start + 500]))
-            .options(
-                selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
-            )
-        ):
-            found[outcome.outcome_id] = outcome
-    return found
-
-
-def _header_problems(header: list[str]) -> list[Problem]:
-    problems = []
-    seen: set[str] = set()
-    for name in header:
-        if name in seen:
-            problems.append(Problem(None, name, _("appears twice in the header.")))
-        seen.add(name)
-        if name not in outcome_fields.COLUMNS:
-            problems.append(
-                Problem(
-                    None,
-                    name or "(empty)",
-                    _("is not a column of the import format (known columns: {names}).").format(
-                        names=", ".join(outcome_fields.COLUMNS)
-                    ),
-                )
-            )
-    if "outcome_id" not in seen:
-        problems.append(Problem(None, "outcome_id", _("is required but missing from the header.")))
-    return problems
-
-
-def plan_outcome_import(session: Session, data: bytes, filename: str) -> OutcomePlan:
-    """Check a whole outcome file against the rules and the database. Writes nothing.
-
-    A row whose ``outcome_id`` is stored updates that outcome with the columns the file
-    has; any other row creates one (and needs every required column).
-    """
-    try:
-        header, rows = read_table(data, filename, known_columns=tuple(outcome_fields.COLUMNS))
-    except ImportRejected as rejected:
-        return OutcomePlan(problems=rejected.problems)
-    plan = OutcomePlan(problems=_header_problems(header), row_count=len(rows))
-    if plan.problems:
-        return plan
-    if not any(any(c.strip() for c in row) for row in rows):
-        plan.problems.append(Problem(None, None, _("the file has a header but no data rows.")))
-        return plan
+def write_outcomes(
+    session: Session,
+    creates: list[OutcomeInput],
+    updates: list[tuple[int, OutcomeInput]],
+    actor: str,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Create and update many outcomes in the caller's transaction, each checked, audited
+    and versioned as a single write is (the import's write path). Returns (created, updated)."""
     refs = References(session)
-    position = header.index("outcome_id")
-    ids = sorted({restore(r[position].strip()) for r in rows if position < len(r)} - {""})
-    existing = _existing(session, ids)
-    missing = [c for c in outcome_fields.REQUIRED_COLUMNS if c not in header]
-    first_row: dict[str, int] = {}
-    for number, row_cells in enumerate(rows, start=1):
-        if not any(c.strip() for c in row_cells):
-            continue
-        while len(row_cells) > len(header) and not row_cells[-1].strip():
-            row_cells = row_cells[:-1]
-        if len(row_cells) != len(header):
-            plan.problems.append(
-                Problem(
-                    number,
-                    None,
-                    _("has {n} cells where the header has {m}.").format(n=len(row_cells), m=len(header)),
-                )
-            )
-            continue
-        present = {name: restore(cell.strip()) for name, cell in zip(header, row_cells, strict=True)}
-        key = present.get("outcome_id", "")
-        if key in first_row:
-            plan.problems.append(
-                Problem(
-                    number,
-                    "outcome_id",
-                    _("“{id}” also appears in row {other}.").format(id=key, other=first_row[key]),
-                )
-            )
-            continue
-        if key:
-            first_row[key] = number
-        stored = existing.get(key)
-        if stored is not None and stored.deleted_at is not None:
-            plan.problems.append(
-                Problem(
-                    number,
-                    "outcome_id",
-                    _(
-                        "“{id}” names an outcome deleted on {day}: restore it first, then import again."
-                    ).format(id=key, day=stored.deleted_at.date().isoformat()),
-                )
-            )
-            continue
-        if stored is None and missing:
-            plan.problems.append(
-                Problem(
-                    number,
-                    None,
-                    _("this row creates an outcome: the file needs the columns {columns}.").format(
-                        columns=", ".join(missing)
-                    ),
-                )
-            )
-            continue
-        values = dict(present)
-        if stored is not None:
-            values = {**outcome_fields.import_format_row(stored), **present}
-            if not present.get("confidentiality"):
-                # Never lowered by omission: an absent or empty cell keeps the stored level.
-                values["confidentiality"] = stored.confidentiality
-        try:
-            record = OutcomeInput(**{FIELD_FOR_COLUMN[k]: v for k, v in values.items()})
-        except ValidationError as error:
-            plan.problems.extend(Problem(number, c, m) for c, m in input_problems(error))
-            continue
-        pk = stored.id if stored is not None else None
-        problems = record_problems(session, refs, record, pk)
-        if problems:
-            plan.problems.extend(Problem(number, c, m) for c, m in problems)
-            continue
-        changes: dict[str, tuple] = {}
-        if stored is not None:
-            new = draft(session, refs, record, pk, stored.version, _unnamed_links(stored))
-            changes = audit.changed_fields(outcome_fields.snapshot(stored), new.snapshot())
-            if RANK[record.confidentiality] < RANK[stored.confidentiality]:
-                plan.lowered.append(
-                    Lowering(
-                        number, stored.outcome_id, stored.id, stored.confidentiality, record.confidentiality
-                    )
-                )
-        plan.rows.append(PlannedOutcome(number, record, pk, changes))
-    plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    return plan
-
-
-def apply_outcome_import(session: Session, plan: OutcomePlan, actor: str) -> OutcomeImportResult:
-    """Write a checked plan in the caller's transaction (all or nothing): the bulk write path."""
-    if not plan.ok:
-        raise ImportRejected(plan.problems or [Problem(None, None, _("there is nothing to import."))])
-    refs = References(session)
-    for row in plan.rows:
-        if row.outcome_pk is None:
-            new = draft(session, refs, row.record)
-            outcome = Outcome(created_by=actor, created_at=utcnow())
-            _apply(outcome, new, actor)
-            session.add(outcome)
-            _record(session, actor, "insert", outcome, None)
-        elif row.changes:
-            outcome = get_outcome(session, row.outcome_pk)
-            update_outcome(session, outcome.id, row.record, outcome.version, actor)
-    return OutcomeImportResult(plan.creates, plan.updates, plan.unchanged, tuple(plan.lowered))
-
-
-def import_outcomes(
-    session: Session, data: bytes, filename: str, actor: str, dry_run: bool = False
-) -> tuple[OutcomePlan, OutcomeImportResult | None]:
-    plan = plan_outcome_import(session, data, filename)
-    if not plan.ok or dry_run:
-        return plan, None
-    return plan, apply_outcome_import(session, plan, actor)
-
-
-# ---- reading and export --------------------------------------------------------------
-
-
-def live_outcomes(session: Session, include_deleted: bool = False) -> list[Outcome]:
-    query = select(Outcome).options(
-        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
-    )
-    if not include_deleted:
-        query = query.where(Outcome.deleted_at.is_(None))
-    return list(session.scalars(query.order_by(Outcome.outcome_date, Outcome.outcome_id)))
-
-
-def to_csv(outcomes: Iterable[Outcome]) -> bytes:
-    """UTF-8 CSV with a BOM, in the import format, formula cells neutralised."""
-    columns = list(outcome_fields.COLUMNS)
-    return cells.csv_table(
-        columns, ([outcome_fields.import_format_row(o)[c] for c in columns] for o in outcomes)
-    )
-
-
-def to_xlsx(outcomes: Iterable[Outcome]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("outcomes")
-    sheet.append(cells.row(outcome_fields.COLUMNS))
-    for outcome in outcomes:
-        values = outcome_fields.import_format_row(outcome)
-        sheet.append(cells.row(values[c] for c in outcome_fields.COLUMNS))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def to_json(outcomes: Iterable[Outcome]) -> bytes:
-    """A JSON list of objects with the import columns (lists as lists, yes/no as booleans)."""
-    records = []
-    for outcome in outcomes:
-        row: dict[str, object] = dict(outcome_fields.import_format_row(outcome))
-        row["themes"] = sorted(t.name for t in outcome.themes)
-        row["evidence_url"] = (outcome.evidence_urls or "").split()
-        row["activities"] = outcome_fields.activity_keys(outcome)
-        row["positive"] = bool(outcome.positive)
-        row["intended"] = bool(outcome.intended)
-        records.append(row)
-    return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
-
-
-def outcome_table(outcomes: Iterable[Outcome]) -> pd.DataFrame:
-    """The outcomes as the staff list shows them."""
-    rows = [outcome_fields.import_format_row(o) | {"id": o.id} for o in outcomes]
-    return pd.DataFrame(rows, columns=["id", *outcome_fields.COLUMNS])
-
-
-# ---- the staff list's filters --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutcomeFilters:
-    """What the staff Outcome list narrows to; empty fields filter nothing."""
-
-    text: str = ""  # in the statement, the social actor or the id (outcome id or number)
-    change_types: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()  # forum categories
-    themes: tuple[str, ...] = ()  # any of them
-    year: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    confidentiality: tuple[str, ...] = ()
-    positive: bool | None = None  # None: positive and negative
-    include_deleted: bool = False
-
-
-def find_outcomes(session: Session, filters: OutcomeFilters) -> list[Outcome]:
-    """The outcomes that pass every filter, oldest first (one SQL query, then the links)."""
-    query = select(Outcome).options(
-        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
-    )
-    if not filters.include_deleted:
-        query = query.where(Outcome.deleted_at.is_(None))
-    text = filters.text.strip()
-    if text:
-        needle = text.lower()
-        matches = [
-            func.lower(column).contains(needle, autoescape=True)
-            for column in (Outcome.statement, Outcome.social_actor, Outcome.outcome_id)
-        ]
-        if text.isdigit():
-            matches.append(Outcome.id == int(text))
-        query = query.where(or_(*matches))
-    if filters.change_types:
-        query = query.where(Outcome.change_type.in_(filters.change_types))
-    if filters.categories:
-        query = query.where(
-            Outcome.forum_id.in_(select(Forum.id).where(Forum.category.in_(filters.categories)))
-        )
-    if filters.themes:
-        query = query.where(Outcome.themes.any(Theme.name.in_(filters.themes)))
-    if filters.year is not None:
-        query = query.where(
-            Outcome.outcome_date.between(dt.date(filters.year, 1, 1), dt.date(filters.year, 12, 31))
-        )
-    if filters.date_from is not None:
-        query = query.where(Outcome.outcome_date >= filters.date_from)
-    if filters.date_to is not None:
-        query = query.where(Outcome.outcome_date <= filters.date_to)
-    if filters.confidentiality:
-        query = query.where(Outcome.confidentiality.in_(filters.confidentiality))
-    if filters.positive is not None:
-        query = query.where(Outcome.positive == filters.positive)
-    return list(session.scalars(query.order_by(Outcome.outcome_date, Outcome.outcome_id)))
-
-
-def audited_outcome_export(engine, actor: str, role: str | None, filters: OutcomeFilters, fmt: str) -> bytes:
-    """The live outcomes passing ``filters``, as ``fmt`` in the import format (cells
-    neutralised by ``to_csv``/``to_xlsx``), recorded in the audit log (who, what, rows).
-    Staff and admins only: the file holds restricted outcomes."""
-    from tracker.access.permissions import can_see_restricted
-    from tracker.db import database
-
-    if not can_see_restricted(role):
-        raise PermissionError("outcome downloads are for staff and admins")
-    live = replace(filters, include_deleted=False)
-    chosen: list[Outcome] = []
-
-    def build() -> bytes:
-        with database.session_factory(engine)() as session:
-            chosen.extend(find_outcomes(session, live))
-            return FORMATS[fmt](chosen)
-
-    details = {"role": role, "filtered": live != OutcomeFilters()}
-    return audit.audited_download(engine, actor, f"outcomes.{fmt}", build, lambda: len(chosen), details)
+    for record in creates:
+        new = draft(session, refs, record)
+        outcome = Outcome(created_by=actor, created_at=utcnow())
+        _apply(outcome, new, actor)
+        session.add(outcome)
+        _record(session, actor, "insert", outcome, None)
+        if progress:
+            progress(1)
+    for outcome_pk, record in updates:
+        outcome = get_outcome(session, outcome_pk)
+        update_outcome(session, outcome.id, record, outcome.version, actor)
+        if progress:
+            progress(1)
+    return len(creates), len(updates)

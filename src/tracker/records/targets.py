@@ -1,5 +1,6 @@
-"""Strategy targets: the import (one audited write path) and the ONE computation of each
-target's actual and status, used by ``tracker summary --json`` and the pages.
+"""Strategy targets: the one audited write path (``save_target``; the import is
+``tracker.io.target_import``) and the ONE computation of each target's actual and
+status, used by ``tracker summary --json`` and the pages.
 
 The brief's rules: a target's actual is computed from the live records of its whole
 calendar year within its scope (``all``, ``category:NAME`` or ``theme:NAME``); outcomes
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import Session
 
@@ -37,9 +38,8 @@ from tracker.db.models import (
 )
 from tracker.errors import ValidationFailed, VersionConflict
 from tracker.i18n import _
-from tracker.io.importer import ImportRejected, Problem, read_table
 from tracker.records import audit
-from tracker.records.validation import describe_errors, text_problem
+from tracker.records.validation import text_problem
 from tracker.vocabulary import (
     CHANGE_TYPES,
     FORUM_CATEGORIES,
@@ -173,7 +173,7 @@ def record_problems(session: Session, record: TargetInput) -> list[tuple[str, st
     return problems
 
 
-def _canonical_scope(session: Session, scope: str) -> str:
+def canonical_scope(session: Session, scope: str) -> str:
     if not scope.startswith("theme:"):
         return scope
     name = scope.removeprefix("theme:")
@@ -221,7 +221,7 @@ def _check_version(target: Target, expected_version: int) -> None:
         )
 
 
-def _same_key(session: Session, year: int, measure: str, scope: str) -> Target | None:
+def target_with_key(session: Session, year: int, measure: str, scope: str) -> Target | None:
     return session.scalar(
         select(Target).where(Target.year == year, Target.measure == measure, Target.scope == scope)
     )
@@ -246,9 +246,9 @@ def save_target(
     problems = record_problems(session, record)
     if problems:
         raise ValidationFailed(problems[0][1], [m for _c, m in problems])
-    scope = _canonical_scope(session, record.scope)
+    scope = canonical_scope(session, record.scope)
     values = {**record.model_dump(include=set(_FIELDS)), "scope": scope}
-    same_key = _same_key(session, record.year, record.measure, scope)
+    same_key = target_with_key(session, record.year, record.measure, scope)
     if target_pk is not None:
         if expected_version is None:
             raise ValueError("an edit names the version it started from")
@@ -290,117 +290,10 @@ def delete_target(session: Session, target_pk: int, expected_version: int, actor
     session.flush()
 
 
-@dataclass
-class TargetPlan:
-    rows: list[tuple[int, TargetInput]]
-    problems: list[Problem]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows)
-
-
-def plan_target_import(session: Session, data: bytes, filename: str) -> TargetPlan:
-    """Check a whole target file; writes nothing. Each problem reads ``row N, column C: message``."""
-    try:
-        header, rows = read_table(data, filename, known_columns=tuple(COLUMNS), number_columns=NUMBER_COLUMNS)
-    except ImportRejected as rejected:
-        return TargetPlan([], rejected.problems)
-    problems: list[Problem] = []
-    for name in header:
-        if name not in COLUMNS:
-            problems.append(
-                Problem(
-                    None,
-                    name or "(empty)",
-                    _("is not a column of the import format (known columns: {names}).").format(
-                        names=", ".join(COLUMNS)
-                    ),
-                )
-            )
-    problems += [
-        Problem(None, c, _("is required but missing from the header."))
-        for c in REQUIRED_COLUMNS
-        if c not in header
-    ]
-    if len(set(header)) != len(header):
-        problems.append(Problem(None, None, _("a column appears twice in the header.")))
-    if problems:
-        return TargetPlan([], problems)
-    planned: list[tuple[int, TargetInput]] = []
-    seen: dict[tuple[int, str, str], int] = {}
-    for number, cells in enumerate(rows, start=1):
-        if not any(c.strip() for c in cells):
-            continue
-        while len(cells) > len(header) and not cells[-1].strip():
-            cells = cells[:-1]
-        if len(cells) != len(header):
-            problems.append(
-                Problem(
-                    number,
-                    None,
-                    _("has {n} cells where the header has {m}.").format(n=len(cells), m=len(header)),
-                )
-            )
-            continue
-        try:
-            record = TargetInput(**dict(zip(header, (c.strip() for c in cells), strict=True)))
-        except ValidationError as error:
-            problems.extend(Problem(number, c, m) for c, m in describe_errors(error))
-            continue
-        row_problems = record_problems(session, record)
-        if row_problems:
-            problems.extend(Problem(number, c, m) for c, m in row_problems)
-            continue
-        key = (record.year, record.measure, _canonical_scope(session, record.scope).casefold())
-        if key in seen:
-            problems.append(
-                Problem(
-                    number,
-                    "scope",
-                    _("the same year, measure and scope are in row {other}.").format(other=seen[key]),
-                )
-            )
-            continue
-        seen[key] = number
-        planned.append((number, record))
-    if not planned and not problems:
-        problems.append(Problem(None, None, _("the file has a header but no data rows.")))
-    return TargetPlan(planned, problems)
-
-
-def import_targets(session: Session, data: bytes, filename: str, actor: str) -> TargetPlan:
-    """Check, then save every row (all or nothing, in the caller's transaction)."""
-    plan = plan_target_import(session, data, filename)
-    if plan.ok:
-        for _number, record in plan.rows:
-            save_target(session, record, actor)
-    return plan
-
-
 def scope_choices(session: Session) -> list[str]:
     """Every scope a target may take: all, each forum category, each theme."""
     themes = session.scalars(select(Theme.name).order_by(Theme.name))
     return ["all", *(f"category:{c}" for c in FORUM_CATEGORIES), *(f"theme:{t}" for t in themes)]
-
-
-def plan_preview(session: Session, plan: TargetPlan) -> list[dict[str, Any]]:
-    """The rows a target file would save, each marked new or an update in words (``result``)
-    and as a flag (``updates``); writes nothing."""
-    rows = []
-    for number, record in plan.rows:
-        scope = _canonical_scope(session, record.scope)
-        stored = _same_key(session, record.year, record.measure, scope)
-        rows.append(
-            {
-                "row": number,
-                **record.model_dump(include=set(_FIELDS)),
-                "scope": scope,
-                "result": _("update") if stored is not None else _("new"),
-                "updates": stored is not None,
-            }
-        )
-    return rows
 
 
 # ---- the computation -------------------------------------------------------------------

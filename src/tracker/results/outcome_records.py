@@ -1,15 +1,13 @@
-"""The staff side of outcome records: what the Outcome list (filtered), the Edit outcome page
-and the outcome import on the Import page show. No Streamlit here.
+"""The staff side of outcome records: what the Outcome list (filtered) and the Edit outcome
+page show. No Streamlit here.
 
-Every write still goes through ``tracker.records.outcomes`` (the one write path); this module only
-reads, shapes page data, and wraps the import so a file's successful import is remembered
-(``ImportBatch``, as activity imports are) and flagged when the same file comes again.
+Every write still goes through ``tracker.records.outcomes`` (the one write path); this module
+only reads and shapes page data. The outcome import is ``tracker.io.outcome_import``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -17,14 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.access.permissions import can_see_restricted
-from tracker.db.models import ImportBatch, Outcome
+from tracker.db.models import Outcome
 from tracker.i18n import _
-from tracker.io import cells
-from tracker.io.importer import PreviousImport, previous_imports
 from tracker.records import outcome_fields, outcomes
 from tracker.records.entry import history_table
-from tracker.records.outcomes import Contribution, OutcomeFilters, OutcomeImportResult, OutcomePlan
+from tracker.records.outcomes import Contribution
 from tracker.results import results_views
+from tracker.results.outcome_search import OutcomeFilters, find_outcomes
 
 
 def _staff_only(role: str | None) -> None:
@@ -39,7 +36,7 @@ def staff_outcome_list(session: Session, role: str | None, filters: OutcomeFilte
     """The staff list's rows (newest first) for ``filters``: restricted ones included,
     deleted ones only when asked (marked)."""
     _staff_only(role)
-    chosen = outcomes.find_outcomes(session, filters)
+    chosen = find_outcomes(session, filters)
     return results_views.outcome_rows(session, role, include_deleted=True, chosen=chosen)[0]
 
 
@@ -52,7 +49,7 @@ def outcome_years(session: Session) -> list[int]:
 def filtered_download_rows(session: Session, role: str | None, filters: OutcomeFilters) -> int:
     """How many outcomes a download of ``filters`` holds (live ones: deleted ones are never in it)."""
     _staff_only(role)
-    return len(outcomes.find_outcomes(session, replace(filters, include_deleted=False)))
+    return len(find_outcomes(session, replace(filters, include_deleted=False)))
 
 
 # ---- the Edit outcome page ------------------------------------------------------------
@@ -163,62 +160,3 @@ def outcome_history(session: Session, role: str | None, outcome_pk: int) -> pd.D
 def labelled_changes(changes: dict[str, tuple]) -> dict[str, tuple]:
     """A version conflict's changes keyed by field label (for the page's table)."""
     return {outcome_fields.label(k): v for k, v in changes.items() if k not in ("version",)}
-
-
-# ---- import ---------------------------------------------------------------------------
-
-
-@dataclass
-class OutcomeFilePlan:
-    """An outcome file checked (nothing written): the plan, and earlier imports of the same file."""
-
-    plan: OutcomePlan
-    content_hash: str
-    already_imported: list[PreviousImport]
-
-    def preview(self) -> pd.DataFrame:
-        """One line per row: what importing it would do (``create``, ``update``, ``unchanged``)."""
-        rows = [
-            {
-                "row": r.number,
-                "outcome_id": r.record.outcome_id,
-                "date": r.record.outcome_date,
-                "statement": r.record.statement,
-                "result": r.action,
-                "changes": outcome_fields.describe_changes(r.changes),
-            }
-            for r in self.plan.rows
-        ]
-        return pd.DataFrame(rows, columns=["row", "outcome_id", "date", "statement", "result", "changes"])
-
-
-def plan_outcome_file(session: Session, data: bytes, filename: str) -> OutcomeFilePlan:
-    """``outcomes.plan_outcome_import`` (the dry run) plus the file-already-imported flag."""
-    digest = hashlib.sha256(data).hexdigest()
-    return OutcomeFilePlan(
-        outcomes.plan_outcome_import(session, data, filename), digest, previous_imports(session, digest)
-    )
-
-
-def import_outcome_file(
-    session: Session, data: bytes, filename: str, actor: str
-) -> tuple[OutcomePlan, OutcomeImportResult | None]:
-    """Check the file again and write it all or nothing (``outcomes.apply_outcome_import``),
-    remembering the file's content so a second upload of it is flagged."""
-    plan, result = outcomes.import_outcomes(session, data, filename, actor)
-    if result is not None:
-        session.add(
-            ImportBatch(
-                content_sha256=hashlib.sha256(data).hexdigest(),
-                filename=filename[:255],
-                imported_by=actor,
-                created=result.created,
-                updated=result.updated,
-            )
-        )
-    return plan, result
-
-
-def outcome_template_csv() -> bytes:
-    """An empty outcome file with the import format's header (UTF-8 CSV with a BOM)."""
-    return cells.csv_table(list(outcome_fields.COLUMNS), [])

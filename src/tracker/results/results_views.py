@@ -24,6 +24,7 @@ from tracker.access.permissions import RESTRICTED_LABEL, can_see_restricted, vis
 from tracker.db.models import Activity, Forum, Outcome
 from tracker.i18n import N_, _
 from tracker.records import outcomes, targets
+from tracker.results import outcome_search
 from tracker.results.charts import CATEGORY_COLOURS, _layout, separators
 from tracker.results.filters import Filters, effort_only, filtered, outcome_conditions
 from tracker.text import formatting
@@ -188,11 +189,11 @@ def outcome_rows(
 ) -> tuple[pd.DataFrame, int]:
     """The outcomes the role may read (newest first) and how many others are counted but hidden.
 
-    ``chosen``: these outcomes (oldest first, e.g. ``outcomes.find_outcomes``) instead of every one."""
+    ``chosen``: these outcomes (oldest first, e.g. ``outcome_search.find_outcomes``) instead of every one."""
     readable = visible_confidentiality(role)
     rows, hidden = [], 0
     if chosen is None:
-        chosen = outcomes.live_outcomes(session, include_deleted=include_deleted)
+        chosen = outcome_search.live_outcomes(session, include_deleted=include_deleted)
     for outcome in reversed(chosen):
         if outcome.confidentiality not in readable:
             hidden += outcome.deleted_at is None

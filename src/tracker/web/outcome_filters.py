@@ -1,12 +1,12 @@
 """The staff Outcome list's sidebar filters (Streamlit side); the filtering is
-``tracker.records.outcomes.find_outcomes``."""
+``tracker.results.outcome_search.find_outcomes``."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from tracker.i18n import _
-from tracker.records.outcomes import OutcomeFilters
+from tracker.results.outcome_search import OutcomeFilters
 from tracker.vocabulary import CHANGE_TYPES, CONFIDENTIALITY_LEVELS, FORUM_CATEGORIES
 
 KEYS = (

@@ -5,19 +5,19 @@ version-checked); the rules are ``targets.TargetInput`` and ``targets.record_pro
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from tracker.i18n import _, column_labels, ngettext
+from tracker.i18n import _, ngettext
+from tracker.io.target_import import TargetImport
 from tracker.records import targets
 from tracker.records.validation import describe_errors
 from tracker.results.results_views import DIRECTION_LABELS, MEASURE_LABELS, scope_label, target_text
 from tracker.vocabulary import TARGET_DIRECTIONS, TARGET_MEASURES
 from tracker.web import auth, db
+from tracker.web.upload import ImportScreen, import_flow
 
 FIELDS = ("year", "measure", "scope", "direction", "target", "baseline_year", "baseline", "note")
 
@@ -206,60 +206,13 @@ def import_form() -> None:
             "stored target updates it."
         )
     )
-    generation = st.session_state.setdefault("target_import_generation", 0)
-    upload = st.file_uploader(
-        _("CSV (UTF-8) or XLSX file"), type=["csv", "xlsx"], key=f"target_upload_{generation}"
-    )
-    done = st.session_state.get("target_import_done")
-    if upload is None:
-        if done:
-            st.success(done)
-        return
-    st.session_state.pop("target_import_done", None)
-    data = upload.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
-    cached = st.session_state.get("target_import_plan")
-    if cached is None or cached[0] != digest:
-        plan = db.read(targets.plan_target_import, data, upload.name)
-        cached = (digest, plan, db.read(targets.plan_preview, plan))
-        st.session_state["target_import_plan"] = cached
-    _digest, plan, preview = cached
-    if plan.problems:
-        st.error(
-            ngettext(
-                "{n} problem: nothing will be imported until the file is corrected.",
-                "{n} problems: nothing will be imported until the file is corrected.",
-                len(plan.problems),
-            ).format(n=len(plan.problems))
-        )
-        st.code("\n".join(str(p) for p in plan.problems[:500]), language=None)
-        return
-    st.success(
-        _("Dry run: all {n} rows are valid ({c} new, {u} updates); nothing is written yet.").format(
-            n=len(plan.rows),
-            c=sum(not r["updates"] for r in preview),
-            u=sum(r["updates"] for r in preview),
+    import_flow(
+        ImportScreen(
+            TargetImport,
+            "target_import",
+            lambda n: ngettext("Import {n} target", "Import {n} targets", n).format(n=n),
         )
     )
-    frame = pd.DataFrame(preview).drop(columns="updates")
-    st.dataframe(frame, hide_index=True, column_config=column_labels(frame.columns))
-    label = ngettext("Import {n} target", "Import {n} targets", len(plan.rows)).format(n=len(plan.rows))
-    if st.button(label, type="primary", key="target_import_go"):
-        ok, checked = db.write(targets.import_targets, data, upload.name, auth.actor())
-        if not ok:
-            return
-        if not checked.ok:
-            st.error(
-                _("The file no longer fits the tracker (someone changed it meanwhile): nothing was imported.")
-            )
-            st.code("\n".join(str(p) for p in checked.problems[:500]), language=None)
-            return
-        st.session_state["target_import_done"] = ngettext(
-            "Imported {n} target.", "Imported {n} targets.", len(checked.rows)
-        ).format(n=len(checked.rows))
-        st.session_state["target_import_generation"] = generation + 1
-        st.session_state.pop("target_import_plan", None)
-        st.rerun()
 
 
 def editor() -> None:
