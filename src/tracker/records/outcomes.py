@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 from urllib.parse import urlparse
@@ -470,6 +470,21 @@ def restore_outcome(session: Session, outcome_pk: int, expected_version: int, ac
     outcome.updated_by = actor
     _record(session, actor, "restore", outcome, before)
     return outcome
+
+
+def change_outcomes(
+    session: Session, outcomes: list[Outcome], actor: str, change: Callable[[Outcome], None]
+) -> int:
+    """Apply ``change`` to each outcome as one audited new version (reference-list merges)."""
+    befores = {o.id: outcome_fields.snapshot(o) for o in outcomes}
+    for outcome in outcomes:
+        change(outcome)
+        outcome.updated_at = utcnow()  # bumps the version even when only links changed
+        outcome.updated_by = actor
+    session.flush()
+    for outcome in outcomes:
+        _record(session, actor, "update", outcome, befores[outcome.id])
+    return len(outcomes)
 
 
 def history(session: Session, outcome_pk: int):

@@ -290,6 +290,30 @@ def delete_target(session: Session, target_pk: int, expected_version: int, actor
     session.flush()
 
 
+def rename_theme_scope(session: Session, old: str, new: str, actor: str) -> int:
+    """Point every target scoped ``theme:old`` at ``theme:new`` (a theme merge), audited.
+
+    Refused, before anything changes, when the kept theme already has a target of the same
+    year and measure: two targets cannot share a year, measure and scope.
+    """
+    moving = list(session.scalars(select(Target).where(Target.scope == f"theme:{old}")))
+    for target in moving:
+        clash = _same_key(session, target.year, target.measure, f"theme:{new}")
+        if clash is not None:
+            raise ValidationFailed(
+                _(
+                    "Both themes have a {year} target for the same measure: delete one of the two "
+                    "targets on the Strategy page, then merge again."
+                ).format(year=target.year)
+            )
+    for target in moving:
+        before = snapshot(target)
+        target.scope = f"theme:{new}"
+        session.flush()
+        audit.record_entry(session, actor, "update", ENTITY, target.id, before, snapshot(target))
+    return len(moving)
+
+
 @dataclass
 class TargetPlan:
     rows: list[tuple[int, TargetInput]]
