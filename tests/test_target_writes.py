@@ -12,7 +12,7 @@ from tracker.db.models import AuditEntry, Target
 from tracker.errors import ValidationFailed, VersionConflict
 from tracker.i18n import use_language
 from tracker.records import audit, targets
-from tracker.results import results_views
+from tracker.results import results_views, target_status
 
 from .test_targets import fixture  # noqa: F401  (the shared hand-computed records)
 
@@ -149,7 +149,7 @@ def test_the_trend_of_each_measure_and_scope_by_hand(fixture):  # noqa: F811
     # KP share by effort, all: 2024 2.0/6.0 = 0.3333; 2025 no activities -> None.
     # Outcomes in UN forums: 2024 O1 (O4 deleted) = 1; 2025 O5 = 1.
     _trend_targets(fixture)
-    share, outcomes = targets.target_trends(fixture)
+    share, outcomes = target_status.target_trends(fixture)
     assert (share.measure, share.scope, share.actuals) == (
         "kp_share_by_effort",
         "all",

@@ -25,8 +25,7 @@ from sqlalchemy.orm import Session
 from tracker.db.models import Forum, Outcome, outcome_activities
 from tracker.i18n import N_, _, column_labels, current_language, ngettext, use_language
 from tracker.io import cells
-from tracker.records import targets as target_records
-from tracker.results import home, static_charts
+from tracker.results import home, static_charts, target_status
 from tracker.results.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
 from tracker.results.results_views import MEASURE_LABELS, STATUS_LABELS, value_text
 from tracker.results.views import FunderSummaryView, funder_summary
@@ -77,8 +76,8 @@ class FunderReport:
     shift: home.HomeSummary
     grant: tuple[str, str, str] | None = None  # id, title, funder: a grant's report
     # The targets of the years the period (or grant) covers, with actual and status:
-    # ``targets.target_statuses``, the same numbers as the Strategy page and summary JSON.
-    targets: tuple[target_records.TargetStatus, ...] = ()
+    # ``target_status.target_statuses``, the same numbers as the Strategy page and summary JSON.
+    targets: tuple[target_status.TargetStatus, ...] = ()
     # Outcome records (Outcome Harvesting) of the period, or linked to the grant's activities:
     # counts of every live outcome (an aggregate, as ``outcomes`` in the summary JSON) and
     # the list of the public ones only.
@@ -92,12 +91,12 @@ def build(
     """The report of a period, or of a grant: its period and the activities tagged with it."""
     if grant_id is None:
         view = funder_summary(session, date_from, date_to)
-        statuses = tuple(target_records.target_statuses(session, date_from, date_to))
+        statuses = tuple(target_status.target_statuses(session, date_from, date_to))
         return FunderReport(
             view=view,
             shift=home.home_summary(session),
             targets=statuses,
-            outcome_counts=target_records.outcome_counts(session, date_from, date_to),
+            outcome_counts=target_status.outcome_counts(session, date_from, date_to),
             outcome_records=public_outcome_records(session, date_from, date_to),
         )
     from tracker.records import grants
@@ -110,8 +109,8 @@ def build(
         view=view,
         shift=home.home_summary(session),
         grant=(grant.grant_id, grant.title, grant.funder),
-        targets=tuple(target_records.target_statuses(session, first, last)),
-        outcome_counts=target_records.outcome_counts(session, first, last, activity_ids),
+        targets=tuple(target_status.target_statuses(session, first, last)),
+        outcome_counts=target_status.outcome_counts(session, first, last, activity_ids),
         outcome_records=public_outcome_records(session, first, last, activity_ids),
     )
 

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 from tracker.access.permissions import RESTRICTED_LABEL, can_see_restricted, visible_confidentiality
 from tracker.db.models import Activity, Forum, Outcome
 from tracker.i18n import N_, _
-from tracker.records import outcomes, targets
+from tracker.records import outcomes
+from tracker.results import target_status
 from tracker.results.charts import CATEGORY_COLOURS, _layout, separators
 from tracker.results.filters import Filters, effort_only, filtered, outcome_conditions
 from tracker.text import formatting
@@ -474,7 +475,7 @@ def outcomes_list_html(view: OutcomesView) -> str:
 def strategy_table(
     session: Session, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> pd.DataFrame:
-    """Every target with its actual and status in words (``targets.target_statuses``), in
+    """Every target with its actual and status in words (``target_status.target_statuses``), in
     few short columns so it reads on a phone: "at most 20 %", "33 %", "met"."""
     rows = [
         {
@@ -487,7 +488,7 @@ def strategy_table(
             "baseline": baseline_text(s.measure, s.baseline_year, s.baseline),
             "note": s.note or "",
         }
-        for s in targets.target_statuses(session, date_from, date_to)
+        for s in target_status.target_statuses(session, date_from, date_to)
     ]
     columns = ["year", "measure", "scope", "target", "actual", "status", "baseline", "note"]
     return pd.DataFrame(rows, columns=columns)
@@ -560,7 +561,7 @@ class TrendChart:
     numbers: pd.DataFrame  # year, actual, target, status: the numbers behind the chart
 
 
-def trend_numbers(trend: targets.Trend) -> pd.DataFrame:
+def trend_numbers(trend: target_status.Trend) -> pd.DataFrame:
     """One row per year with records or with a target: the actual, and the target's
     direction, value and status in words (raw numbers: the CSV is for re-use)."""
     by_year = {t.year: t for t in trend.targets}
@@ -582,7 +583,7 @@ def trend_numbers(trend: targets.Trend) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[_("Year"), _("Actual"), _("Direction"), _("Target"), _("Status")])
 
 
-def trend_figure(trend: targets.Trend) -> go.Figure:
+def trend_figure(trend: target_status.Trend) -> go.Figure:
     """The actual per year (a line), each baseline (a dashed line) and the targets (markers
     coloured and shaped by status); every hover written in the reader's language."""
     measure = _(MEASURE_LABELS[trend.measure])
@@ -650,11 +651,11 @@ def strategy_trends(session: Session) -> list[TrendChart]:
     """A chart and its numbers for each measure and scope that has targets."""
     return [
         TrendChart(trend.measure, trend.scope, trend_figure(trend), trend_numbers(trend))
-        for trend in targets.target_trends(session)
+        for trend in target_status.target_trends(session)
     ]
 
 
-def share_target_hover(status: targets.TargetStatus) -> str:
+def share_target_hover(status: target_status.TargetStatus) -> str:
     """A KP-share target on the Overview shift chart, in words."""
     return _("Target {year} ({measure}): {target} · actual: {actual} · {status}").format(
         year=status.year,
