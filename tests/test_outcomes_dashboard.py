@@ -360,4 +360,4 @@ def test_the_dashboard_in_french(page_world, monkeypatch):
     assert metrics(at)["Résultats"] == "4"
     body = " ".join(h.proto.body for h in at.get("html"))
     assert "<b>1 novembre 2023</b>" in body
-    assert "Type de changement\u00a0: policy" in body
+    assert "Type de changement\u00a0: politique" in body

@@ -27,10 +27,10 @@ from tracker.i18n import N_, _, column_labels, current_language, ngettext, use_l
 from tracker.io import cells
 from tracker.results import home, static_charts, target_status
 from tracker.results.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
-from tracker.results.results_views import MEASURE_LABELS, STATUS_LABELS, value_text
+from tracker.results.target_text import status_text, target_text, value_text
 from tracker.results.views import FunderSummaryView, funder_summary
 from tracker.text import formatting
-from tracker.vocabulary import FORUM_CATEGORIES
+from tracker.vocabulary import FORUM_CATEGORIES, SHARE_MEASURES, label, scope_label
 
 FORMATS = ("html", "pdf", "xlsx")
 MEDIA_TYPES = {
@@ -200,32 +200,17 @@ def _safe_name(text: str) -> str:
 
 # ---- targets with their status ------------------------------------------------------------
 
-DIRECTION_LABELS = {"at_most": N_("at most"), "at_least": N_("at least")}
-SHARE_MEASURES = ("kp_share_by_count", "kp_share_by_effort")
-
-
-def scope_label(scope: str) -> str:
-    if scope == "all":
-        return _("all records")
-    kind, _sep, name = scope.partition(":")
-    if kind == "category":
-        return _("forum category {name}").format(name=_(name))
-    return _("theme {name}").format(name=_(name))
-
 
 def targets_table(report: FunderReport) -> pd.DataFrame:
     """The report's targets as text in the reader's language (page, HTML and PDF)."""
     return pd.DataFrame(
         {
             _("Year"): [str(s.year) for s in report.targets],
-            _("Measure"): [_(MEASURE_LABELS[s.measure]) for s in report.targets],
+            _("Measure"): [label("measure", s.measure) for s in report.targets],
             _("Scope"): [scope_label(s.scope) for s in report.targets],
-            _("Target"): [
-                f"{_(DIRECTION_LABELS[s.direction])} {value_text(s.measure, s.target)}"
-                for s in report.targets
-            ],
+            _("Target"): [target_text(s.measure, s.direction, s.target) for s in report.targets],
             _("Actual"): [value_text(s.measure, s.actual) for s in report.targets],
-            _("Status"): [_(STATUS_LABELS[s.met]) for s in report.targets],
+            _("Status"): [status_text(s.met) for s in report.targets],
         },
         columns=[_("Year"), _("Measure"), _("Scope"), _("Target"), _("Actual"), _("Status")],
     )
@@ -577,9 +562,9 @@ def _targets_sheet(book: Workbook, report: FunderReport) -> None:
         cell.font = Font(bold=True)
     for s in report.targets:
         measure, direction, status = (
-            _(MEASURE_LABELS[s.measure]),
-            _(DIRECTION_LABELS[s.direction]),
-            _(STATUS_LABELS[s.met]),
+            label("measure", s.measure),
+            label("direction", s.direction),
+            status_text(s.met),
         )
         values = (s.year, measure, scope_label(s.scope), direction, s.target, s.actual, status)
         sheet.append(cells.row(values))

@@ -61,7 +61,7 @@ def value_format(measure: str) -> str:
     return ",.1f" if measure == "effort_days" else ",.0f"
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+def layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         separators=separators(),
         title={"text": title},
@@ -137,7 +137,7 @@ def engagement_chart(engagement: pd.DataFrame, measure: str, period: str) -> go.
         period=_(period), measure=measure_label(measure).lower()
     )
     return _mark_decision(
-        _layout(fig, title, _("Date of activity"), measure_label(measure)), list(engagement["period_start"])
+        layout(fig, title, _("Date of activity"), measure_label(measure)), list(engagement["period_start"])
     )
 
 
@@ -183,7 +183,7 @@ def kp_share_chart(shares: pd.DataFrame, period: str, targets: pd.DataFrame | No
     _date_axis(fig, period)
     title = _("Share of the coalition's engagement spent in KP forums, per {period}").format(period=_(period))
     return _mark_decision(
-        _layout(fig, title, _("Date of activity"), _("KP share")), list(shares["period_start"])
+        layout(fig, title, _("Date of activity"), _("KP share")), list(shares["period_start"])
     )
 
 
@@ -211,7 +211,7 @@ def theme_trend_chart(trend: pd.DataFrame, measure: str, period: str) -> go.Figu
         period=_(period), measure=measure_label(measure).lower()
     )
     return _mark_decision(
-        _layout(fig, title, _("Date of activity"), measure_label(measure)), list(trend["period_start"])
+        layout(fig, title, _("Date of activity"), measure_label(measure)), list(trend["period_start"])
     )
 
 
@@ -231,7 +231,7 @@ def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:
     fig.update_layout(barmode="stack", hovermode="y unified")
     fig.update_yaxes(autorange="reversed")
     title = _("Where each theme is pursued ({measure})").format(measure=measure_label(measure).lower())
-    fig = _layout(fig, title, measure_label(measure), _("Theme"))
+    fig = layout(fig, title, measure_label(measure), _("Theme"))
     fig.update_layout(hovermode="y unified")
     return fig
 
@@ -255,7 +255,7 @@ def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
     title = _("Forums where the coalition engaged most ({measure})").format(
         measure=measure_label(measure).lower()
     )
-    fig = _layout(fig, title, measure_label(measure), _("Forum"))
+    fig = layout(fig, title, measure_label(measure), _("Forum"))
     fig.update_layout(hovermode="closest", barmode="overlay")
     return fig
 
@@ -282,6 +282,6 @@ def ranking_chart(table: pd.DataFrame, label_column: str, measure: str, title: s
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig = _layout(fig, title, measure_label(measure), "")
+    fig = layout(fig, title, measure_label(measure), "")
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig

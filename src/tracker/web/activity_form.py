@@ -16,7 +16,7 @@ from tracker.records import activity_fields
 from tracker.records.activity_fields import FIELDS, form_defaults
 from tracker.records.entry import EventChoice, FormOptions
 from tracker.records.validation import TITLE_MAX, ActivityInput
-from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS
+from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS, labeller
 
 # Field labels by import column, declared once in ``activity_fields``.
 LABELS = {f.column: f.label for f in FIELDS if f.column}
@@ -100,6 +100,7 @@ def activity_form(
         values["activity_type"] = right.selectbox(
             _(LABELS["activity_type"]),
             ACTIVITY_TYPES,
+            format_func=labeller("activity_type"),
             index=_index(list(ACTIVITY_TYPES), defaults["activity_type"]),
             key=f"{key}_type",
         )
@@ -157,6 +158,7 @@ def activity_form(
         values["confidentiality"] = right.radio(
             _(LABELS["confidentiality"]),
             CONFIDENTIALITY_LEVELS,
+            format_func=labeller("confidentiality"),
             horizontal=True,
             index=list(CONFIDENTIALITY_LEVELS).index(defaults["confidentiality"]),
             key=f"{key}_confidentiality",
