@@ -281,7 +281,7 @@ def test_the_chart_speaks_french_with_french_numbers(world, monkeypatch):
     [un_line] = [t for t in spec["data"] if t["type"] == "scatter" and t["yaxis"] == "y4"]
     assert un_line["name"] == "Jours-personne"
     assert un_line["customdata"] == ["0,0", "4,5"]
-    assert un_line["hovertemplate"] == "UN, %{x}: %{customdata} jours-personne<extra></extra>"
+    assert un_line["hovertemplate"] == "ONU, %{x}: %{customdata} jours-personne<extra></extra>"
     assert spec["layout"]["xaxis2"]["title"]["text"] == "Année"
 
 

@@ -290,6 +290,7 @@ def test_the_strategy_page_in_french(strategy_db, monkeypatch):
     ]
     [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert spec["layout"]["title"]["text"] == (
-        "Part du KP dans les jours-personne, tous les enregistrements\u00a0: réalisé par année face aux cibles"
+        "Part du KP dans les jours-personne, tous les enregistrements\u00a0: "
+        "réalisé par année face aux cibles"
     )
     assert spec["layout"]["separators"] == ",\u202f"
