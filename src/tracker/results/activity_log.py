@@ -20,21 +20,7 @@ from tracker.results.filters import Filters, conditions
 from tracker.text.countries import display_name
 
 PAGE_SIZE = 50
-LOG_COLUMNS = [
-    "id",
-    "date",
-    "title",
-    "forum",
-    "category",
-    "themes",
-    "activity_type",
-    "organisations",
-    "country",
-    "effort_days",
-    "cost_usd",
-    "confidentiality",
-    "outcome",
-]
+LOG_COLUMNS = activity_fields.LOG_COLUMNS  # declared with the fields
 
 
 @dataclass(frozen=True)
@@ -94,7 +80,7 @@ def log_page(
             .offset((page - 1) * page_size)
         )
     )
-    rows = pd.DataFrame([_row(a) for a in _load(session, ids)], columns=LOG_COLUMNS)
+    rows = pd.DataFrame([_row(a) for a in _load(session, ids)], columns=activity_fields.LOG_COLUMNS)
     return LogPage(rows=rows, total=total, page=page, page_size=page_size)
 
 

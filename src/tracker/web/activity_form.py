@@ -37,6 +37,18 @@ def _index(choices: list, value) -> int | None:
     return choices.index(value) if value in choices else None
 
 
+def _plain_widget(field: activity_fields.ActivityField, default: object, key: str) -> object:
+    """The widget of a declared field by its kind (text, long text, number, date)."""
+    label = _(field.label)
+    if field.kind == "longtext":
+        return st.text_area(label, value=str(default or ""), key=key)
+    if field.kind == "number":
+        return st.number_input(label, min_value=0.0, value=float(default or 0.0), key=key)  # type: ignore[arg-type]
+    if field.kind == "date":
+        return st.date_input(label, value=default if isinstance(default, dt.date) else None, key=key)
+    return st.text_input(label, value=str(default or ""), key=key)
+
+
 def activity_form(
     key: str,
     options: FormOptions,
@@ -194,6 +206,14 @@ def activity_form(
             if options.grants or stored_grants
             else stored_grants
         )
+        # A field declared in ``activity_fields`` with no widget of its own above gets the
+        # plain widget of its kind, in declaration order: a new field needs no form edit.
+        for declared in activity_fields.FIELDS:
+            if declared.name not in values:
+                values[declared.name] = _plain_widget(
+                    declared, defaults.get(declared.name), f"{key}_{declared.name}"
+                )
+                under(st, declared.name)
         columns = st.columns(len(buttons) + 2)
         pressed = None
         for column, label in zip(columns, buttons, strict=False):
