@@ -29,6 +29,7 @@ from tracker.db.models import Activity, Grant
 from tracker.errors import TrackerError
 from tracker.i18n import _, current_language
 from tracker.records import grants as grants_service
+from tracker.results.filters import live, public
 from tracker.results.target_status import TargetStatus, target_statuses
 
 VERSION = "2.03"
@@ -109,7 +110,7 @@ def _activities(session: Session, ids: Iterable[int] | None) -> list[Activity]:
     """Live public activities (of the ids, or tagged with no grant)."""
     query = (
         select(Activity)
-        .where(Activity.deleted_at.is_(None), Activity.confidentiality == "public")
+        .where(live(Activity), public(Activity))
         .options(
             selectinload(Activity.forum),
             selectinload(Activity.themes),

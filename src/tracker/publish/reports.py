@@ -27,6 +27,7 @@ from tracker.i18n import N_, _, column_labels, current_language, ngettext, use_l
 from tracker.io import cells
 from tracker.results import home, static_charts, target_status
 from tracker.results.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
+from tracker.results.filters import dated, live, public
 from tracker.results.target_text import status_text, target_text, value_text
 from tracker.results.views import FunderSummaryView, funder_summary
 from tracker.text import formatting
@@ -143,10 +144,9 @@ def public_outcome_records(
         )
         .outerjoin(Forum, Outcome.forum_id == Forum.id)
         .where(
-            Outcome.deleted_at.is_(None),
-            Outcome.confidentiality == "public",
-            Outcome.outcome_date >= date_from,
-            Outcome.outcome_date <= date_to,
+            live(Outcome),
+            public(Outcome),
+            *dated(Outcome.outcome_date, date_from, date_to),
         )
         .order_by(Outcome.outcome_date.desc(), Outcome.outcome_id)
         .limit(100)

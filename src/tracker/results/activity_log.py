@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from tracker.access.permissions import visible_confidentiality
 from tracker.db.models import Activity, Forum
 from tracker.records import activity_fields
-from tracker.results.filters import Filters, conditions
+from tracker.results.filters import Filters, conditions, public
 from tracker.text.countries import display_name
 
 PAGE_SIZE = 50
@@ -101,7 +101,7 @@ def public_outcomes(session: Session, filters: Filters, limit: int = 50) -> pd.D
         .join(Forum, Activity.forum_id == Forum.id)
         .where(
             *conditions(filters, "funder"),
-            Activity.confidentiality == "public",
+            public(Activity),
             Activity.outcome.is_not(None),
             Activity.outcome != "",
         )

@@ -24,7 +24,7 @@ from tracker.db.models import Activity, Forum, Outcome
 from tracker.i18n import _
 from tracker.records import outcomes
 from tracker.results import target_status
-from tracker.results.filters import Filters, effort_only, filtered, outcome_conditions
+from tracker.results.filters import Filters, effort_only, filtered, live, outcome_conditions
 from tracker.results.result_figures import effort_figure, trend_figure, type_figure
 from tracker.results.target_text import baseline_text, status_text, target_text, value_text
 from tracker.text import formatting
@@ -296,9 +296,7 @@ def outcomes_view(session: Session, filters: Filters | None = None, role: str | 
     effort = _effort(session, by_year, filters, role)
     items, table, hidden = _items(session, filters, role)
     empty = counts["count"] == 0
-    any_recorded = not empty or bool(
-        session.scalar(select(func.count(Outcome.id)).where(Outcome.deleted_at.is_(None)))
-    )
+    any_recorded = not empty or bool(session.scalar(select(func.count(Outcome.id)).where(live(Outcome))))
     return OutcomesView(
         counts=counts,
         by_year=by_year.drop(columns="substantiation")
