@@ -175,8 +175,8 @@ def outcome_records_html(report: FunderReport) -> str:
     if records.empty:
         return f"<p>{_e(summary)}</p><p>{_e(_('No public outcome record in this period.'))}</p>"
     items = "".join(
-        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(_(row.change_type))}"
-        + (f" · {_e(row.forum)} ({_e(_(row.category))})" if row.forum else "")
+        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(label('change_type', row.change_type))}"
+        + (f" · {_e(row.forum)} ({_e(label('forum_category', row.category))})" if row.forum else "")
         + f"<br><i>{_e(row.social_actor)}</i><br>{_e(row.statement)}</li>"
         for row in records.itertuples()
     )
@@ -293,7 +293,10 @@ def category_chart_svg(view: FunderSummaryView) -> str:
     categories = category_totals(view)
     return static_charts.bar_chart_svg(
         _("Staff-days per forum category in this period"),
-        [(_(c), float(v)) for c, v in zip(categories.category, categories.effort_days, strict=True)],
+        [
+            (label("forum_category", c), float(v))
+            for c, v in zip(categories.category, categories.effort_days, strict=True)
+        ],
         value_format=lambda v: formatting.number(v, 1),
         colours=[CATEGORY_COLOURS[c] for c in categories.category],
     )
@@ -353,7 +356,8 @@ def _outcomes(view: FunderSummaryView) -> str:
     if view.outcomes.empty:
         return f"<p>{_e(_('No public outcome recorded in this period.'))}</p>"
     items = "".join(
-        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(row.forum)} ({_e(_(row.category))})<br>"
+        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(row.forum)} "
+        f"({_e(label('forum_category', row.category))})<br>"
         f"<i>{_e(row.title)}</i><br>{_e(row.outcome)}</li>"
         for row in view.outcomes.itertuples()
     )
@@ -379,7 +383,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
     category_chart = category_chart_svg(view)
     category_table = pd.DataFrame(
         {
-            _("Forum category"): [_(c) for c in categories.category],
+            _("Forum category"): [label("forum_category", c) for c in categories.category],
             _("Activities"): [formatting.number(v) for v in categories.activities],
             _("Staff-days"): [formatting.number(v, 1) for v in categories.effort_days],
         }

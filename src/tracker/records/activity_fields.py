@@ -22,6 +22,7 @@ from typing import Any
 
 from tracker.i18n import N_, _
 from tracker.vocabulary import DEFAULT_CONFIDENTIALITY
+from tracker.vocabulary import label as vocabulary_label
 
 # The template's example row carries this external_id; the importer refuses it.
 TEMPLATE_MARKER = "EXAMPLE-delete-this-row"
@@ -61,6 +62,7 @@ class ActivityField:
     example: str = ""  # the import template's example cell
     log_rank: int | None = None  # place in the activity log (None: not shown there)
     in_import: bool = True  # False: written by exports only (read back when present)
+    vocabulary: str | None = None  # a ``vocabulary.LABELS`` kind: shown by its display label
 
     def read(self, activity: Any) -> Any:
         """The plain JSON value: names instead of ids, lists sorted, urls as a list."""
@@ -107,6 +109,8 @@ class ActivityField:
         if self.kind == "date":
             return getattr(activity, self.name)
         value = self.read(activity)
+        if self.vocabulary is not None:
+            return vocabulary_label(self.vocabulary, value)
         return "" if value is None else value
 
 
@@ -165,6 +169,7 @@ FIELDS: tuple[ActivityField, ...] = (
         True,
         default="meeting",
         example="statement",
+        vocabulary="activity_type",
         log_rank=6,
     ),
     ActivityField(
@@ -238,6 +243,7 @@ FIELDS: tuple[ActivityField, ...] = (
         "choice",
         default=DEFAULT_CONFIDENTIALITY,
         example="public",
+        vocabulary="confidentiality",
         log_rank=11,
     ),
     ActivityField(
@@ -381,8 +387,11 @@ def form_defaults(today: dt.date, organisations: list[str]) -> dict[str, object]
 
 
 def log_row(activity: Any, country_name: Callable[[str | None], str]) -> dict[str, object]:
-    """One row of the activity log (``LOG_COLUMNS``)."""
-    row: dict[str, object] = {"id": activity.id, "category": activity.forum.category}
+    """One row of the activity log (``LOG_COLUMNS``), vocabulary values by their display labels."""
+    row: dict[str, object] = {
+        "id": activity.id,
+        "category": vocabulary_label("forum_category", activity.forum.category),
+    }
     for f in FIELDS:
         if f.log_rank is not None:
             row[f.column or f.name] = f.log(activity, country_name)

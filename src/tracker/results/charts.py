@@ -17,6 +17,7 @@ from tracker.i18n import N_, _
 from tracker.text import formatting
 from tracker.text.plain_text import plotly_literal
 from tracker.vocabulary import FORUM_CATEGORIES, SHIFT_DECISION_DATE
+from tracker.vocabulary import label as vocabulary_label
 
 CATEGORY_COLOURS = {
     "KP": "#D55E00",
@@ -116,18 +117,15 @@ def engagement_chart(engagement: pd.DataFrame, measure: str, period: str) -> go.
     """Stacked bars: the measure per period, one colour per forum category."""
     fig = go.Figure()
     for category in FORUM_CATEGORIES:
+        shown = vocabulary_label("forum_category", category)  # the display label; colours by code
         rows = engagement[engagement.category == category]
         fig.add_bar(
             x=_period_x(rows),
             y=list(rows[measure]),
-            name=category,
+            name=shown,
             marker_color=CATEGORY_COLOURS[category],
             customdata=list(rows["period"]),
-            hovertemplate="%{customdata} · "
-            + category
-            + ": %{y:"
-            + value_format(measure)
-            + "}<extra></extra>",
+            hovertemplate="%{customdata} · " + shown + ": %{y:" + value_format(measure) + "}<extra></extra>",
             xperiod=PERIOD_MONTHS[period],
             xperiodalignment="middle",
         )
@@ -219,14 +217,15 @@ def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:
     """Where each theme is pursued: horizontal bars per theme, stacked by forum category."""
     fig = go.Figure()
     for category in FORUM_CATEGORIES:
+        shown = vocabulary_label("forum_category", category)  # the display label; colours by code
         rows = matrix[matrix.category == category]
         fig.add_bar(
             y=_labels(rows["theme"]),
             x=list(rows[measure]),
-            name=category,
+            name=shown,
             orientation="h",
             marker_color=CATEGORY_COLOURS[category],
-            hovertemplate="%{y} · " + category + ": %{x:" + value_format(measure) + "}<extra></extra>",
+            hovertemplate="%{y} · " + shown + ": %{x:" + value_format(measure) + "}<extra></extra>",
         )
     fig.update_layout(barmode="stack", hovermode="y unified")
     fig.update_yaxes(autorange="reversed")
@@ -240,16 +239,17 @@ def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
     """Horizontal bars, busiest forum first, one colour (and legend entry) per category."""
     fig = go.Figure()
     for category in FORUM_CATEGORIES:
+        shown = vocabulary_label("forum_category", category)  # the display label; colours by code
         rows = forums[forums.category == category]
         if rows.empty:
             continue
         fig.add_bar(
             y=_labels(rows["forum"]),
             x=list(rows[measure]),
-            name=category,
+            name=shown,
             orientation="h",
             marker_color=CATEGORY_COLOURS[category],
-            hovertemplate="%{y} (" + category + "): %{x:" + value_format(measure) + "}<extra></extra>",
+            hovertemplate="%{y} (" + shown + "): %{x:" + value_format(measure) + "}<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=_labels(forums["forum"]), autorange="reversed")
     title = _("Forums where the coalition engaged most ({measure})").format(
