@@ -40,6 +40,21 @@ def _names(attribute: str, key: str = "name") -> Callable[[Any], list[str]]:
     return lambda activity: sorted(getattr(item, key) for item in getattr(activity, attribute))
 
 
+def cell_text(kind: str, value: Any) -> str:
+    """A field's plain value as import-format text, by its kind (activities and outcomes)."""
+    if kind == "names":
+        return ";".join(value)
+    if kind == "urls":
+        return " ".join(value)
+    if kind == "number":
+        return _number(value)
+    if kind == "yesno":
+        return "yes" if value else "no"
+    if kind == "date":
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return "" if value is None else str(value)
+
+
 def _attribute(name: str) -> Callable[[Any], Any]:
     return lambda activity: getattr(activity, name)
 
@@ -75,16 +90,7 @@ class ActivityField:
 
     def cell(self, activity: Any) -> str:
         """The field as import-format text."""
-        value = self.read(activity)
-        if self.kind == "names":
-            return ";".join(value)
-        if self.kind == "urls":
-            return " ".join(value)
-        if self.kind == "number":
-            return _number(value)
-        if self.kind == "date":
-            return value.isoformat() if isinstance(value, dt.date) else str(value)
-        return "" if value is None else str(value)
+        return cell_text(self.kind, self.read(activity))
 
     def json(self, activity: Any) -> Any:
         """The field in the JSON export: numbers as numbers, lists as lists, the rest as text."""

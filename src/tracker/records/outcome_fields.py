@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.i18n import N_, _
+from tracker.records.activity_fields import cell_text
 
 
 def _urls(outcome: Any) -> list[str]:
@@ -57,14 +58,7 @@ class OutcomeField:
         """The field as import-format text."""
         if self.kind == "activities":
             return ";".join(activity_keys(outcome))
-        value = self.read(outcome)
-        if self.kind == "names":
-            return ";".join(value)
-        if self.kind == "urls":
-            return " ".join(value)
-        if self.kind == "yesno":
-            return yes_no(value)
-        return "" if value is None else str(value)
+        return cell_text(self.kind, self.read(outcome))
 
     def json(self, outcome: Any) -> Any:
         """The field in the JSON export: lists as lists, yes/no as booleans, the rest as text."""
