@@ -31,7 +31,8 @@ from tracker.results.filters import dated, live, public
 from tracker.results.target_text import status_text, target_text, value_text
 from tracker.results.views import FunderSummaryView, funder_summary
 from tracker.text import formatting
-from tracker.vocabulary import FORUM_CATEGORIES, SHARE_MEASURES, label, scope_label
+from tracker.vocabulary import FORUM_CATEGORIES, SHARE_MEASURES, scope_label
+from tracker.vocabulary import label as vocabulary_label
 
 FORMATS = ("html", "pdf", "xlsx")
 MEDIA_TYPES = {
@@ -175,8 +176,12 @@ def outcome_records_html(report: FunderReport) -> str:
     if records.empty:
         return f"<p>{_e(summary)}</p><p>{_e(_('No public outcome record in this period.'))}</p>"
     items = "".join(
-        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(label('change_type', row.change_type))}"
-        + (f" · {_e(row.forum)} ({_e(label('forum_category', row.category))})" if row.forum else "")
+        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(vocabulary_label('change_type', row.change_type))}"
+        + (
+            f" · {_e(row.forum)} ({_e(vocabulary_label('forum_category', row.category))})"
+            if row.forum
+            else ""
+        )
         + f"<br><i>{_e(row.social_actor)}</i><br>{_e(row.statement)}</li>"
         for row in records.itertuples()
     )
@@ -206,7 +211,7 @@ def targets_table(report: FunderReport) -> pd.DataFrame:
     return pd.DataFrame(
         {
             _("Year"): [str(s.year) for s in report.targets],
-            _("Measure"): [label("measure", s.measure) for s in report.targets],
+            _("Measure"): [vocabulary_label("measure", s.measure) for s in report.targets],
             _("Scope"): [scope_label(s.scope) for s in report.targets],
             _("Target"): [target_text(s.measure, s.direction, s.target) for s in report.targets],
             _("Actual"): [value_text(s.measure, s.actual) for s in report.targets],
@@ -294,7 +299,7 @@ def category_chart_svg(view: FunderSummaryView) -> str:
     return static_charts.bar_chart_svg(
         _("Staff-days per forum category in this period"),
         [
-            (label("forum_category", c), float(v))
+            (vocabulary_label("forum_category", c), float(v))
             for c, v in zip(categories.category, categories.effort_days, strict=True)
         ],
         value_format=lambda v: formatting.number(v, 1),
@@ -357,7 +362,7 @@ def _outcomes(view: FunderSummaryView) -> str:
         return f"<p>{_e(_('No public outcome recorded in this period.'))}</p>"
     items = "".join(
         f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(row.forum)} "
-        f"({_e(label('forum_category', row.category))})<br>"
+        f"({_e(vocabulary_label('forum_category', row.category))})<br>"
         f"<i>{_e(row.title)}</i><br>{_e(row.outcome)}</li>"
         for row in view.outcomes.itertuples()
     )
@@ -383,7 +388,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
     category_chart = category_chart_svg(view)
     category_table = pd.DataFrame(
         {
-            _("Forum category"): [label("forum_category", c) for c in categories.category],
+            _("Forum category"): [vocabulary_label("forum_category", c) for c in categories.category],
             _("Activities"): [formatting.number(v) for v in categories.activities],
             _("Staff-days"): [formatting.number(v, 1) for v in categories.effort_days],
         }
@@ -566,8 +571,8 @@ def _targets_sheet(book: Workbook, report: FunderReport) -> None:
         cell.font = Font(bold=True)
     for s in report.targets:
         measure, direction, status = (
-            label("measure", s.measure),
-            label("direction", s.direction),
+            vocabulary_label("measure", s.measure),
+            vocabulary_label("direction", s.direction),
             status_text(s.met),
         )
         values = (s.year, measure, scope_label(s.scope), direction, s.target, s.actual, status)
