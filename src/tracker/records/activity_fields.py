@@ -32,8 +32,9 @@ def _number(value: float) -> str:
     return f"{value:g}" if value == int(value) else repr(value)
 
 
-def _urls(activity: Any) -> list[str]:
-    return activity.evidence_urls.split("\n") if activity.evidence_urls else []
+def evidence_links(record: Any) -> list[str]:
+    """A record's evidence links as a list (stored one per line), for activities and outcomes."""
+    return record.evidence_urls.split("\n") if record.evidence_urls else []
 
 
 def _names(attribute: str, key: str = "name") -> Callable[[Any], list[str]]:
@@ -237,7 +238,7 @@ FIELDS: tuple[ActivityField, ...] = (
         "evidence_urls",
         "urls",
         clearable=True,
-        value=_urls,
+        value=evidence_links,
         default="",
         example="https://www.kpcivilsociety.org/",
     ),

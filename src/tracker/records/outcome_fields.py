@@ -16,11 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.i18n import N_, _
-from tracker.records.activity_fields import cell_text
-
-
-def _urls(outcome: Any) -> list[str]:
-    return outcome.evidence_urls.split("\n") if outcome.evidence_urls else []
+from tracker.records.activity_fields import cell_text, evidence_links
 
 
 def yes_no(value: bool) -> str:
@@ -120,7 +116,7 @@ FIELDS: tuple[OutcomeField, ...] = (
         "evidence_urls",
         "urls",
         clearable=True,
-        value=_urls,
+        value=evidence_links,
     ),
     OutcomeField(
         "substantiation", N_("Substantiation"), "substantiation", "substantiation", "choice", clearable=True
