@@ -8,8 +8,8 @@ from tracker.access.permissions import PAGE_RULES
 from tracker.i18n import _, column_labels, ngettext
 from tracker.io.outcome_exports import audited_outcome_export
 from tracker.records import outcomes
+from tracker.results.outcome_records import outcome_form_options
 from tracker.results.outcome_search import OutcomeFilters
-from tracker.results.results_views import outcome_form_options
 from tracker.text import formatting
 from tracker.web import auth, db, reads
 from tracker.web.outcome_filters import outcome_filters

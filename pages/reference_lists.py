@@ -7,7 +7,7 @@ import streamlit as st
 from tracker.i18n import _, column_labels, ngettext
 from tracker.records import grants, reference_lists
 from tracker.text.plain_text import markdown_literal
-from tracker.vocabulary import FORUM_CATEGORIES
+from tracker.vocabulary import FORUM_CATEGORIES, labeller
 from tracker.web import auth, db, reads
 
 auth.require("reference_lists")
@@ -52,7 +52,12 @@ with forums_tab:
     with st.form("lists_add_forum", clear_on_submit=True):
         cols = st.columns(3)
         name = cols[0].text_input(_("New forum"), key="lists_forum_name")
-        category = cols[1].selectbox(_("Category"), FORUM_CATEGORIES, key="lists_forum_category")
+        category = cols[1].selectbox(
+            _("Category"),
+            FORUM_CATEGORIES,
+            format_func=labeller("forum_category"),
+            key="lists_forum_category",
+        )
         parent = cols[2].selectbox(
             _("Part of (optional)"), list(tables["forums"].forum), index=None, key="lists_forum_parent"
         )

@@ -6,6 +6,7 @@ from tracker.access import accounts
 from tracker.access.permissions import ROLES
 from tracker.i18n import _, column_labels
 from tracker.records import grants
+from tracker.vocabulary import labeller
 from tracker.web import auth, db, reads
 
 auth.require("user_accounts")
@@ -21,7 +22,7 @@ with st.form("users_create", clear_on_submit=True):
     organisation = cols[0].text_input(_("Organisation"), key="users_new_org")
     email = cols[1].text_input(_("E-mail (for single sign-on, optional)"), key="users_new_email")
     role = cols[0].selectbox(
-        _("Role"), ROLES, index=ROLES.index("member"), format_func=_, key="users_new_role"
+        _("Role"), ROLES, index=ROLES.index("member"), format_func=labeller("role"), key="users_new_role"
     )
     password = cols[1].text_input(_("Password"), type="password", key="users_new_password")
     if st.form_submit_button(_("Create the account")):
@@ -54,7 +55,7 @@ with st.form("users_change"):
         }[c],
         key="users_change_kind",
     )
-    new_role = st.selectbox(_("New role"), ROLES, format_func=_, key="users_change_role")
+    new_role = st.selectbox(_("New role"), ROLES, format_func=labeller("role"), key="users_change_role")
     new_password = st.text_input(_("New password"), type="password", key="users_change_password")
     if st.form_submit_button(_("Apply")) and target:
         if change == "role":

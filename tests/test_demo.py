@@ -57,7 +57,8 @@ def test_screens_never_import_the_demo_seeder():
 
 def test_seed_demo_adds_grants_outcomes_and_targets(session):
     from tracker.demo.seed import seed_demo
-    from tracker.records import grants, targets
+    from tracker.records import grants
+    from tracker.results import target_status
     from tracker.results.summary import summary
 
     seed_demo(session)
@@ -65,7 +66,7 @@ def test_seed_demo_adds_grants_outcomes_and_targets(session):
     demo_outcomes = outcome_search.live_outcomes(session)
     assert 35 <= len(demo_outcomes) <= 45
     assert all(o.outcome_id.startswith("demo-") and o.activities for o in demo_outcomes)
-    statuses = targets.target_statuses(session)
+    statuses = target_status.target_statuses(session)
     assert {s.year for s in statuses} == set(range(2020, 2028)) and len(statuses) == 24
     assert all(s.met is None for s in statuses if s.year == 2027)
     assert [g.grant_id for g in grants.all_grants(session)] == ["DEMO-GRANT-1", "DEMO-GRANT-2"]

@@ -22,7 +22,8 @@ from tracker.db.reference_data import load_reference_data
 from tracker.demo.seed import seed_demo, seed_demo_accounts
 from tracker.errors import ValidationFailed
 from tracker.publish import reports
-from tracker.records import grants, outcomes, targets
+from tracker.records import grants, outcomes
+from tracker.results import target_status
 from tracker.text import formatting
 
 WHEN = dt.datetime(2026, 1, 5, 9, 30)
@@ -203,7 +204,7 @@ def test_a_grant_report_holds_its_period_its_tagged_activities_and_its_targets(s
     assert (report.view.date_from, report.view.date_to) == (dt.date(2024, 1, 1), dt.date(2026, 12, 31))
     assert reports.file_name(report, "pdf") == "funder-summary-DEMO-GRANT-2-2024-01-01-2026-12-31.pdf"
     # the targets of the years 2024-2026: the very numbers of the Strategy page and summary JSON
-    expected = targets.target_statuses(session, dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+    expected = target_status.target_statuses(session, dt.date(2024, 1, 1), dt.date(2026, 12, 31))
     assert expected and list(report.targets) == expected
     assert {t.year for t in report.targets} == {2024, 2025, 2026}
     # outcomes follow the grant: tagged public ones only
@@ -213,7 +214,7 @@ def test_a_grant_report_holds_its_period_its_tagged_activities_and_its_targets(s
     # outcome records follow the grant too: counted whatever their confidentiality (an
     # aggregate, the same object as summary --json --grant), listed only when public
     activity_ids = grants.grant_activity_ids(session, grants.get_grant(session, "DEMO-GRANT-2"))
-    assert report.outcome_counts == targets.outcome_counts(
+    assert report.outcome_counts == target_status.outcome_counts(
         session, dt.date(2024, 1, 1), dt.date(2026, 12, 31), activity_ids
     )
     assert report.outcome_counts["count"] >= 3 and report.outcome_counts["substantiated"] >= 1

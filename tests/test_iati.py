@@ -14,6 +14,7 @@ from tests.factories import add_activity
 from tracker import cli
 from tracker.io import iati
 from tracker.records import grants, targets
+from tracker.results import target_status
 
 ORG_ID = "XM-DAC-99-KPCSC"
 ORG_NAME = "KP Civil Society Coalition"
@@ -188,7 +189,7 @@ def test_iati_grant_activity_hand_computed(session, schema):
 
 def test_iati_results_from_the_strategy_targets(session, schema):
     _fixture(session)
-    statuses = {(s.year, s.measure): s for s in targets.target_statuses(session)}
+    statuses = {(s.year, s.measure): s for s in target_status.target_statuses(session)}
     root = _build(session)
     core = root.xpath(f"iati-activity[iati-identifier='{ORG_ID}-CORE']")[0]
     assert [a.get("type") for a in core.findall("result")] == ["1", "2"]

@@ -281,7 +281,7 @@ def test_the_chart_speaks_french_with_french_numbers(world, monkeypatch):
     [un_line] = [t for t in spec["data"] if t["type"] == "scatter" and t["yaxis"] == "y4"]
     assert un_line["name"] == "Jours-personne"
     assert un_line["customdata"] == ["0,0", "4,5"]
-    assert un_line["hovertemplate"] == "UN, %{x}: %{customdata} jours-personne<extra></extra>"
+    assert un_line["hovertemplate"] == "ONU, %{x}: %{customdata} jours-personne<extra></extra>"
     assert spec["layout"]["xaxis2"]["title"]["text"] == "Année"
 
 
@@ -360,4 +360,4 @@ def test_the_dashboard_in_french(page_world, monkeypatch):
     assert metrics(at)["Résultats"] == "4"
     body = " ".join(h.proto.body for h in at.get("html"))
     assert "<b>1 novembre 2023</b>" in body
-    assert "Type de changement\u00a0: policy" in body
+    assert "Type de changement\u00a0: politique" in body

@@ -11,10 +11,10 @@ from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
 from tracker.demo.seed import seed_demo
-from tracker.records import outcomes, targets
+from tracker.records import outcomes
 from tracker.records.activities import create_activity
 from tracker.records.validation import ActivityInput
-from tracker.results import outcome_search
+from tracker.results import outcome_search, target_status
 
 SECRET_STATEMENT = "A community leader in Kono agreed to testify"
 SECRET_ACTIVITY = "Confidential meeting with witnesses in Kono"
@@ -105,7 +105,7 @@ def _text(at) -> str:
 @pytest.mark.parametrize("role", ["member", "staff", "admin"])
 def test_outcomes_dashboard_counts_everything_and_lists_by_role(results_db, role):
     at = open_page("pages/outcomes_dashboard.py", role=role)
-    total = targets.outcome_counts(results_db)["count"]
+    total = target_status.outcome_counts(results_db)["count"]
     assert metrics(at)["Outcomes"] == f"{total:,}"
     text = _text(at)
     listed = _listed(at)
@@ -125,7 +125,7 @@ def test_outcomes_dashboard_counts_everything_and_lists_by_role(results_db, role
 def test_strategy_dashboard_shows_each_target_with_its_status(results_db, role):
     at = open_page("pages/strategy_dashboard.py", role=role)
     table = _table(at, "status")
-    statuses = targets.target_statuses(results_db)
+    statuses = target_status.target_statuses(results_db)
     assert len(table.value) == len(statuses) == 24
     assert set(table.value.status) <= {"met", "not met", "not yet"}
     assert list(table.value[table.value.year == 2027].status.unique()) == ["not yet"]

@@ -199,7 +199,7 @@ def test_members_see_targets_and_trends_but_no_form(strategy_db):
         {
             "year": 2024,
             "measure": "KP share of staff-days",
-            "scope": "all activities",
+            "scope": "all records",
             "target": "at most 30%",
             "actual": "33%",
             "status": "not met",
@@ -209,7 +209,7 @@ def test_members_see_targets_and_trends_but_no_form(strategy_db):
         {
             "year": 2026,
             "measure": "Activities",
-            "scope": "all activities",
+            "scope": "all records",
             "target": "at least 4",
             "actual": "0",
             "status": "not yet",
@@ -219,8 +219,8 @@ def test_members_see_targets_and_trends_but_no_form(strategy_db):
     ]
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert [s["layout"]["title"]["text"] for s in specs] == [
-        "KP share of staff-days, all activities: actual per year against the targets",
-        "Activities, all activities: actual per year against the targets",
+        "KP share of staff-days, all records: actual per year against the targets",
+        "Activities, all records: actual per year against the targets",
     ]
     share = {t["name"]: t for t in specs[0]["data"]}
     assert share["Actual"]["x"] == [2024] and share["Actual"]["y"] == [0.3333]
@@ -290,6 +290,7 @@ def test_the_strategy_page_in_french(strategy_db, monkeypatch):
     ]
     [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert spec["layout"]["title"]["text"] == (
-        "Part du KP dans les jours-personne, toutes les activités\u00a0: réalisé par année face aux cibles"
+        "Part du KP dans les jours-personne, tous les enregistrements\u00a0: "
+        "réalisé par année face aux cibles"
     )
     assert spec["layout"]["separators"] == ",\u202f"

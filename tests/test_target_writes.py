@@ -12,7 +12,7 @@ from tracker.db.models import AuditEntry, Target
 from tracker.errors import ValidationFailed, VersionConflict
 from tracker.i18n import use_language
 from tracker.records import audit, targets
-from tracker.results import results_views
+from tracker.results import result_figures, results_views, target_status
 
 from .test_targets import fixture  # noqa: F401  (the shared hand-computed records)
 
@@ -149,7 +149,7 @@ def test_the_trend_of_each_measure_and_scope_by_hand(fixture):  # noqa: F811
     # KP share by effort, all: 2024 2.0/6.0 = 0.3333; 2025 no activities -> None.
     # Outcomes in UN forums: 2024 O1 (O4 deleted) = 1; 2025 O5 = 1.
     _trend_targets(fixture)
-    share, outcomes = targets.target_trends(fixture)
+    share, outcomes = target_status.target_trends(fixture)
     assert (share.measure, share.scope, share.actuals) == (
         "kp_share_by_effort",
         "all",
@@ -178,10 +178,10 @@ def test_the_trend_chart_and_its_numbers(fixture):  # noqa: F811
     assert list(traces["Target: not met"].customdata) == [
         "2024 · target: at most 30% · actual: 33% · not met"
     ]
-    assert traces["Target: not yet"].marker.color == results_views.STATUS_COLOURS[None]
+    assert traces["Target: not yet"].marker.color == result_figures.STATUS_COLOURS[None]
     assert (
         share_chart.figure.layout.title.text
-        == "KP share of staff-days, all activities: actual per year against the targets"
+        == "KP share of staff-days, all records: actual per year against the targets"
     )
     numbers = share_chart.numbers.astype(object)
     assert numbers.where(numbers.notna(), None).to_dict("records") == [

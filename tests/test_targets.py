@@ -24,6 +24,7 @@ from tracker.io import target_import
 from tracker.records import outcomes, targets
 from tracker.records.activities import delete_activity
 from tracker.records.outcomes import OutcomeInput
+from tracker.results import target_status
 
 from .factories import add_activity
 
@@ -122,7 +123,7 @@ def _load_targets(session):
 
 def test_every_measure_scope_and_direction_against_hand_computed_actuals(fixture):
     _load_targets(fixture)
-    got = [s.as_json() for s in targets.target_statuses(fixture)]
+    got = [s.as_json() for s in target_status.target_statuses(fixture)]
     expected = sorted(
         (
             {"year": y, "measure": m, "scope": s, "direction": d, "target": float(t), "actual": a, "met": met}
@@ -135,12 +136,14 @@ def test_every_measure_scope_and_direction_against_hand_computed_actuals(fixture
 
 def test_targets_in_a_range_are_those_whose_year_meets_it(fixture):
     _load_targets(fixture)
-    years = {s.year for s in targets.target_statuses(fixture, dt.date(2025, 6, 1), dt.date(2026, 1, 31))}
+    years = {
+        s.year for s in target_status.target_statuses(fixture, dt.date(2025, 6, 1), dt.date(2026, 1, 31))
+    }
     assert years == {2025, 2026}
 
 
 def test_outcome_counts_by_change_type_and_category(fixture):
-    counts = targets.outcome_counts(fixture, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    counts = target_status.outcome_counts(fixture, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert counts == {
         "count": 3,
         "substantiated": 1,
@@ -159,9 +162,9 @@ def test_outcome_counts_by_change_type_and_category(fixture):
             {"category": "National", "outcomes": 0},
         ],
     }
-    everything = targets.outcome_counts(fixture)
+    everything = target_status.outcome_counts(fixture)
     assert everything["count"] == 4 and everything["by_category"][1] == {"category": "UN", "outcomes": 2}
-    linked = targets.outcome_counts(fixture, activity_ids=[])
+    linked = target_status.outcome_counts(fixture, activity_ids=[])
     assert linked["count"] == 0
 
 
@@ -179,7 +182,7 @@ def test_import_refuses_a_kp_share_with_a_category_scope_by_row(session):
         "row 5, column direction: must be one of: at_most, at_least",
         "row 5, column target: must be a number",
     ]
-    assert targets.target_statuses(session) == []
+    assert target_status.target_statuses(session) == []
 
 
 def test_import_creates_then_updates_by_year_measure_scope_and_audits(session):
@@ -196,7 +199,7 @@ def test_import_creates_then_updates_by_year_measure_scope_and_audits(session):
     again = data.replace(b"0.2,2019", b"0.25,2019")
     target_import.import_targets(session, again, "t.csv", "u")
     session.commit()
-    statuses = targets.target_statuses(session)
+    statuses = target_status.target_statuses(session)
     assert [(s.measure, s.scope, s.target, s.baseline) for s in statuses] == [
         ("kp_share_by_effort", "all", 0.25, 0.61),
         ("outcomes", "theme:Land rights", 6.0, None),

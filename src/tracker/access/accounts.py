@@ -250,6 +250,22 @@ def set_role(session: Session, username: str, role: str, actor: str) -> None:
     _audit(session, actor, "set_role", user, before=before)
 
 
+SETTINGS = ("language", "digest", "email")  # what an account's own preferences change
+
+
+def update_settings(session: Session, user: User, actor: str, **values: str | None) -> User:
+    """Change an account's own settings (``SETTINGS``: language, digest, e-mail), audited
+    as one ``update`` of the account. The caller has checked the values."""
+    unknown = set(values) - set(SETTINGS)
+    if unknown:
+        raise ValueError(f"not an account setting: {sorted(unknown)}")
+    before = user_snapshot(user)
+    for name, value in values.items():
+        setattr(user, name, value)
+    _audit(session, actor, "update", user, before)
+    return user
+
+
 def list_accounts(session: Session) -> list[Account]:
     return [_account(u) for u in session.scalars(select(User).order_by(User.username))]
 

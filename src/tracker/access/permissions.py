@@ -79,6 +79,12 @@ def visible_confidentiality(role: str | None) -> tuple[str, ...]:
     return ("public",)
 
 
+def email_confidentiality(role: str | None) -> tuple[str, ...]:
+    """What an e-mail (the monthly digest) may carry in detail, whoever reads it: never
+    restricted records (mail is forwarded and stored outside the tracker); funders public ones only."""
+    return ("public",) if role == FUNDER else ("public", "internal")
+
+
 # What members and funders see in place of every name a restricted record carries
 # (organisations, forum, event, country, activity type): its records are grouped
 # under this label in breakdowns, so totals still add up; a filter on such a detail

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from tracker.db.models import Activity
 from tracker.io import cells
+from tracker.records import activity_fields
 from tracker.records.activity_fields import EXPORT_COLUMNS, IMPORT_COLUMNS, import_format_row
 
 __all__ = ["EXPORT_COLUMNS", "IMPORT_COLUMNS", "import_format_row", "neutralise", "restore"]
@@ -24,8 +25,9 @@ restore = cells.restore
 
 def to_csv(activities: Iterable[Activity]) -> bytes:
     """UTF-8 CSV with a BOM (so Excel reads accents right), formula cells neutralised."""
-    rows = (import_format_row(activity) for activity in activities)
-    return cells.csv_table(EXPORT_COLUMNS, ([row[c] for c in EXPORT_COLUMNS] for row in rows))
+    columns = activity_fields.EXPORT_COLUMNS
+    rows = (activity_fields.import_format_row(activity) for activity in activities)
+    return cells.csv_table(columns, ([row[c] for c in columns] for row in rows))
 
 
 def to_xlsx(activities: Iterable[Activity]) -> bytes:
@@ -34,28 +36,22 @@ def to_xlsx(activities: Iterable[Activity]) -> bytes:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("activities")
-    sheet.append(cells.row(EXPORT_COLUMNS))
+    columns = activity_fields.EXPORT_COLUMNS
+    sheet.append(cells.row(columns))
     for activity in activities:
-        row = import_format_row(activity)
-        sheet.append(cells.row(row[c] for c in EXPORT_COLUMNS))
+        row = activity_fields.import_format_row(activity)
+        sheet.append(cells.row(row[c] for c in columns))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
 def to_json(activities: Iterable[Activity]) -> bytes:
-    """A JSON list of objects with the import columns (numbers as numbers, lists as lists)."""
+    """A JSON list of objects with the export columns (numbers as numbers, lists as lists:
+    ``activity_fields.json_row``)."""
     import json
 
-    records = []
-    for activity in activities:
-        row: dict[str, object] = dict(import_format_row(activity))
-        row["effort_days"] = activity.effort_days
-        row["cost_usd"] = activity.cost_usd
-        row["themes"] = [t.name for t in activity.themes]
-        row["organisations"] = [o.name for o in activity.organisations]
-        row["evidence_url"] = (activity.evidence_urls or "").split()
-        records.append(row)
+    records = [activity_fields.json_row(activity) for activity in activities]
     return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
 
 

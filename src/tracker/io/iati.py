@@ -8,7 +8,7 @@ One ``iati-activity`` per grant (its tagged activities in its period) and one
   too: an internal or restricted activity is left out entirely (an IATI file is more
   public than any page of the tracker);
 - the strategy targets become ``result``/``indicator``/``period`` on the CORE activity,
-  with the actuals of ``tracker.records.targets.target_statuses`` (the one computation).
+  with the actuals of ``tracker.results.target_status.target_statuses`` (the one computation).
 
 Element order follows the ``iati-activity`` sequence of the 2.03 schema.
 """
@@ -29,7 +29,8 @@ from tracker.db.models import Activity, Grant
 from tracker.errors import TrackerError
 from tracker.i18n import _, current_language
 from tracker.records import grants as grants_service
-from tracker.records.targets import TargetStatus, target_statuses
+from tracker.results.filters import live, public
+from tracker.results.target_status import TargetStatus, target_statuses
 
 VERSION = "2.03"
 ORG_ID_VARIABLE = "TRACKER_IATI_ORG_ID"
@@ -109,7 +110,7 @@ def _activities(session: Session, ids: Iterable[int] | None) -> list[Activity]:
     """Live public activities (of the ids, or tagged with no grant)."""
     query = (
         select(Activity)
-        .where(Activity.deleted_at.is_(None), Activity.confidentiality == "public")
+        .where(live(Activity), public(Activity))
         .options(
             selectinload(Activity.forum),
             selectinload(Activity.themes),

@@ -40,15 +40,7 @@ def to_xlsx(outcomes: Iterable[Outcome]) -> bytes:
 
 def to_json(outcomes: Iterable[Outcome]) -> bytes:
     """A JSON list of objects with the import columns (lists as lists, yes/no as booleans)."""
-    records = []
-    for outcome in outcomes:
-        row: dict[str, object] = dict(outcome_fields.import_format_row(outcome))
-        row["themes"] = sorted(t.name for t in outcome.themes)
-        row["evidence_url"] = (outcome.evidence_urls or "").split()
-        row["activities"] = outcome_fields.activity_keys(outcome)
-        row["positive"] = bool(outcome.positive)
-        row["intended"] = bool(outcome.intended)
-        records.append(row)
+    records = [outcome_fields.json_row(outcome) for outcome in outcomes]
     return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
 
 

@@ -34,12 +34,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.access import accounts
-from tracker.access.permissions import FUNDER
+from tracker.access.permissions import email_confidentiality
 from tracker.db.models import Activity, Forum, ForumEvent, User
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.i18n import _, available_languages, use_language
 from tracker.results import analytics, home, static_charts
-from tracker.results.filters import Filters
+from tracker.results.filters import Filters, dated, live
 from tracker.text import formatting
 
 DIGEST_CHOICES = ("monthly", "none")
@@ -84,15 +84,9 @@ def check_language(language: str) -> str:
     return language
 
 
-def _audit(session: Session, user: User, actor: str, before: dict) -> None:
-    accounts._audit(session, actor, "update", user, before)
-
-
 def set_language(session: Session, username: str, language: str | None, actor: str) -> None:
     user = _user(session, username)
-    before = accounts.user_snapshot(user)
-    user.language = check_language(language) if language else None
-    _audit(session, user, actor, before)
+    accounts.update_settings(session, user, actor, language=check_language(language) if language else None)
 
 
 def set_digest(
@@ -102,14 +96,13 @@ def set_digest(
     if choice not in DIGEST_CHOICES:
         raise ValidationFailed(_("Choose monthly or none."))
     user = _user(session, username)
-    before = accounts.user_snapshot(user)
+    values: dict[str, str | None] = {"digest": choice}
     if email is not None:
         address = email.strip().lower()
         if "@" not in address or any(c.isspace() for c in address) or len(address) > 320:
             raise ValidationFailed(_("“{email}” is not an e-mail address.").format(email=email))
-        user.email = address
-    user.digest = choice
-    _audit(session, user, actor, before)
+        values["email"] = address
+    accounts.update_settings(session, user, actor, **values)
     if choice == "monthly" and not user.email:
         return _("{name} has no e-mail address yet: the digest goes out once one is set (--email).").format(
             name=user.username
@@ -141,11 +134,6 @@ def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
     return last.replace(day=1), last
 
 
-def visible_levels(role: str) -> tuple[str, ...]:
-    """What an e-mail may carry in detail: never restricted records."""
-    return ("public",) if role == FUNDER else ("public", "internal")
-
-
 @dataclass(frozen=True)
 class DigestContent:
     start: dt.date
@@ -165,17 +153,16 @@ def content(session: Session, role: str, today: dt.date) -> DigestContent:
         select(Activity.activity_date, Forum.name, Activity.title, Activity.outcome)
         .join(Forum, Forum.id == Activity.forum_id)
         .where(
-            Activity.deleted_at.is_(None),
-            Activity.activity_date >= start,
-            Activity.activity_date <= end,
-            Activity.confidentiality.in_(visible_levels(role)),
+            live(Activity),
+            *dated(Activity.activity_date, start, end),
+            Activity.confidentiality.in_(email_confidentiality(role)),
         )
         .order_by(Activity.activity_date, Activity.id)
     ).all()
     events = session.execute(
         select(ForumEvent.start_date, ForumEvent.name, Forum.name, ForumEvent.place)
         .join(Forum, Forum.id == ForumEvent.forum_id)
-        .where(ForumEvent.start_date >= today, ForumEvent.start_date <= today + dt.timedelta(days=EVENT_DAYS))
+        .where(*dated(ForumEvent.start_date, today, today + dt.timedelta(days=EVENT_DAYS)))
         .order_by(ForumEvent.start_date, ForumEvent.name)
     ).all()
     return DigestContent(

@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 from tracker.db.models import Forum, Outcome, outcome_activities
 from tracker.i18n import N_, _, column_labels, current_language, ngettext, use_language
 from tracker.io import cells
-from tracker.records import targets as target_records
-from tracker.results import home, static_charts
+from tracker.results import home, static_charts, target_status
 from tracker.results.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
-from tracker.results.results_views import MEASURE_LABELS, STATUS_LABELS, value_text
+from tracker.results.filters import dated, live, public
+from tracker.results.target_text import status_text, target_text, value_text
 from tracker.results.views import FunderSummaryView, funder_summary
 from tracker.text import formatting
-from tracker.vocabulary import FORUM_CATEGORIES
+from tracker.vocabulary import FORUM_CATEGORIES, SHARE_MEASURES, scope_label
+from tracker.vocabulary import label as vocabulary_label
 
 FORMATS = ("html", "pdf", "xlsx")
 MEDIA_TYPES = {
@@ -77,8 +78,8 @@ class FunderReport:
     shift: home.HomeSummary
     grant: tuple[str, str, str] | None = None  # id, title, funder: a grant's report
     # The targets of the years the period (or grant) covers, with actual and status:
-    # ``targets.target_statuses``, the same numbers as the Strategy page and summary JSON.
-    targets: tuple[target_records.TargetStatus, ...] = ()
+    # ``target_status.target_statuses``, the same numbers as the Strategy page and summary JSON.
+    targets: tuple[target_status.TargetStatus, ...] = ()
     # Outcome records (Outcome Harvesting) of the period, or linked to the grant's activities:
     # counts of every live outcome (an aggregate, as ``outcomes`` in the summary JSON) and
     # the list of the public ones only.
@@ -92,12 +93,12 @@ def build(
     """The report of a period, or of a grant: its period and the activities tagged with it."""
     if grant_id is None:
         view = funder_summary(session, date_from, date_to)
-        statuses = tuple(target_records.target_statuses(session, date_from, date_to))
+        statuses = tuple(target_status.target_statuses(session, date_from, date_to))
         return FunderReport(
             view=view,
             shift=home.home_summary(session),
             targets=statuses,
-            outcome_counts=target_records.outcome_counts(session, date_from, date_to),
+            outcome_counts=target_status.outcome_counts(session, date_from, date_to),
             outcome_records=public_outcome_records(session, date_from, date_to),
         )
     from tracker.records import grants
@@ -110,8 +111,8 @@ def build(
         view=view,
         shift=home.home_summary(session),
         grant=(grant.grant_id, grant.title, grant.funder),
-        targets=tuple(target_records.target_statuses(session, first, last)),
-        outcome_counts=target_records.outcome_counts(session, first, last, activity_ids),
+        targets=tuple(target_status.target_statuses(session, first, last)),
+        outcome_counts=target_status.outcome_counts(session, first, last, activity_ids),
         outcome_records=public_outcome_records(session, first, last, activity_ids),
     )
 
@@ -144,10 +145,9 @@ def public_outcome_records(
         )
         .outerjoin(Forum, Outcome.forum_id == Forum.id)
         .where(
-            Outcome.deleted_at.is_(None),
-            Outcome.confidentiality == "public",
-            Outcome.outcome_date >= date_from,
-            Outcome.outcome_date <= date_to,
+            live(Outcome),
+            public(Outcome),
+            *dated(Outcome.outcome_date, date_from, date_to),
         )
         .order_by(Outcome.outcome_date.desc(), Outcome.outcome_id)
         .limit(100)
@@ -176,8 +176,12 @@ def outcome_records_html(report: FunderReport) -> str:
     if records.empty:
         return f"<p>{_e(summary)}</p><p>{_e(_('No public outcome record in this period.'))}</p>"
     items = "".join(
-        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(_(row.change_type))}"
-        + (f" · {_e(row.forum)} ({_e(_(row.category))})" if row.forum else "")
+        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(vocabulary_label('change_type', row.change_type))}"
+        + (
+            f" · {_e(row.forum)} ({_e(vocabulary_label('forum_category', row.category))})"
+            if row.forum
+            else ""
+        )
         + f"<br><i>{_e(row.social_actor)}</i><br>{_e(row.statement)}</li>"
         for row in records.itertuples()
     )
@@ -201,32 +205,17 @@ def _safe_name(text: str) -> str:
 
 # ---- targets with their status ------------------------------------------------------------
 
-DIRECTION_LABELS = {"at_most": N_("at most"), "at_least": N_("at least")}
-SHARE_MEASURES = ("kp_share_by_count", "kp_share_by_effort")
-
-
-def scope_label(scope: str) -> str:
-    if scope == "all":
-        return _("all records")
-    kind, _sep, name = scope.partition(":")
-    if kind == "category":
-        return _("forum category {name}").format(name=_(name))
-    return _("theme {name}").format(name=_(name))
-
 
 def targets_table(report: FunderReport) -> pd.DataFrame:
     """The report's targets as text in the reader's language (page, HTML and PDF)."""
     return pd.DataFrame(
         {
             _("Year"): [str(s.year) for s in report.targets],
-            _("Measure"): [_(MEASURE_LABELS[s.measure]) for s in report.targets],
+            _("Measure"): [vocabulary_label("measure", s.measure) for s in report.targets],
             _("Scope"): [scope_label(s.scope) for s in report.targets],
-            _("Target"): [
-                f"{_(DIRECTION_LABELS[s.direction])} {value_text(s.measure, s.target)}"
-                for s in report.targets
-            ],
+            _("Target"): [target_text(s.measure, s.direction, s.target) for s in report.targets],
             _("Actual"): [value_text(s.measure, s.actual) for s in report.targets],
-            _("Status"): [_(STATUS_LABELS[s.met]) for s in report.targets],
+            _("Status"): [status_text(s.met) for s in report.targets],
         },
         columns=[_("Year"), _("Measure"), _("Scope"), _("Target"), _("Actual"), _("Status")],
     )
@@ -309,7 +298,10 @@ def category_chart_svg(view: FunderSummaryView) -> str:
     categories = category_totals(view)
     return static_charts.bar_chart_svg(
         _("Staff-days per forum category in this period"),
-        [(_(c), float(v)) for c, v in zip(categories.category, categories.effort_days, strict=True)],
+        [
+            (vocabulary_label("forum_category", c), float(v))
+            for c, v in zip(categories.category, categories.effort_days, strict=True)
+        ],
         value_format=lambda v: formatting.number(v, 1),
         colours=[CATEGORY_COLOURS[c] for c in categories.category],
     )
@@ -369,7 +361,8 @@ def _outcomes(view: FunderSummaryView) -> str:
     if view.outcomes.empty:
         return f"<p>{_e(_('No public outcome recorded in this period.'))}</p>"
     items = "".join(
-        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(row.forum)} ({_e(_(row.category))})<br>"
+        f"<li><b>{_e(formatting.date(row.date))}</b> · {_e(row.forum)} "
+        f"({_e(vocabulary_label('forum_category', row.category))})<br>"
         f"<i>{_e(row.title)}</i><br>{_e(row.outcome)}</li>"
         for row in view.outcomes.itertuples()
     )
@@ -395,7 +388,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
     category_chart = category_chart_svg(view)
     category_table = pd.DataFrame(
         {
-            _("Forum category"): [_(c) for c in categories.category],
+            _("Forum category"): [vocabulary_label("forum_category", c) for c in categories.category],
             _("Activities"): [formatting.number(v) for v in categories.activities],
             _("Staff-days"): [formatting.number(v, 1) for v in categories.effort_days],
         }
@@ -578,9 +571,9 @@ def _targets_sheet(book: Workbook, report: FunderReport) -> None:
         cell.font = Font(bold=True)
     for s in report.targets:
         measure, direction, status = (
-            _(MEASURE_LABELS[s.measure]),
-            _(DIRECTION_LABELS[s.direction]),
-            _(STATUS_LABELS[s.met]),
+            vocabulary_label("measure", s.measure),
+            vocabulary_label("direction", s.direction),
+            status_text(s.met),
         )
         values = (s.year, measure, scope_label(s.scope), direction, s.target, s.actual, status)
         sheet.append(cells.row(values))

@@ -265,19 +265,7 @@ def changes(activity: Activity, new: Draft) -> dict[str, tuple[Any, Any]]:
     return audit.changed_fields(activity_fields.snapshot(activity), new.snapshot())
 
 
-SCALARS = (
-    "activity_date",
-    "activity_type",
-    "title",
-    "description",
-    "country",
-    "effort_days",
-    "cost_usd",
-    "outcome",
-    "evidence_urls",
-    "confidentiality",
-    "external_id",
-)
+SCALARS = activity_fields.SCALARS  # the fields stored in columns of their own
 
 
 def _apply(activity: Activity, new: Draft, actor: str) -> None:
@@ -286,7 +274,7 @@ def _apply(activity: Activity, new: Draft, actor: str) -> None:
     activity.themes = list(new.themes)
     activity.organisations = list(new.organisations)
     activity.grants = list(new.grants)
-    for name in SCALARS:
+    for name in activity_fields.SCALARS:
         setattr(activity, name, getattr(new, name))
     # Touching the row on every save makes the ORM bump the version even when only
     # the themes or organisations changed.
@@ -412,7 +400,7 @@ def change_activities(
 
 
 def _row(new: Draft, actor: str, now: dt.datetime) -> dict[str, Any]:
-    values = {name: getattr(new, name) for name in SCALARS}
+    values = {name: getattr(new, name) for name in activity_fields.SCALARS}
     values.update(
         forum_id=new.forum.id,
         event_id=new.event.id if new.event else None,

@@ -256,21 +256,7 @@ class Draft:
         return outcome_fields.snapshot(self)
 
 
-SCALARS = (
-    "outcome_id",
-    "outcome_date",
-    "statement",
-    "social_actor",
-    "change_type",
-    "country",
-    "significance",
-    "contribution",
-    "evidence_urls",
-    "substantiation",
-    "positive",
-    "intended",
-    "confidentiality",
-)
+SCALARS = outcome_fields.SCALARS  # the fields stored in columns of their own
 
 
 def record_problems(
@@ -471,6 +457,21 @@ def restore_outcome(session: Session, outcome_pk: int, expected_version: int, ac
     outcome.updated_by = actor
     _record(session, actor, "restore", outcome, before)
     return outcome
+
+
+def change_outcomes(
+    session: Session, outcomes: list[Outcome], actor: str, change: Callable[[Outcome], None]
+) -> int:
+    """Apply ``change`` to each outcome as one audited new version (reference-list merges)."""
+    befores = {o.id: outcome_fields.snapshot(o) for o in outcomes}
+    for outcome in outcomes:
+        change(outcome)
+        outcome.updated_at = utcnow()  # bumps the version even when only links changed
+        outcome.updated_by = actor
+    session.flush()
+    for outcome in outcomes:
+        _record(session, actor, "update", outcome, befores[outcome.id])
+    return len(outcomes)
 
 
 def history(session: Session, outcome_pk: int):

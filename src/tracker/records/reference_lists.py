@@ -1,7 +1,10 @@
 """Managing the reference lists: forums, events, themes, organisations, and merging duplicates.
 
-A merge re-points every activity (and event) from the duplicate to the record kept, then
-removes the duplicate; each changed activity gets a new version and an audit entry.
+A merge re-points every record that names the duplicate to the record kept, then removes
+the duplicate: activities and events, outcomes (their forum and themes) and targets (a
+``theme:NAME`` scope), each through its own write path, so every changed record gets a new
+version and an audit entry. Grants name no forum, theme or organisation: a merge leaves them
+as they are (their activities keep their grant links).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from tracker.db.models import (
     Forum,
     ForumEvent,
     Organisation,
+    Outcome,
     Theme,
     activity_organisations,
     activity_themes,
@@ -24,6 +28,8 @@ from tracker.db.models import (
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
 from tracker.records.activities import change_activities
+from tracker.records.outcomes import change_outcomes
+from tracker.records.targets import rename_theme_scope
 from tracker.records.validation import NAME_MAX, text_problem
 from tracker.text.countries import display_name, to_alpha2
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
@@ -159,13 +165,17 @@ def merge_themes(session: Session, duplicate: str, keep: str, actor: str) -> int
     source, target = _get(session, Theme, duplicate, _("theme")), _get(session, Theme, keep, _("theme"))
     if source.id == target.id:
         raise ValidationFailed(_("Choose two different themes."))
+    rename_theme_scope(session, source.name, target.name, actor)
     affected = list(session.scalars(select(Activity).where(Activity.themes.any(Theme.id == source.id))))
 
-    def change(activity: Activity) -> None:
-        kept = [t for t in activity.themes if t.id != source.id]
-        activity.themes = sorted({*kept, target}, key=lambda t: t.name)
+    def change(record: Activity | Outcome) -> None:
+        kept = [t for t in record.themes if t.id != source.id]
+        record.themes = sorted({*kept, target}, key=lambda t: t.name)
 
     count = _repoint(session, affected, actor, change)
+    outcomes = list(session.scalars(select(Outcome).where(Outcome.themes.any(Theme.id == source.id))))
+    change_outcomes(session, outcomes, actor, change)
+    session.flush()
     session.delete(source)
     return count
 
@@ -180,6 +190,8 @@ def merge_forums(session: Session, duplicate: str, keep: str, actor: str) -> int
         child.parent_id = target.id
     affected = list(session.scalars(select(Activity).where(Activity.forum_id == source.id)))
     count = _repoint(session, affected, actor, lambda a: setattr(a, "forum", target))
+    outcomes = list(session.scalars(select(Outcome).where(Outcome.forum_id == source.id)))
+    change_outcomes(session, outcomes, actor, lambda o: setattr(o, "forum", target))
     session.flush()
     session.delete(source)
     return count

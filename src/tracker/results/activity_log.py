@@ -16,25 +16,11 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from tracker.access.permissions import visible_confidentiality
 from tracker.db.models import Activity, Forum
 from tracker.records import activity_fields
-from tracker.results.filters import Filters, conditions
+from tracker.results.filters import Filters, conditions, public
 from tracker.text.countries import display_name
 
 PAGE_SIZE = 50
-LOG_COLUMNS = [
-    "id",
-    "date",
-    "title",
-    "forum",
-    "category",
-    "themes",
-    "activity_type",
-    "organisations",
-    "country",
-    "effort_days",
-    "cost_usd",
-    "confidentiality",
-    "outcome",
-]
+LOG_COLUMNS = activity_fields.LOG_COLUMNS  # declared with the fields
 
 
 @dataclass(frozen=True)
@@ -94,7 +80,7 @@ def log_page(
             .offset((page - 1) * page_size)
         )
     )
-    rows = pd.DataFrame([_row(a) for a in _load(session, ids)], columns=LOG_COLUMNS)
+    rows = pd.DataFrame([_row(a) for a in _load(session, ids)], columns=activity_fields.LOG_COLUMNS)
     return LogPage(rows=rows, total=total, page=page, page_size=page_size)
 
 
@@ -115,7 +101,7 @@ def public_outcomes(session: Session, filters: Filters, limit: int = 50) -> pd.D
         .join(Forum, Activity.forum_id == Forum.id)
         .where(
             *conditions(filters, "funder"),
-            Activity.confidentiality == "public",
+            public(Activity),
             Activity.outcome.is_not(None),
             Activity.outcome != "",
         )

@@ -39,6 +39,7 @@ from tracker.db.models import (
 )
 from tracker.i18n import _
 from tracker.results.filters import IS_RESTRICTED, Filters, conditions, filtered
+from tracker.results.filters import live as filters_live
 from tracker.text.countries import display_name
 from tracker.text.periods import (
     Span,
@@ -176,7 +177,7 @@ def kp_share(session: Session, filters: Filters = ALL_ACTIVITIES) -> KpShare:
 
 def date_bounds(session: Session) -> tuple[dt.date | None, dt.date | None]:
     """The first and last date of any live activity (an index seek, not a scan)."""
-    live = Activity.deleted_at.is_(None)
+    live = filters_live(Activity)
     first = session.scalar(select(func.min(Activity.activity_date)).where(live))
     last = session.scalar(select(func.max(Activity.activity_date)).where(live))
     return first, last
@@ -347,7 +348,7 @@ def restricted_only_names(session: Session, role: str | None) -> HiddenNames:
     one) and by no live record that is not restricted. Nothing for staff and admins."""
     if sees_restricted_names(role):
         return NOTHING_HIDDEN
-    shown = and_(Activity.deleted_at.is_(None), ~IS_RESTRICTED)
+    shown = and_(filters_live(Activity), ~IS_RESTRICTED)
 
     def only_restricted(column) -> set:
         carried = set(session.scalars(select(column).where(IS_RESTRICTED, column.is_not(None)).distinct()))

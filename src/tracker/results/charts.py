@@ -17,6 +17,7 @@ from tracker.i18n import N_, _
 from tracker.text import formatting
 from tracker.text.plain_text import plotly_literal
 from tracker.vocabulary import FORUM_CATEGORIES, SHIFT_DECISION_DATE
+from tracker.vocabulary import label as vocabulary_label
 
 CATEGORY_COLOURS = {
     "KP": "#D55E00",
@@ -61,7 +62,7 @@ def value_format(measure: str) -> str:
     return ",.1f" if measure == "effort_days" else ",.0f"
 
 
-def _layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
+def layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         separators=separators(),
         title={"text": title},
@@ -116,18 +117,15 @@ def engagement_chart(engagement: pd.DataFrame, measure: str, period: str) -> go.
     """Stacked bars: the measure per period, one colour per forum category."""
     fig = go.Figure()
     for category in FORUM_CATEGORIES:
+        shown = vocabulary_label("forum_category", category)  # the display label; colours by code
         rows = engagement[engagement.category == category]
         fig.add_bar(
             x=_period_x(rows),
             y=list(rows[measure]),
-            name=category,
+            name=shown,
             marker_color=CATEGORY_COLOURS[category],
             customdata=list(rows["period"]),
-            hovertemplate="%{customdata} · "
-            + category
-            + ": %{y:"
-            + value_format(measure)
-            + "}<extra></extra>",
+            hovertemplate="%{customdata} · " + shown + ": %{y:" + value_format(measure) + "}<extra></extra>",
             xperiod=PERIOD_MONTHS[period],
             xperiodalignment="middle",
         )
@@ -137,7 +135,7 @@ def engagement_chart(engagement: pd.DataFrame, measure: str, period: str) -> go.
         period=_(period), measure=measure_label(measure).lower()
     )
     return _mark_decision(
-        _layout(fig, title, _("Date of activity"), measure_label(measure)), list(engagement["period_start"])
+        layout(fig, title, _("Date of activity"), measure_label(measure)), list(engagement["period_start"])
     )
 
 
@@ -183,7 +181,7 @@ def kp_share_chart(shares: pd.DataFrame, period: str, targets: pd.DataFrame | No
     _date_axis(fig, period)
     title = _("Share of the coalition's engagement spent in KP forums, per {period}").format(period=_(period))
     return _mark_decision(
-        _layout(fig, title, _("Date of activity"), _("KP share")), list(shares["period_start"])
+        layout(fig, title, _("Date of activity"), _("KP share")), list(shares["period_start"])
     )
 
 
@@ -211,7 +209,7 @@ def theme_trend_chart(trend: pd.DataFrame, measure: str, period: str) -> go.Figu
         period=_(period), measure=measure_label(measure).lower()
     )
     return _mark_decision(
-        _layout(fig, title, _("Date of activity"), measure_label(measure)), list(trend["period_start"])
+        layout(fig, title, _("Date of activity"), measure_label(measure)), list(trend["period_start"])
     )
 
 
@@ -219,19 +217,20 @@ def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:
     """Where each theme is pursued: horizontal bars per theme, stacked by forum category."""
     fig = go.Figure()
     for category in FORUM_CATEGORIES:
+        shown = vocabulary_label("forum_category", category)  # the display label; colours by code
         rows = matrix[matrix.category == category]
         fig.add_bar(
             y=_labels(rows["theme"]),
             x=list(rows[measure]),
-            name=category,
+            name=shown,
             orientation="h",
             marker_color=CATEGORY_COLOURS[category],
-            hovertemplate="%{y} · " + category + ": %{x:" + value_format(measure) + "}<extra></extra>",
+            hovertemplate="%{y} · " + shown + ": %{x:" + value_format(measure) + "}<extra></extra>",
         )
     fig.update_layout(barmode="stack", hovermode="y unified")
     fig.update_yaxes(autorange="reversed")
     title = _("Where each theme is pursued ({measure})").format(measure=measure_label(measure).lower())
-    fig = _layout(fig, title, measure_label(measure), _("Theme"))
+    fig = layout(fig, title, measure_label(measure), _("Theme"))
     fig.update_layout(hovermode="y unified")
     return fig
 
@@ -240,22 +239,23 @@ def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
     """Horizontal bars, busiest forum first, one colour (and legend entry) per category."""
     fig = go.Figure()
     for category in FORUM_CATEGORIES:
+        shown = vocabulary_label("forum_category", category)  # the display label; colours by code
         rows = forums[forums.category == category]
         if rows.empty:
             continue
         fig.add_bar(
             y=_labels(rows["forum"]),
             x=list(rows[measure]),
-            name=category,
+            name=shown,
             orientation="h",
             marker_color=CATEGORY_COLOURS[category],
-            hovertemplate="%{y} (" + category + "): %{x:" + value_format(measure) + "}<extra></extra>",
+            hovertemplate="%{y} (" + shown + "): %{x:" + value_format(measure) + "}<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=_labels(forums["forum"]), autorange="reversed")
     title = _("Forums where the coalition engaged most ({measure})").format(
         measure=measure_label(measure).lower()
     )
-    fig = _layout(fig, title, measure_label(measure), _("Forum"))
+    fig = layout(fig, title, measure_label(measure), _("Forum"))
     fig.update_layout(hovermode="closest", barmode="overlay")
     return fig
 
@@ -282,6 +282,6 @@ def ranking_chart(table: pd.DataFrame, label_column: str, measure: str, title: s
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig = _layout(fig, title, measure_label(measure), "")
+    fig = layout(fig, title, measure_label(measure), "")
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig

@@ -1,7 +1,10 @@
 """What a view is filtered by, how a filter becomes SQL, and how it travels in a URL.
 
 ``conditions`` is the one translation of a ``Filters`` into WHERE clauses, used by every
-aggregate and by the activity log. No Streamlit here: ``tracker.web.sidebar`` binds
+aggregate and by the activity log. The row rules every other query shares live here too:
+``live`` (soft-delete), ``dated`` (an inclusive date range), ``readable_by`` and ``public``
+(confidentiality, by ``permissions.visible_confidentiality``) and ``year_bounds``; a
+target's scope becomes a ``Filters`` in ``scope_filters``. No Streamlit here: ``tracker.web.sidebar`` binds
 these to widgets and ``st.query_params``.
 """
 
@@ -13,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from tracker.access.permissions import sees_restricted_names
+from tracker.access.permissions import sees_restricted_names, visible_confidentiality
 from tracker.db.models import (
     Activity,
     Forum,
@@ -122,6 +125,54 @@ def to_query(filters: Filters) -> dict[str, str]:
     return query
 
 
+# ---- the row rules every query shares ------------------------------------------------------
+
+Record = type[Activity] | type[Outcome]
+
+
+def live(model: Record) -> ColumnElement[bool]:
+    """Not soft-deleted: deleted records count nowhere."""
+    return model.deleted_at.is_(None)
+
+
+def dated(
+    column: InstrumentedAttribute[dt.date], date_from: dt.date | None, date_to: dt.date | None
+) -> list[ColumnElement[bool]]:
+    """``column`` within the inclusive range (an open end: no bound)."""
+    where: list[ColumnElement[bool]] = []
+    if date_from is not None:
+        where.append(column >= date_from)
+    if date_to is not None:
+        where.append(column <= date_to)
+    return where
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of a calendar year."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def readable_by(model: Record, role: str | None) -> ColumnElement[bool]:
+    """Records whose details ``role`` may read (``permissions.visible_confidentiality``)."""
+    return model.confidentiality.in_(visible_confidentiality(role))
+
+
+def public(model: Record) -> ColumnElement[bool]:
+    """Public records only: what a funder, a report or an open file may name."""
+    return model.confidentiality == "public"
+
+
+def scope_filters(scope: str, year: int | None = None) -> Filters:
+    """A target's scope (``all``, ``category:NAME``, ``theme:NAME``) over its calendar year."""
+    first, last = year_bounds(year) if year is not None else (None, None)
+    filters = Filters(date_from=first, date_to=last)
+    if scope.startswith("category:"):
+        return filters.with_(categories=(scope.removeprefix("category:"),))
+    if scope.startswith("theme:"):
+        return filters.with_(themes=(scope.removeprefix("theme:"),))
+    return filters
+
+
 # ---- filters as SQL --------------------------------------------------------------------
 
 IS_RESTRICTED = Activity.confidentiality == "restricted"
@@ -135,13 +186,10 @@ def conditions(filters: Filters, role: str | None = None) -> list[ColumnElement[
     it returns would name the forum, organisation, country or type of a restricted record
     (see ``permissions.RESTRICTED_LABEL``). Date, theme and category filters keep them.
     """
-    where: list[ColumnElement[bool]] = [Activity.deleted_at.is_(None)]
+    where: list[ColumnElement[bool]] = [live(Activity)]
     if filters.names_a_detail and not sees_restricted_names(role):
         where.append(~IS_RESTRICTED)
-    if filters.date_from is not None:
-        where.append(Activity.activity_date >= filters.date_from)
-    if filters.date_to is not None:
-        where.append(Activity.activity_date <= filters.date_to)
+    where += dated(Activity.activity_date, filters.date_from, filters.date_to)
     if filters.categories:
         where.append(Forum.category.in_(filters.categories))
     if filters.forums:
@@ -224,13 +272,10 @@ def outcome_conditions(filters: Filters, role: str | None = None) -> list[Column
     activities, a filter on a name (forum, country) leaves restricted outcomes out for a
     role that may not see the names they carry.
     """
-    where: list[ColumnElement[bool]] = [Outcome.deleted_at.is_(None)]
+    where: list[ColumnElement[bool]] = [live(Outcome)]
     if (filters.forums or filters.countries) and not sees_restricted_names(role):
         where.append(Outcome.confidentiality != "restricted")
-    if filters.date_from is not None:
-        where.append(Outcome.outcome_date >= filters.date_from)
-    if filters.date_to is not None:
-        where.append(Outcome.outcome_date <= filters.date_to)
+    where += dated(Outcome.outcome_date, filters.date_from, filters.date_to)
     if filters.categories:
         where.append(Forum.category.in_(filters.categories))
     if filters.forums:

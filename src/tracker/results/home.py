@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tracker.db.demo_marker import has_demo_data
 from tracker.db.models import Activity, Forum, ForumEvent
 from tracker.results import analytics, static_charts
-from tracker.results.filters import Filters
+from tracker.results.filters import Filters, dated, live
 from tracker.text import formatting
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
@@ -90,11 +90,11 @@ def _events(session: Session, start: dt.date, end: dt.date, unlogged_only: bool)
             ForumEvent.place,
         )
         .join(Forum, Forum.id == ForumEvent.forum_id)
-        .where(ForumEvent.start_date >= start, ForumEvent.start_date <= end)
+        .where(*dated(ForumEvent.start_date, start, end))
         .order_by(ForumEvent.start_date, Forum.name, ForumEvent.name)
     )
     if unlogged_only:
-        logged = exists().where(Activity.event_id == ForumEvent.id, Activity.deleted_at.is_(None))
+        logged = exists().where(Activity.event_id == ForumEvent.id, live(Activity))
         query = query.where(~logged)
     rows = [
         (name, forum, category, formatting.partial_date(day, precision), place or "")

@@ -15,18 +15,45 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.access.permissions import can_see_restricted
-from tracker.db.models import Outcome
+from tracker.db.models import Activity, Forum, Outcome, Theme
 from tracker.i18n import _
 from tracker.records import outcome_fields, outcomes
 from tracker.records.entry import history_table
 from tracker.records.outcomes import Contribution
 from tracker.results import results_views
+from tracker.results.filters import live
 from tracker.results.outcome_search import OutcomeFilters, find_outcomes
 
 
 def _staff_only(role: str | None) -> None:
     if not can_see_restricted(role):
         raise PermissionError("outcome records are for staff and admins")
+
+
+# ---- the outcome form's choices ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeFormOptions:
+    themes: list[str]
+    forums: list[str]
+    activities: dict[int, str]  # live activities, id -> "date · title"
+
+
+def outcome_form_options(session: Session, role: str | None) -> OutcomeFormOptions:
+    """What the staff outcome form offers (staff and admins read every activity)."""
+    if not can_see_restricted(role):
+        raise PermissionError("the outcome form is for staff and admins")
+    rows = session.execute(
+        select(Activity.id, Activity.activity_date, Activity.title)
+        .where(live(Activity))
+        .order_by(Activity.activity_date.desc(), Activity.id.desc())
+    ).all()
+    return OutcomeFormOptions(
+        themes=list(session.scalars(select(Theme.name).order_by(Theme.name))),
+        forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
+        activities={i: f"{d.isoformat()} · {t}" for i, d, t in rows},
+    )
 
 
 # ---- the filtered list ----------------------------------------------------------------
@@ -120,12 +147,10 @@ def open_outcome(session: Session, role: str | None, outcome_pk: int) -> Outcome
     )
 
 
-def edit_form_options(
-    session: Session, role: str | None, outcome_pk: int
-) -> results_views.OutcomeFormOptions:
+def edit_form_options(session: Session, role: str | None, outcome_pk: int) -> OutcomeFormOptions:
     """The form's choices plus the outcome's own links to deleted activities (marked), so
     saving keeps a link to an activity that was deleted since."""
-    options = results_views.outcome_form_options(session, role)
+    options = outcome_form_options(session, role)
     activities = dict(options.activities)
     for activity in outcomes.get_outcome(session, outcome_pk).activities:
         if activity.deleted_at is not None:

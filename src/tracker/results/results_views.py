@@ -1,51 +1,35 @@
 """What the Outcomes, Strategy and staff Outcome list pages show, for a role.
 
-No Streamlit here. Counts come from ``tracker.records.targets`` (the same numbers as
-``tracker summary --json``); lists apply the confidentiality rules: restricted outcomes'
-details reach staff and admins only, internal ones never reach funders, and aggregates
-count every outcome. A contributing activity a role may not read is shown as
+No Streamlit here. Counts come from ``tracker.results.target_status`` (the same numbers as
+``tracker summary --json``); figures are drawn by ``tracker.results.result_figures`` and
+target values written by ``tracker.results.target_text``. Lists apply the confidentiality
+rules: restricted outcomes' details reach staff and admins only, internal ones never reach
+funders, and aggregates count every outcome. A contributing activity a role may not read is shown as
 "Restricted records" (members) or left out (funders), never by its title.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from tracker.access.permissions import RESTRICTED_LABEL, can_see_restricted, visible_confidentiality
+from tracker.access.permissions import RESTRICTED_LABEL, visible_confidentiality
 from tracker.db.models import Activity, Forum, Outcome
-from tracker.i18n import N_, _
-from tracker.records import outcomes, targets
-from tracker.results import outcome_search
-from tracker.results.charts import CATEGORY_COLOURS, _layout, separators
-from tracker.results.filters import Filters, effort_only, filtered, outcome_conditions
+from tracker.i18n import _
+from tracker.records import outcomes
+from tracker.results import outcome_search, target_status
+from tracker.results.filters import Filters, effort_only, filtered, live, outcome_conditions
+from tracker.results.result_figures import effort_figure, trend_figure, type_figure
+from tracker.results.target_text import baseline_text, status_text, target_text, value_text
 from tracker.text import formatting
 from tracker.text.countries import display_name
-from tracker.text.plain_text import plotly_literal
-from tracker.vocabulary import CHANGE_TYPES, FORUM_CATEGORIES, SHARE_MEASURES
-
-CHANGE_TYPE_COLOURS = dict(
-    zip(CHANGE_TYPES, ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#999999"), strict=True)
-)
-STATUS_LABELS = {True: N_("met"), False: N_("not met"), None: N_("not yet")}
-DIRECTION_LABELS = {"at_most": N_("at most"), "at_least": N_("at least")}
-STATUS_COLOURS = {True: "#009E73", False: "#D55E00", None: "#999999"}
-STATUS_SYMBOLS = {True: "circle", False: "x", None: "circle-open"}
-MEASURE_LABELS = {
-    "kp_share_by_count": N_("KP share of activities"),
-    "kp_share_by_effort": N_("KP share of staff-days"),
-    "activities": N_("Activities"),
-    "effort_days": N_("Staff-days"),
-    "outcomes": N_("Outcomes"),
-}
+from tracker.vocabulary import CHANGE_TYPES, FORUM_CATEGORIES, label, scope_label
 
 
 @dataclass
@@ -203,16 +187,16 @@ def outcome_rows(
                 "id": outcome.id,
                 "outcome_id": outcome.outcome_id,
                 "date": outcome.outcome_date,
-                "change_type": outcome.change_type,
-                "category": outcome.forum.category if outcome.forum else "",
+                "change_type": label("change_type", outcome.change_type),
+                "category": label("forum_category", outcome.forum.category) if outcome.forum else "",
                 "forum": outcome.forum.name if outcome.forum else "",
                 "social_actor": outcome.social_actor,
                 "statement": outcome.statement,
-                "substantiation": outcome.substantiation,
+                "substantiation": label("substantiation", outcome.substantiation),
                 "positive": outcome.positive,
                 "intended": outcome.intended,
                 "themes": "; ".join(sorted(t.name for t in outcome.themes)),
-                "confidentiality": outcome.confidentiality,
+                "confidentiality": label("confidentiality", outcome.confidentiality),
                 "activities": _contributions(outcome, role),
                 "deleted": outcome.deleted_at is not None,
             }
@@ -235,104 +219,6 @@ def outcome_rows(
         "deleted",
     ]
     return pd.DataFrame(rows, columns=columns), hidden
-
-
-def _type_figure(by_year: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    totals = by_year.groupby(["year", "change_type"], as_index=False)["outcomes"].sum()
-    for change_type in CHANGE_TYPES:
-        part = totals[totals.change_type == change_type]
-        fig.add_bar(
-            x=part.year,
-            y=part.outcomes,
-            name=change_type,
-            marker_color=CHANGE_TYPE_COLOURS[change_type],
-            customdata=[formatting.number(v) for v in part.outcomes],
-            hovertemplate=f"{change_type}: %{{customdata}}<extra></extra>",
-        )
-    fig.update_layout(barmode="stack", separators=separators())
-    fig.update_xaxes(tickformat="d", dtick=1)
-    return _layout(fig, _("Outcomes per year by type of change"), _("Year"), _("Outcomes"))
-
-
-EFFORT_LINE_COLOUR = "#000000"
-
-
-def _effort_figure(effort: pd.DataFrame) -> go.Figure:
-    """One panel per forum category (shared years): bars are the outcomes of each year in
-    that category, the line the staff-days spent there, on its own axis on the right."""
-    present = list(dict.fromkeys(effort.category))
-    fig = make_subplots(
-        rows=len(present),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.35 / len(present) if len(present) > 1 else 0.0,
-        subplot_titles=[plotly_literal(c) for c in present],
-        specs=[[{"secondary_y": True}] for _c in present],
-    )
-    outcomes_word, days_word = _("Outcomes"), _("Staff-days")
-    # Whole outcomes on the left axes: ticks 1 apart, or wider for large counts.
-    outcome_step = max(1, math.ceil(int(effort.outcomes.max() or 0) / 4))
-    for row, category in enumerate(present, start=1):
-        part = effort[effort.category == category]
-        label = plotly_literal(category)
-        fig.add_bar(
-            x=list(part.year),
-            y=[int(v) for v in part.outcomes],
-            name=label,
-            legendgroup=label,
-            marker_color=CATEGORY_COLOURS[category],
-            customdata=[formatting.number(v) for v in part.outcomes],
-            hovertemplate=f"{label}, %{{x}}: %{{customdata}} {outcomes_word.lower()}<extra></extra>",
-            row=row,
-            col=1,
-            secondary_y=False,
-        )
-        fig.add_scatter(
-            x=list(part.year),
-            y=[float(v) for v in part.effort_days],
-            name=days_word,
-            legendgroup="effort",
-            showlegend=row == 1,
-            legendrank=2000,  # after the categories in the legend
-            mode="lines+markers",
-            line={"color": EFFORT_LINE_COLOUR, "dash": "dot"},
-            customdata=[formatting.number(v, 1) for v in part.effort_days],
-            hovertemplate=f"{label}, %{{x}}: %{{customdata}} {days_word.lower()}<extra></extra>",
-            row=row,
-            col=1,
-            secondary_y=True,
-        )
-        fig.update_yaxes(
-            title_text=outcomes_word,
-            rangemode="tozero",
-            dtick=outcome_step,
-            tickformat=",d",
-            row=row,
-            col=1,
-            secondary_y=False,
-        )
-        fig.update_yaxes(
-            title_text=days_word,
-            rangemode="tozero",
-            showgrid=False,
-            tickmode="auto",
-            row=row,
-            col=1,
-            secondary_y=True,
-        )
-    # Years under every panel, not only the last: on a phone only one panel is on screen.
-    fig.update_xaxes(tickformat="d", dtick=1, showticklabels=True)
-    fig.update_xaxes(title_text=_("Year"), row=len(present), col=1)
-    fig.update_layout(
-        title={"text": _("Outcomes per forum category and year, beside the staff-days spent there")},
-        height=140 + 220 * len(present),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.3 / len(present), "x": 0},
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
-        hovermode="x unified",
-        separators=separators(),
-    )
-    return fig
 
 
 def _items(
@@ -374,13 +260,13 @@ def _items(
             {
                 "outcome_id": item.outcome_id,
                 "date": item.date,
-                "change_type": item.change_type,
-                "category": item.category,
+                "change_type": label("change_type", item.change_type),
+                "category": label("forum_category", item.category) if item.category else item.category,
                 "forum": item.forum,
                 "country": item.country,
                 "social_actor": item.social_actor,
                 "statement": item.statement,
-                "substantiation": item.substantiation,
+                "substantiation": label("substantiation", item.substantiation),
                 "themes": item.themes,
                 "activities": _contributions(outcome, role),
             }
@@ -410,9 +296,7 @@ def outcomes_view(session: Session, filters: Filters | None = None, role: str | 
     effort = _effort(session, by_year, filters, role)
     items, table, hidden = _items(session, filters, role)
     empty = counts["count"] == 0
-    any_recorded = not empty or bool(
-        session.scalar(select(func.count(Outcome.id)).where(Outcome.deleted_at.is_(None)))
-    )
+    any_recorded = not empty or bool(session.scalar(select(func.count(Outcome.id)).where(live(Outcome))))
     return OutcomesView(
         counts=counts,
         by_year=by_year.drop(columns="substantiation")
@@ -421,8 +305,8 @@ def outcomes_view(session: Session, filters: Filters | None = None, role: str | 
         effort=effort,
         table=table,
         hidden=hidden,
-        type_figure=None if empty else _type_figure(by_year),
-        effort_figure=None if empty or effort.empty else _effort_figure(effort),
+        type_figure=None if empty else type_figure(by_year),
+        effort_figure=None if empty or effort.empty else effort_figure(effort),
         items=items,
         effort_only=effort_only(filters),
         without_forum=int(by_year.outcomes[by_year.category.isna()].sum()),
@@ -435,10 +319,11 @@ def outcomes_list_html(view: OutcomesView) -> str:
     each with its date, type, forum, statement and contributing activities; every text escaped."""
     entries = []
     for item in view.items:
-        where = " · ".join(escape(p) for p in (item.forum, item.category, item.country) if p)
+        category = label("forum_category", item.category) if item.category else None
+        where = " · ".join(escape(p) for p in (item.forum, category, item.country) if p)
         facts = [
-            escape(_("Type of change: {type}").format(type=item.change_type)),
-            escape(_("Substantiation: {level}").format(level=item.substantiation)),
+            escape(_("Type of change: {type}").format(type=label("change_type", item.change_type))),
+            escape(_("Substantiation: {level}").format(level=label("substantiation", item.substantiation))),
         ]
         if not item.positive:
             facts.append(escape(_("negative change")))
@@ -475,82 +360,26 @@ def outcomes_list_html(view: OutcomesView) -> str:
 def strategy_table(
     session: Session, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> pd.DataFrame:
-    """Every target with its actual and status in words (``targets.target_statuses``), in
+    """Every target with its actual and status in words (``target_status.target_statuses``), in
     few short columns so it reads on a phone: "at most 20 %", "33 %", "met"."""
     rows = [
         {
             "year": s.year,
-            "measure": _(MEASURE_LABELS[s.measure]),
+            "measure": label("measure", s.measure),
             "scope": scope_label(s.scope),
             "target": target_text(s.measure, s.direction, s.target),
             "actual": value_text(s.measure, s.actual),
-            "status": _(STATUS_LABELS[s.met]),
+            "status": status_text(s.met),
             "baseline": baseline_text(s.measure, s.baseline_year, s.baseline),
             "note": s.note or "",
         }
-        for s in targets.target_statuses(session, date_from, date_to)
+        for s in target_status.target_statuses(session, date_from, date_to)
     ]
     columns = ["year", "measure", "scope", "target", "actual", "status", "baseline", "note"]
     return pd.DataFrame(rows, columns=columns)
 
 
-@dataclass(frozen=True)
-class OutcomeFormOptions:
-    themes: list[str]
-    forums: list[str]
-    activities: dict[int, str]  # live activities, id -> "date · title"
-
-
-def outcome_form_options(session: Session, role: str | None) -> OutcomeFormOptions:
-    """What the staff outcome form offers (staff and admins read every activity)."""
-    if not can_see_restricted(role):
-        raise PermissionError("the outcome form is for staff and admins")
-    from tracker.db.models import Theme
-
-    rows = session.execute(
-        select(Activity.id, Activity.activity_date, Activity.title)
-        .where(Activity.deleted_at.is_(None))
-        .order_by(Activity.activity_date.desc(), Activity.id.desc())
-    ).all()
-    return OutcomeFormOptions(
-        themes=list(session.scalars(select(Theme.name).order_by(Theme.name))),
-        forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
-        activities={i: f"{d.isoformat()} · {t}" for i, d, t in rows},
-    )
-
-
 # ---- Strategy: targets and the trend of their measures ----------------------------------
-
-
-def value_text(measure: str, value: float | None) -> str:
-    """A target's, actual's or baseline's value for the reader (Babel): "33 %", "6.5", "12"."""
-    if value is None:
-        return "–"
-    if measure in SHARE_MEASURES:
-        return formatting.share(value)
-    if measure == "effort_days":
-        return formatting.number(value, 1)
-    return formatting.number(value)
-
-
-def target_text(measure: str, direction: str, value: float) -> str:
-    return f"{_(DIRECTION_LABELS[direction])} {value_text(measure, value)}"
-
-
-def baseline_text(measure: str, year: int | None, value: float | None) -> str:
-    if value is None:
-        return ""
-    text = value_text(measure, value)
-    return text if year is None else _("{value} in {year}").format(value=text, year=year)
-
-
-def scope_label(scope: str) -> str:
-    """``all`` in words; a forum category or theme by its (untranslated) name."""
-    if scope.startswith("category:"):
-        return _("forum category {name}").format(name=scope.removeprefix("category:"))
-    if scope.startswith("theme:"):
-        return _("theme {name}").format(name=scope.removeprefix("theme:"))
-    return _("all activities")
 
 
 @dataclass(frozen=True)
@@ -561,7 +390,7 @@ class TrendChart:
     numbers: pd.DataFrame  # year, actual, target, status: the numbers behind the chart
 
 
-def trend_numbers(trend: targets.Trend) -> pd.DataFrame:
+def trend_numbers(trend: target_status.Trend) -> pd.DataFrame:
     """One row per year with records or with a target: the actual, and the target's
     direction, value and status in words (raw numbers: the CSV is for re-use)."""
     by_year = {t.year: t for t in trend.targets}
@@ -575,92 +404,28 @@ def trend_numbers(trend: targets.Trend) -> pd.DataFrame:
             {
                 _("Year"): year,
                 _("Actual"): actual,
-                _("Direction"): _(DIRECTION_LABELS[target.direction]) if target else "",
+                _("Direction"): label("direction", target.direction) if target else "",
                 _("Target"): target.target if target else None,
-                _("Status"): _(STATUS_LABELS[target.met]) if target else "",
+                _("Status"): status_text(target.met) if target else "",
             }
         )
     return pd.DataFrame(rows, columns=[_("Year"), _("Actual"), _("Direction"), _("Target"), _("Status")])
-
-
-def trend_figure(trend: targets.Trend) -> go.Figure:
-    """The actual per year (a line), each baseline (a dashed line) and the targets (markers
-    coloured and shaped by status); every hover written in the reader's language."""
-    measure = _(MEASURE_LABELS[trend.measure])
-    fig = go.Figure()
-    years = [y for y, _v in trend.actuals]
-    fig.add_scatter(
-        x=years,
-        y=[v for _y, v in trend.actuals],
-        name=_("Actual"),
-        mode="lines+markers",
-        connectgaps=False,
-        line={"color": "#0072B2"},
-        customdata=[
-            _("{year} · actual: {value}").format(year=y, value=value_text(trend.measure, v))
-            for y, v in trend.actuals
-        ],
-        hovertemplate="%{customdata}<extra></extra>",
-    )
-    span = years + [t.year for t in trend.targets]
-    for year, value in trend.baselines:
-        name = _("Baseline") if year is None else _("Baseline ({year})").format(year=year)
-        ends = [min(span + ([year] if year else [])), max(span)]
-        fig.add_scatter(
-            x=ends,
-            y=[value, value],
-            name=name,
-            mode="lines",
-            line={"color": "#444444", "dash": "dash", "width": 1},
-            customdata=[f"{name}: {value_text(trend.measure, value)}"] * 2,
-            hovertemplate="%{customdata}<extra></extra>",
-        )
-    for met in (True, False, None):
-        group = [t for t in trend.targets if t.met is met]
-        if not group:
-            continue
-        fig.add_scatter(
-            x=[t.year for t in group],
-            y=[t.target for t in group],
-            name=_("Target: {status}").format(status=_(STATUS_LABELS[met])),
-            mode="markers",
-            marker={"color": STATUS_COLOURS[met], "symbol": STATUS_SYMBOLS[met], "size": 12},
-            customdata=[
-                _("{year} · target: {target} · actual: {actual} · {status}").format(
-                    year=t.year,
-                    target=target_text(t.measure, t.direction, t.target),
-                    actual=value_text(t.measure, t.actual),
-                    status=_(STATUS_LABELS[met]),
-                )
-                for t in group
-            ],
-            hovertemplate="%{customdata}<extra></extra>",
-        )
-    if trend.measure in SHARE_MEASURES:
-        fig.update_yaxes(range=[0, 1], tickformat=".0%")
-    fig.update_xaxes(dtick=1, tickformat="d")
-    title = _("{measure}, {scope}: actual per year against the targets").format(
-        measure=measure, scope=scope_label(trend.scope)
-    )
-    fig = _layout(fig, title, _("Year"), measure)
-    fig.update_layout(hovermode="closest", separators=separators())
-    return fig
 
 
 def strategy_trends(session: Session) -> list[TrendChart]:
     """A chart and its numbers for each measure and scope that has targets."""
     return [
         TrendChart(trend.measure, trend.scope, trend_figure(trend), trend_numbers(trend))
-        for trend in targets.target_trends(session)
+        for trend in target_status.target_trends(session)
     ]
 
 
-def share_target_hover(status: targets.TargetStatus) -> str:
+def share_target_hover(status: target_status.TargetStatus) -> str:
     """A KP-share target on the Overview shift chart, in words."""
     return _("Target {year} ({measure}): {target} · actual: {actual} · {status}").format(
         year=status.year,
-        measure=_(MEASURE_LABELS[status.measure]),
+        measure=label("measure", status.measure),
         target=target_text(status.measure, status.direction, status.target),
         actual=value_text(status.measure, status.actual),
-        status=_(STATUS_LABELS[status.met]),
+        status=status_text(status.met),
     )

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tracker.records import grants as grant_records
-from tracker.records import targets
-from tracker.results import views
+from tracker.results import target_status, views
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -32,15 +31,15 @@ def summary(
     """
     if grant_id is None:
         result = summary_from(views.funder_summary(session, date_from, date_to, period="year"))
-        result["outcomes"] = targets.outcome_counts(session, date_from, date_to)
+        result["outcomes"] = target_status.outcome_counts(session, date_from, date_to)
     else:
         grant = grant_records.get_grant(session, grant_id)
         date_from, date_to = grant.start_date, grant.end_date
         view = views.funder_summary(session, date_from, date_to, period="year", grants=(grant.grant_id,))
         result = summary_from(view)
         activity_ids = grant_records.grant_activity_ids(session, grant)
-        result["outcomes"] = targets.outcome_counts(session, date_from, date_to, activity_ids)
-    result["targets"] = [s.as_json() for s in targets.target_statuses(session, date_from, date_to)]
+        result["outcomes"] = target_status.outcome_counts(session, date_from, date_to, activity_ids)
+    result["targets"] = [s.as_json() for s in target_status.target_statuses(session, date_from, date_to)]
     return result
 
 

@@ -14,8 +14,7 @@ import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
 from tracker.db.demo_marker import has_demo_data
-from tracker.records import targets
-from tracker.results import analytics, charts, results_views
+from tracker.results import analytics, charts, results_views, target_status
 from tracker.results.activity_log import LogPage, log_page, public_outcomes
 from tracker.results.filters import Filters
 from tracker.text.countries import display_name
@@ -137,7 +136,7 @@ def share_targets(session: Session, filters: Filters) -> pd.DataFrame:
             "target": s.target,
             "hover": results_views.share_target_hover(s),
         }
-        for s in targets.target_statuses(session, filters.date_from, filters.date_to, SHARE_MEASURES)
+        for s in target_status.target_statuses(session, filters.date_from, filters.date_to, SHARE_MEASURES)
         if s.scope.casefold() == scope.casefold()
     ]
     return pd.DataFrame(rows, columns=columns)

@@ -16,7 +16,7 @@ from tracker.records import activity_fields
 from tracker.records.activity_fields import FIELDS, form_defaults
 from tracker.records.entry import EventChoice, FormOptions
 from tracker.records.validation import TITLE_MAX, ActivityInput
-from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS
+from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS, labeller
 
 # Field labels by import column, declared once in ``activity_fields``.
 LABELS = {f.column: f.label for f in FIELDS if f.column}
@@ -35,6 +35,18 @@ def new_activity_defaults(
 
 def _index(choices: list, value) -> int | None:
     return choices.index(value) if value in choices else None
+
+
+def _plain_widget(field: activity_fields.ActivityField, default: object, key: str) -> object:
+    """The widget of a declared field by its kind (text, long text, number, date)."""
+    label = _(field.label)
+    if field.kind == "longtext":
+        return st.text_area(label, value=str(default or ""), key=key)
+    if field.kind == "number":
+        return st.number_input(label, min_value=0.0, value=float(default or 0.0), key=key)  # type: ignore[arg-type]
+    if field.kind == "date":
+        return st.date_input(label, value=default if isinstance(default, dt.date) else None, key=key)
+    return st.text_input(label, value=str(default or ""), key=key)
 
 
 def activity_form(
@@ -100,6 +112,7 @@ def activity_form(
         values["activity_type"] = right.selectbox(
             _(LABELS["activity_type"]),
             ACTIVITY_TYPES,
+            format_func=labeller("activity_type"),
             index=_index(list(ACTIVITY_TYPES), defaults["activity_type"]),
             key=f"{key}_type",
         )
@@ -157,6 +170,7 @@ def activity_form(
         values["confidentiality"] = right.radio(
             _(LABELS["confidentiality"]),
             CONFIDENTIALITY_LEVELS,
+            format_func=labeller("confidentiality"),
             horizontal=True,
             index=list(CONFIDENTIALITY_LEVELS).index(defaults["confidentiality"]),
             key=f"{key}_confidentiality",
@@ -192,6 +206,14 @@ def activity_form(
             if options.grants or stored_grants
             else stored_grants
         )
+        # A field declared in ``activity_fields`` with no widget of its own above gets the
+        # plain widget of its kind, in declaration order: a new field needs no form edit.
+        for declared in activity_fields.FIELDS:
+            if declared.name not in values:
+                values[declared.name] = _plain_widget(
+                    declared, defaults.get(declared.name), f"{key}_{declared.name}"
+                )
+                under(st, declared.name)
         columns = st.columns(len(buttons) + 2)
         pressed = None
         for column, label in zip(columns, buttons, strict=False):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from tracker.i18n import _
 from tracker.results.outcome_search import OutcomeFilters
-from tracker.vocabulary import CHANGE_TYPES, CONFIDENTIALITY_LEVELS, FORUM_CATEGORIES
+from tracker.vocabulary import CHANGE_TYPES, CONFIDENTIALITY_LEVELS, FORUM_CATEGORIES, labeller
 
 KEYS = (
     "outcomes_text",
@@ -41,11 +41,16 @@ def outcome_filters(themes: list[str], years: list[int]) -> OutcomeFilters:
             _("Search"), key="outcomes_text", help=_("Words of the statement or the social actor, or the id.")
         )
         change_types = st.multiselect(
-            _("Type of change"), CHANGE_TYPES, key="outcomes_types", placeholder=_("All types")
+            _("Type of change"),
+            CHANGE_TYPES,
+            format_func=labeller("change_type"),
+            key="outcomes_types",
+            placeholder=_("All types"),
         )
         categories = st.multiselect(
             _("Forum categories"),
             FORUM_CATEGORIES,
+            format_func=labeller("forum_category"),
             key="outcomes_categories",
             placeholder=_("All categories"),
         )
@@ -64,6 +69,7 @@ def outcome_filters(themes: list[str], years: list[int]) -> OutcomeFilters:
         confidentiality = st.multiselect(
             _("Confidentiality"),
             CONFIDENTIALITY_LEVELS,
+            format_func=labeller("confidentiality"),
             key="outcomes_confidentiality",
             placeholder=_("All levels"),
         )

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from tracker.i18n import _
 from tracker.records import outcome_fields
 from tracker.records.outcomes import STATEMENT_MAX, OutcomeInput, input_problems
-from tracker.results.results_views import OutcomeFormOptions
-from tracker.vocabulary import CHANGE_TYPES, CONFIDENTIALITY_LEVELS, SUBSTANTIATION_LEVELS
+from tracker.results.outcome_records import OutcomeFormOptions
+from tracker.vocabulary import CHANGE_TYPES, CONFIDENTIALITY_LEVELS, SUBSTANTIATION_LEVELS, labeller
 
 
 def outcome_form(
@@ -59,7 +59,11 @@ def outcome_form(
                 label("social_actor"), value=start.get("social_actor", ""), key=f"{key}_actor"
             ),
             "change_type": right.selectbox(
-                label("change_type"), CHANGE_TYPES, index=pick(CHANGE_TYPES, "change_type"), key=f"{key}_type"
+                label("change_type"),
+                CHANGE_TYPES,
+                index=pick(CHANGE_TYPES, "change_type"),
+                format_func=labeller("change_type"),
+                key=f"{key}_type",
             ),
             "themes": left.multiselect(
                 label("themes"),
@@ -105,12 +109,14 @@ def outcome_form(
         values["substantiation"] = left.selectbox(
             label("substantiation"),
             SUBSTANTIATION_LEVELS,
+            format_func=labeller("substantiation"),
             index=pick(SUBSTANTIATION_LEVELS, "substantiation"),
             key=f"{key}_substantiation",
         )
         values["confidentiality"] = right.radio(
             label("confidentiality"),
             CONFIDENTIALITY_LEVELS,
+            format_func=labeller("confidentiality"),
             index=pick(CONFIDENTIALITY_LEVELS, "confidentiality", 1),
             horizontal=True,
             key=f"{key}_confidentiality",

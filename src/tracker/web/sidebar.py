@@ -8,7 +8,7 @@ import streamlit as st
 
 from tracker.i18n import _
 from tracker.results.filters import MEASURES, PERIODS, Filters, from_query, to_query
-from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
+from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES, labeller
 from tracker.web import reads
 
 FILTERS_KEY = "shared_filters"
@@ -82,6 +82,7 @@ def shared_filters(role: str | None) -> Filters:
         categories = st.multiselect(
             _("Forum categories"),
             list(FORUM_CATEGORIES),
+            format_func=labeller("forum_category"),
             default=list(current.categories),
             key="filters_categories",
             placeholder=_("All categories"),
@@ -128,7 +129,9 @@ def log_search_form(filters: Filters, role: str | None) -> Filters:
         countries = cols[2].multiselect(
             _("Countries"), list(options.countries), format_func=options.countries.get, key="log_countries"
         )
-        types = cols[3].multiselect(_("Activity types"), ACTIVITY_TYPES, key="log_types")
+        types = cols[3].multiselect(
+            _("Activity types"), ACTIVITY_TYPES, format_func=labeller("activity_type"), key="log_types"
+        )
         st.form_submit_button(_("Search"))
     return filters.with_(
         text=text,

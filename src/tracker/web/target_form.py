@@ -14,8 +14,8 @@ from tracker.i18n import _, ngettext
 from tracker.io.target_import import TargetImport
 from tracker.records import targets
 from tracker.records.validation import describe_errors
-from tracker.results.results_views import DIRECTION_LABELS, MEASURE_LABELS, scope_label, target_text
-from tracker.vocabulary import TARGET_DIRECTIONS, TARGET_MEASURES
+from tracker.results.target_text import target_text
+from tracker.vocabulary import TARGET_DIRECTIONS, TARGET_MEASURES, label, labeller, scope_label
 from tracker.web import auth, db
 from tracker.web.upload import ImportScreen, import_flow
 
@@ -47,7 +47,7 @@ def _fields(key: str, shown: dict[str, Any], scopes: list[str]) -> tuple[dict[st
         _("Measure"),
         TARGET_MEASURES,
         index=TARGET_MEASURES.index(shown.get("measure") or "kp_share_by_effort"),
-        format_func=lambda m: _(MEASURE_LABELS[m]),
+        format_func=labeller("measure"),
         key=f"{key}_measure",
     )
     slots["measure"] = right.empty()
@@ -66,7 +66,7 @@ def _fields(key: str, shown: dict[str, Any], scopes: list[str]) -> tuple[dict[st
         _("Direction"),
         TARGET_DIRECTIONS,
         index=TARGET_DIRECTIONS.index(shown.get("direction") or "at_most"),
-        format_func=lambda d: _(DIRECTION_LABELS[d]),
+        format_func=labeller("direction"),
         horizontal=True,
         key=f"{key}_direction",
     )
@@ -141,7 +141,7 @@ def _describe(stored: dict[str, Any]) -> str:
     return " · ".join(
         (
             str(stored["year"]),
-            _(MEASURE_LABELS[stored["measure"]]),
+            label("measure", stored["measure"]),
             scope_label(stored["scope"]),
             target_text(stored["measure"], stored["direction"], stored["target"]),
         )
