@@ -66,9 +66,11 @@ lock: $(BIN)/python
 	mv requirements.lock.new requirements.lock
 	rm -rf .lock-venv
 
-## make bench: speed benchmarks (SQLite pages at 1k/10k/100k, 100k-row import), written to docs/performance.md
+## make bench: speed benchmarks (SQLite pages at 1k/10k/100k, 100k-row import), written to docs/performance.md,
+## then the server CPU per click against a one-chart app (Chromium; printed)
 bench: install-dev
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.clicks
 
 ## make bench-postgres: 1M activities on PostgreSQL (starts the local server; see docs/performance.md)
 bench-postgres: install-dev
