@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import proxy
+from benchmarks.network import _seed as demo_database
 
 CHROMIUM = "/usr/bin/chromium"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -74,20 +75,6 @@ def start_streamlit(script: Path, port: int, env: dict[str, str], log: Path) -> 
     )  # fmt: skip
     proxy.wait_until(f"http://127.0.0.1:{port}/_stcore/health", process)
     return process
-
-
-def demo_database(folder: Path) -> str:
-    from tracker.db import database
-    from tracker.db.reference_data import load_reference_data
-    from tracker.demo.seed import seed_demo
-
-    url = f"sqlite:///{folder / 'tracker.db'}"
-    engine = database.open_database(url)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
-    engine.dispose()
-    return url
 
 
 def tracker_round(browser, base: str, pid: int, switches: int) -> float:
