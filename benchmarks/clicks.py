@@ -43,6 +43,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` (VmRSS in /proc/<pid>/status), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def settled_cpu(pid: int) -> float:
     """The server's CPU once it has stopped working (unchanged over two 0.15 s looks)."""
     last = cpu_seconds(pid)
@@ -144,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                 browser = playwright.chromium.launch(
                     executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
                 )
-                ours, floors = [], []
+                ours, floors, memory = [], [], []
                 for _ in range(args.rounds):  # interleaved, so both see the same load
                     floors.append(
                         floor_round(browser, f"http://127.0.0.1:{floor_port}", floor.pid, args.switches)
@@ -164,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     print("server CPU per Period switch (medians of each round's switches; median of the rounds)")
     print(f"  one-chart app (floor): {floor_ms:.0f} ms  rounds {[round(f * 1000) for f in floors]}")
     print(f"  Overview, one member:  {ours_ms:.0f} ms  rounds {[round(o * 1000) for o in ours]}")
+    print(f"  tracker server RSS after each round's session closed: {[round(m) for m in memory]} MB")
     verdict = "meets" if ratio <= TARGET_RATIO else "misses"
     print(f"  ratio {ratio:.1f}x (target <= {TARGET_RATIO:.0f}x: {verdict})")
     return 0
