@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                     ours.append(
                         tracker_round(browser, f"http://127.0.0.1:{tracker_port}", tracker.pid, args.switches)
                     )
+                    memory.append(rss_mb(tracker.pid))  # after the round's session closed
                 browser.close()
         finally:
             for process in (tracker, floor):
