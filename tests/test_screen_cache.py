@@ -140,3 +140,11 @@ def test_a_changed_setting_shows_at_once_and_is_saved(app_database, monkeypatch)
     with database.session_factory(app_database)() as session:
         saved = digest.preferences(session, "demo-member")
     assert (saved.digest, saved.language) == ("monthly", "fr")
+
+
+def test_the_objects_alive_when_the_page_helpers_load_are_frozen_out_of_the_sweep():
+    import gc
+
+    # tracker.web.render freezes what is alive at its import (the libraries), so Streamlit's
+    # full sweep after each run scans only what the sessions made (docs/performance.md).
+    assert gc.get_freeze_count() > 10_000

@@ -4,6 +4,7 @@ downloads, empty states and the page shown when the app cannot start."""
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -245,3 +246,12 @@ def show_problem(message: str) -> None:
         st.error(message)
 
     st.navigation([st.Page(problem_page, title=_("Problem"), default=True)]).run()
+
+
+# Streamlit sweeps every generation of garbage after each run (``gc.collect(2)``,
+# ``runner.postScriptGC``), scanning every object alive, the libraries' included: about
+# 200k objects, half of a click's CPU (docs/performance.md). What is alive when the pages'
+# helpers are first imported (the libraries' modules, classes and constants) lives as long
+# as the process: freezing it moves it out of the collector's sight, so the sweep after each
+# run scans only what the sessions made. Cycles the sessions leave are still collected.
+gc.freeze()
