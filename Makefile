@@ -5,7 +5,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-dev lint typecheck lock bench bench-postgres bench-network messages clean
+.PHONY: run test test-fast install install-dev lint typecheck lock bench bench-postgres bench-network messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer).")'
@@ -35,9 +35,18 @@ run: install
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--browser.gatherUsageStats false
 
-## make test: lint, format check, type check and the whole test suite (PostgreSQL too when TRACKER_TEST_POSTGRES_URL is set)
+## make test: lint, format check, type check and the whole test suite (PostgreSQL too when TRACKER_TEST_POSTGRES_URL is set),
+## in parallel: one pytest-xdist worker per core (WORKERS=1 for one), each with its own PostgreSQL
+## database and its own app and port for the browser tests (tests/conftest.py keeps a module's tests that
+## share a module-scoped fixture on one worker)
+WORKERS ?= auto
+PYTEST_PARALLEL := -n $(WORKERS) --dist loadgroup
 test: lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
+
+## make test-fast: the loop while working: the suite in parallel without the browser tests, lint or mypy
+test-fast: install-dev
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) --ignore=tests/browser
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -57,9 +66,11 @@ lock: $(BIN)/python
 	mv requirements.lock.new requirements.lock
 	rm -rf .lock-venv
 
-## make bench: speed benchmarks (SQLite pages at 1k/10k/100k, 100k-row import), written to docs/performance.md
+## make bench: speed benchmarks (SQLite pages at 1k/10k/100k, 100k-row import), written to docs/performance.md,
+## then the server CPU per click against a one-chart app (Chromium; printed)
 bench: install-dev
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.clicks
 
 ## make bench-postgres: 1M activities on PostgreSQL (starts the local server; see docs/performance.md)
 bench-postgres: install-dev

@@ -1,20 +1,57 @@
 """Shared fixtures: every database test runs on SQLite, and on PostgreSQL when
-``TRACKER_TEST_POSTGRES_URL`` is set (CI sets it)."""
+``TRACKER_TEST_POSTGRES_URL`` is set (CI sets it).
+
+Under pytest-xdist (``make test`` runs ``pytest -n auto``) each worker gets its own
+PostgreSQL database, named after the configured one plus the worker (``tracker_test_gw0``),
+created on first use: the tests reset the schema, so two workers must never share one.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
 from tracker.web.entry import PAGE_ERRORS_VARIABLE
 
-POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL", "")
+
+def worker_database_url(url: str, worker: str) -> str:
+    """``url`` with the xdist worker's name appended to its database (``url`` itself outside
+    xdist): ``.../tracker_test`` becomes ``.../tracker_test_gw1`` for worker ``gw1``."""
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+@functools.cache
+def create_database_if_missing(url: str) -> None:
+    """Creates the database ``url`` names (the role may: see scripts/start-test-postgres.sh),
+    connecting to the server's ``postgres`` maintenance database to do it."""
+    parsed = make_url(url)
+    server = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+            )
+            if not exists:
+                # The name comes from the environment and xdist's worker id, not from input;
+                # identifiers cannot be bound parameters, hence the quoting.
+                connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    finally:
+        server.dispose()
+
+
+POSTGRES_URL = worker_database_url(
+    os.environ.get("TRACKER_TEST_POSTGRES_URL", ""), os.environ.get("PYTEST_XDIST_WORKER", "")
+)
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -26,6 +63,7 @@ def pages_raise_their_errors(monkeypatch) -> None:
 
 
 def reset_postgres(url: str) -> None:
+    create_database_if_missing(url)
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -95,3 +133,21 @@ def app_database(use_sqlite_database) -> Iterator[Engine]:
     engine = prepare_app_database(use_sqlite_database)
     yield engine
     engine.dispose()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist (``--dist loadgroup``), a test that uses a module- or class-scoped
+    fixture stays on one worker with the rest of its module, so the fixture (a database,
+    an app, a built wheel) is made once; every other test, browser tests included (their
+    app is per worker), goes to whichever worker is free."""
+    for item in items:
+        fixture_info = getattr(item, "_fixtureinfo", None)
+        if fixture_info is None:
+            continue
+        scopes = {
+            definition.scope
+            for definitions in fixture_info.name2fixturedefs.values()
+            for definition in definitions
+        }
+        if scopes & {"module", "class", "package"}:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

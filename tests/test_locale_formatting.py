@@ -19,6 +19,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.apptest import figures, metrics, open_page
 from tests.factories import add_activity
@@ -210,3 +212,39 @@ def test_audit_log_in_french_shows_actions_and_record_types_as_words(fixture_app
     assert set(table.action) == {"création"} and set(table.entity) == {"activité", "compte"}
     assert at.caption[0].value == f"{len(table)} entrées{NBSP}; les plus récentes d’abord."
     assert at.selectbox(key="audit_entity").options == ["Tous", "activité", "compte", "connexion"]
+
+
+# ---- patterns parsed once per locale (issue 21.1) write what Babel's own calls write -----
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.one_of(
+        st.integers(min_value=-(10**9), max_value=10**9),
+        st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False),
+    ),
+    digits=st.integers(min_value=0, max_value=2),
+)
+def test_compiled_formats_write_exactly_what_babel_writes(language, value, digits):
+    from babel.numbers import format_currency, format_decimal, format_percent
+
+    where = formatting.locale(language)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    money_pattern = where.currency_formats["standard"].pattern.replace(".00", "")
+    assert formatting.number(value, digits, language) == format_decimal(value, pattern, locale=where)
+    assert formatting.share(value / 1000, language) == format_percent(value / 1000, locale=where)
+    assert formatting.money(value, "USD", language) == format_currency(
+        value, "USD", format=money_pattern, locale=where, currency_digits=False
+    )
+
+
+def test_the_compiled_formats_by_hand_in_both_languages():
+    assert formatting.number(1234.5, 1, "en") == "1,234.5"
+    assert formatting.number(1234.5, 1, "fr") == f"1{NNBSP}234,5"
+    assert formatting.share(0.62, "en") == "62%" and formatting.share(0.62, "fr") == f"62{NBSP}%"
+    assert formatting.money(51234, language="en") == "$51,234"
+    assert formatting.money(51234, language="fr") == f"51{NNBSP}234{NBSP}$US"
+    assert formatting.share(None, "fr") == "–"
+    # An unknown language falls back to the source language, as before.
+    assert formatting.number(1234.5, 1, "xx") == "1,234.5"

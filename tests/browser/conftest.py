@@ -2,6 +2,11 @@
 
 Skipped where /usr/bin/chromium or the playwright package is missing (CI installs both).
 Screenshots go to the git-ignored test-artifacts/ folder.
+
+Under pytest-xdist every worker has its own session fixtures: its own database, app
+process on its own free port, server log and Chromium, so workers share nothing but the
+screenshots folder (each test writes its own file names). Tests that only read share
+their worker's app; tests that change data start their own.
 """
 
 from __future__ import annotations
@@ -80,7 +85,8 @@ def app(tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_SECRET_KEY": "browser-tests"}
     ARTIFACTS.mkdir(exist_ok=True)
     # A file, not a pipe: an unread pipe fills up and freezes the server mid-test.
-    log = open(ARTIFACTS / "streamlit-server.log", "wb")  # noqa: SIM115 - closed below
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    log = open(ARTIFACTS / f"streamlit-server-{worker}.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             sys.executable,

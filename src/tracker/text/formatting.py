@@ -2,42 +2,70 @@
 
 French writes ``1 234,5`` and ``62 %``; English ``1,234.5`` and ``62%``. Every output that
 follows the reader's language (the report, the digest, the static charts) formats here.
+
+Babel parses a number pattern again on every ``format_decimal`` call; the "numbers behind"
+tables format every cell, so each language's locale and each pattern are parsed once per
+process here (``functools.cache``) and applied directly, exactly as Babel's own
+``format_decimal``/``format_percent``/``format_currency`` apply them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_skeleton
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import NumberPattern, parse_pattern
 
 from tracker.i18n import SOURCE_LANGUAGE, current_language
 
 
 def locale(language: str | None = None) -> Locale:
+    return _locale(language or current_language())
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
     try:
-        return Locale.parse(language or current_language())
+        return Locale.parse(language)
     except (UnknownLocaleError, ValueError):
         return Locale.parse(SOURCE_LANGUAGE)
 
 
+@functools.cache
+def _decimal_pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
+@functools.cache
+def _percent_pattern(where: Locale) -> NumberPattern:
+    return parse_pattern(where.percent_formats[None])
+
+
+@functools.cache
+def _money_pattern(where: Locale) -> NumberPattern:
+    # The language's own currency pattern in whole units.
+    return parse_pattern(where.currency_formats["standard"].pattern.replace(".00", ""))
+
+
 def share(value: float | None, language: str | None = None) -> str:
     """A share as a whole percentage; a period with no share is a dash, never 0 %."""
-    return "–" if value is None else format_percent(value, locale=locale(language))
+    if value is None:
+        return "–"
+    where = locale(language)
+    return _percent_pattern(where).apply(value, where)
 
 
 def number(value: float, digits: int = 0, language: str | None = None) -> str:
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, pattern, locale=locale(language))
+    return _decimal_pattern(digits).apply(value, locale(language))
 
 
 def money(value: float, currency: str = "USD", language: str | None = None) -> str:
     """Whole units in the language's own currency pattern (``$51,234``, ``51 234 $US``)."""
     where = locale(language)
-    pattern = where.currency_formats["standard"].pattern.replace(".00", "")
-    return format_currency(value, currency, format=pattern, locale=where, currency_digits=False)
+    return _money_pattern(where).apply(value, where, currency=currency, currency_digits=False)
 
 
 def date(value: dt.date | None, language: str | None = None) -> str:

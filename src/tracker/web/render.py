@@ -3,14 +3,17 @@ downloads, empty states and the page shown when the app cannot start."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import gc
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from tracker.db.models import utcnow
-from tracker.i18n import _
+from tracker.i18n import _, current_language
 from tracker.io import cells, exports
 from tracker.publish import reports
 from tracker.records import audit
@@ -27,11 +30,26 @@ DOWNLOAD_TYPES = {
 }
 
 
-def chart(figure: go.Figure | None, numbers: pd.DataFrame, key: str, file_name: str | None = None) -> None:
-    """A chart with the numbers behind it, as a table and a CSV download (``key``.csv by default)."""
+def chart(
+    figure: go.Figure | Mapping[str, Any] | None,
+    numbers: pd.DataFrame,
+    key: str,
+    file_name: str | None = None,
+) -> None:
+    """A chart with the numbers behind it, as a table and a CSV download (``key``.csv by default).
+    ``figure`` is a Plotly figure or, from a cached read, its dict (``cache.for_screen``)."""
     if figure is not None:
-        st.plotly_chart(figure, config=PLOTLY_CONFIG, key=f"{key}_chart")
+        st.plotly_chart(screen_figure(figure), config=PLOTLY_CONFIG, key=f"{key}_chart")
     static_numbers(numbers, key, file_name)
+
+
+def screen_figure(figure: go.Figure | Mapping[str, Any]) -> go.Figure:
+    """A figure for ``st.plotly_chart``. A dict comes from a figure validated when it was
+    built, so it is not validated again: that is the cost the cached dict saves. (Given a
+    dict, Streamlit would rebuild and validate a ``Figure`` itself.)"""
+    if isinstance(figure, go.Figure):
+        return figure
+    return go.Figure(dict(figure), _validate=False)
 
 
 def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None) -> None:
@@ -40,7 +58,8 @@ def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None
         numbers_table(numbers, numbers_box)
         numbers_box.download_button(
             _("Download these numbers (CSV)"),
-            cells.csv_bytes(numbers),
+            # Deferred: the file is written when someone clicks, not on every rerun.
+            functools.partial(cells.csv_bytes, numbers),
             file_name=file_name or f"{key}.csv",
             mime="text/csv",
             key=f"{key}_download",
@@ -50,8 +69,16 @@ def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None
 def numbers_table(numbers: pd.DataFrame, container=None) -> None:
     """A table that is only read, as plain HTML (every cell and heading escaped, so a
     record's name shows literally), not ``st.dataframe``: its data-grid scripts (about
-    0.2 MB) would load on every page that shows one (docs/performance.md)."""
-    (container or st).html(reports.table_html(numbers))
+    0.2 MB) would load on every page that shows one (docs/performance.md). The HTML is
+    cached per table and language: every number cell goes through Babel."""
+    (container or st).html(table_html(numbers, current_language()))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def table_html(numbers: pd.DataFrame, language: str) -> str:
+    """``reports.table_html`` of ``numbers`` in ``language`` (the cache key: the frame's
+    content, hashed by Streamlit, and the language its numbers are written in)."""
+    return reports.table_html(numbers)
 
 
 def headline(totals, share) -> None:
@@ -219,3 +246,12 @@ def show_problem(message: str) -> None:
         st.error(message)
 
     st.navigation([st.Page(problem_page, title=_("Problem"), default=True)]).run()
+
+
+# Streamlit sweeps every generation of garbage after each run (``gc.collect(2)``,
+# ``runner.postScriptGC``), scanning every object alive, the libraries' included: about
+# 200k objects, half of a click's CPU (docs/performance.md). What is alive when the pages'
+# helpers are first imported (the libraries' modules, classes and constants) lives as long
+# as the process: freezing it moves it out of the collector's sight, so the sweep after each
+# run scans only what the sessions made. Cycles the sessions leave are still collected.
+gc.freeze()
