@@ -235,11 +235,11 @@ class ActivityInput(BaseModel):
         return list(seen.values())
 
 
-
 def is_web_url(url: str) -> bool:
     """An ``http://`` or ``https://`` address with a host: evidence links, event sources."""
     parsed = urlparse(url)
     return parsed.scheme.lower() in ("http", "https") and bool(parsed.netloc)
+
 
 FIELD_LABELS = {
     "activity_date": "date",

@@ -19,7 +19,9 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("forum_events") as batch:
         batch.add_column(sa.Column("status", sa.String(10), server_default="confirmed", nullable=False))
-        batch.create_check_constraint(op.f("ck_forum_events_forum_event_status"), "status IN ('confirmed', 'expected')")
+        batch.create_check_constraint(
+            op.f("ck_forum_events_forum_event_status"), "status IN ('confirmed', 'expected')"
+        )
 
 
 def downgrade() -> None:
