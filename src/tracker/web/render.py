@@ -14,6 +14,7 @@ from tracker.i18n import _
 from tracker.io import cells, exports
 from tracker.publish import reports
 from tracker.records import audit
+from tracker.results import world_map
 from tracker.results.filters import Filters
 from tracker.text import formatting
 from tracker.web import db
@@ -219,3 +220,25 @@ def show_problem(message: str) -> None:
         st.error(message)
 
     st.navigation([st.Page(problem_page, title=_("Problem"), default=True)]).run()
+
+
+def country_map(view: world_map.CountryMap, key: str, height: int = 380) -> None:
+    """The engagement map (boundaries shipped with the app, no tiles), the Restricted
+    records line beside it, and the numbers behind it: the table is the fallback on a
+    phone or a screen reader."""
+    if not view.table.empty:
+        st.plotly_chart(
+            world_map.map_figure(view, height),
+            config={**PLOTLY_CONFIG, "scrollZoom": False, "displayModeBar": False},
+            key=f"{key}_map",
+        )
+    line = world_map.restricted_line(view)
+    if line:
+        st.caption(line)
+    static_numbers(view.table, f"{key}_countries")
+
+
+def static_map(view: world_map.CountryMap) -> None:
+    """The light static map (SVG, no Plotly), with its numbers: the Funder summary's."""
+    st.html(f'<div style="max-width:640px">{world_map.map_svg(view)}</div>')
+    static_numbers(view.table, "funder_countries")
