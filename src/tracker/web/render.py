@@ -238,7 +238,8 @@ def country_map(view: world_map.CountryMap, key: str, height: int = 380) -> None
     static_numbers(view.table, f"{key}_countries")
 
 
-def static_map(view: world_map.CountryMap) -> None:
+def static_map(view: world_map.CountryMap, file_name: str) -> None:
     """The light static map (SVG, no Plotly), with its numbers: the Funder summary's."""
-    st.html(f'<div style="max-width:640px">{world_map.map_svg(view)}</div>')
-    static_numbers(view.table, "funder_countries")
+    # Inline through st.markdown: st.html strips SVG. The map's text is escaped by its builder.
+    st.markdown(f'<div style="max-width:640px">{world_map.map_svg(view)}</div>', unsafe_allow_html=True)
+    static_numbers(view.table, "funder_countries", file_name)
