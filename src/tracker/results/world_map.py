@@ -3,8 +3,9 @@
 The boundaries are Natural Earth 1:110m (public domain) as TopoJSON from the npm package
 ``world-atlas`` (``tracker/data/countries-110m.json``, licence note beside it), shipped
 with the app and converted once per process into GeoJSON keyed by ISO alpha-2 code. The
-Plotly map carries that GeoJSON in the figure and draws no base layer of its own, so
-plotly.js fetches nothing (no topojson CDN, no tiles); the report's and the Funder
+Plotly map carries that GeoJSON in the figure and draws no base layer of its own; as
+plotly.js still fetches a topojson for any map, its ``topojsonURL`` points at the app,
+which serves the same shipped file (no CDN, no tiles); the report's and the Funder
 summary's map is a static SVG drawn from the same shapes (``map_svg``).
 
 The numbers are the Participation table's (``analytics.activities_by_country``), so
@@ -46,6 +47,17 @@ LEFT_OUT = {"AQ"}  # Antarctica: no engagement there, and it eats a third of the
 
 
 # ---- boundaries ------------------------------------------------------------------------
+
+# plotly.js asks for ``{topojsonURL}world_110m.json`` whatever the figure holds; the app
+# serves its own file there (``tracker.web.routes``), so the chart's config names the app.
+PLOTLY_TOPOJSON_NAME = "world_110m.json"
+PLOTLY_GEO_CONFIG = {"topojsonURL": "/tracker-geo/"}
+
+
+@functools.cache
+def boundaries_bytes() -> bytes:
+    """The shipped TopoJSON file as it is (for plotly.js's own fetch)."""
+    return (files("tracker") / "data" / BOUNDARIES).read_bytes()
 
 
 def _decode_arcs(topology: dict[str, Any]) -> list[list[tuple[float, float]]]:

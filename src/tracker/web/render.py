@@ -229,7 +229,12 @@ def country_map(view: world_map.CountryMap, key: str, height: int = 380) -> None
     if not view.table.empty:
         st.plotly_chart(
             world_map.map_figure(view, height),
-            config={**PLOTLY_CONFIG, "scrollZoom": False, "displayModeBar": False},
+            config={
+                **PLOTLY_CONFIG,
+                **world_map.PLOTLY_GEO_CONFIG,
+                "scrollZoom": False,
+                "displayModeBar": False,
+            },
             key=f"{key}_map",
         )
     line = world_map.restricted_line(view)
@@ -243,3 +248,15 @@ def static_map(view: world_map.CountryMap, file_name: str) -> None:
     # Inline through st.markdown: st.html strips SVG. The map's text is escaped by its builder.
     st.markdown(f'<div style="max-width:640px">{world_map.map_svg(view)}</div>', unsafe_allow_html=True)
     static_numbers(view.table, "funder_countries", file_name)
+
+
+def calendar_links() -> str:
+    """Markdown links to the forum calendar feed (``GET /calendar.ics``), all forums and
+    one per forum category; the browser's session cookie opens them."""
+    from urllib.parse import quote
+
+    from tracker.vocabulary import FORUM_CATEGORIES
+
+    links = [f"[{_('All forums (.ics)')}](/calendar.ics)"]
+    links += [f"[{_(c)}](/calendar.ics?category={quote(c)})" for c in FORUM_CATEGORIES]
+    return " · ".join(links)

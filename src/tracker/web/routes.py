@@ -32,6 +32,7 @@ from tracker.db import database
 from tracker.db.models import utcnow
 from tracker.i18n import _
 from tracker.publish import calendar_feed
+from tracker.results import world_map
 
 PATH = "/tracker-session"
 
@@ -131,7 +132,25 @@ def calendar_ics(request: Request) -> Response:
     )
 
 
+# plotly.js fetches a topojson for any geo subplot (even with every base layer hidden and
+# the boundaries given as GeoJSON in the figure); ``topojsonURL`` in the chart's config
+# (``world_map.PLOTLY_GEO_CONFIG``) points it here instead of its CDN: the shipped
+# Natural Earth file, public domain, so no sign-in is asked for.
+GEO_PATH = "/tracker-geo/{name}"
+
+
+def boundaries(request: Request) -> Response:
+    if request.path_params.get("name") != world_map.PLOTLY_TOPOJSON_NAME:
+        return Response(status_code=404)
+    return Response(
+        world_map.boundaries_bytes(),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=604800", "X-Content-Type-Options": "nosniff"},
+    )
+
+
 ROUTES = [
     Route(PATH, session_cookie, methods=["POST", "DELETE"]),
     Route(CALENDAR_PATH, calendar_ics, methods=["GET"]),
+    Route(GEO_PATH, boundaries, methods=["GET"]),
 ]
