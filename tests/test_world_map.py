@@ -150,3 +150,23 @@ def test_the_report_has_the_map_of_the_funders_view(world):
     assert "Zimbabwe" not in page  # the funder's rule, whoever downloads it
     assert "Belgium" in page
     assert len(page.encode("utf-8")) <= 600_000
+
+
+def test_the_app_serves_the_boundaries_plotly_asks_for():
+    from starlette.requests import Request
+
+    from tracker.web import routes
+
+    def get(name: str):
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": f"/tracker-geo/{name}",
+            "path_params": {"name": name},
+        }
+        return routes.boundaries(Request(scope))
+
+    served = get(world_map.PLOTLY_TOPOJSON_NAME)
+    assert served.status_code == 200 and json.loads(served.body)["type"] == "Topology"
+    assert get("world_50m.json").status_code == 404
+    assert world_map.PLOTLY_GEO_CONFIG["topojsonURL"] == "/tracker-geo/"

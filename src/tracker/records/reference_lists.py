@@ -323,6 +323,7 @@ def reference_tables(session: Session) -> dict[str, pd.DataFrame]:
             ForumEvent.status,
             ForumEvent.verified,
             ForumEvent.source,
+            ForumEvent.note,
         )
         .join(Forum, Forum.id == ForumEvent.forum_id)
         .order_by(ForumEvent.start_date.desc())
@@ -337,18 +338,31 @@ def reference_tables(session: Session) -> dict[str, pd.DataFrame]:
         "events": pd.DataFrame(
             [
                 (
-                    i,
-                    f,
-                    n,
+                    event_id,
+                    forum,
+                    name,
                     format_partial_date(start, precision),
                     end.isoformat() if end else "",
-                    pl or "",
-                    st,
-                    v,
-                    src or "",
+                    place or "",
+                    status,
+                    verified,
+                    source or "",
+                    note or "",
                 )
-                for i, f, n, start, precision, end, pl, st, v, src in events
+                for (
+                    event_id,
+                    forum,
+                    name,
+                    start,
+                    precision,
+                    end,
+                    place,
+                    status,
+                    verified,
+                    source,
+                    note,
+                ) in events
             ],
-            columns=["id", "forum", "event", "start", "end", "place", "status", "verified", "source"],
+            columns=["id", "forum", "event", "start", "end", "place", "status", "verified", "source", "note"],
         ),
     }
