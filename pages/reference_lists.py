@@ -108,7 +108,7 @@ with events_tab:
         events = tables["events"]
         labels = {int(r.id): f"{r.start} · {r.forum} · {r.event}" for r in events.itertuples()}
         chosen = st.selectbox(
-            _("Event"), list(labels), index=None, format_func=labels.get, key="lists_fix_event"
+            _("Event"), list(labels), index=None, format_func=lambda i: labels[i], key="lists_fix_event"
         )
         if chosen is not None:
             row = events[events.id == chosen].iloc[0]
