@@ -106,3 +106,22 @@ def test_the_digest_lists_the_coming_month_of_the_real_calendar(session):
     assert names == ["AU Assembly, 40th ordinary session", "EITI Board meeting, February 2027"]
     assert all(e.expected for e in content.events)
     assert digest._event_line(content.events[0]).startswith("February 2027 (expected)")
+
+
+def test_an_admin_marks_an_event_verified_on_reference_lists_and_staff_cannot(app_database):
+    from tests.apptest import open_page
+    from tracker.db import database
+
+    with database.session_factory(app_database)() as session:
+        event_id = session.scalar(select(ForumEvent.id).where(ForumEvent.name == "KP Plenary 2027"))
+    staff = open_page("pages/reference_lists.py", role="staff")
+    assert not [s for s in staff.selectbox if s.key == "lists_fix_event"]
+    at = open_page("pages/reference_lists.py", role="admin")
+    at.selectbox(key="lists_fix_event").select(event_id).run()
+    at.button(key="lists_verify_event").click().run()
+    assert not at.exception
+    assert any("marked verified" in s.value for s in at.success)
+    with database.session_factory(app_database)() as session:
+        assert session.get(ForumEvent, event_id).verified is True
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.entity == "forum_event"))
+        assert entry.actor == "demo-admin" and entry.after["verified"] is True
