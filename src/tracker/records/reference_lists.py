@@ -171,24 +171,6 @@ def save_event(
     return event
 
 
-def add_event(
-    session: Session,
-    forum: str,
-    name: str,
-    start_date: dt.date,
-    end_date: dt.date | None = None,
-    place: str | None = None,
-    source: str | None = None,
-    verified: bool = True,
-    actor: str = "cli",
-    status: str = "confirmed",
-) -> ForumEvent:
-    """A new event (``save_event`` with no id)."""
-    return save_event(
-        session, actor, forum, name, start_date, end_date, place, source, status=status, verified=verified
-    )
-
-
 def set_event_verified(session: Session, event_id: int, actor: str, verified: bool = True) -> ForumEvent:
     """An administrator checked (or un-checked) the event against its source: through ``save_event``."""
     event = session.get(ForumEvent, event_id)
