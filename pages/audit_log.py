@@ -32,6 +32,7 @@ ENTITY_LABELS = {
     "outcome": N_("outcome"),
     "grant": N_("grant"),
     "target": N_("target"),
+    "forum_event": N_("forum event"),
 }
 
 

@@ -46,6 +46,17 @@ if view.calendar is not None:
             },
         )
 
+st.subheader(_("Subscribe to the forum calendar"))
+st.markdown(render.calendar_links())
+st.caption(
+    _(
+        "These links open the calendar in this browser (you are signed in). A calendar application "
+        "(Outlook, Google Calendar, Thunderbird) fetches it without your session: ask an administrator "
+        "for a calendar token and subscribe to the address with ?token=… added (see docs/calendar.md). "
+        "Dates marked expected appear as tentative."
+    )
+)
+
 st.subheader(_("Forums by category"))
 for category, table in view.by_category.items():
     n = int(table.activities.sum())

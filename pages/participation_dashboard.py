@@ -1,8 +1,10 @@
-"""Participation: which member organisations took part, and in which countries."""
+"""Participation: where the coalition works (a map), which member organisations took part,
+and in which countries."""
 
 import streamlit as st
 
 from tracker.i18n import _
+from tracker.text.countries import local_name
 from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("participation_dashboard")
@@ -20,6 +22,24 @@ by = (
     or "organisations"
 )
 measure = sidebar.measure_control("participation", right)
+
+st.subheader(_("Where the coalition works"))
+where = reads.country_map(filters, role, measure)
+if where.is_empty:
+    st.caption(_("No activity in this selection names a country."))
+else:
+    render.country_map(where, "participation")
+    country = st.selectbox(
+        _("Show one country on this page"),
+        list(where.table.country_code),
+        index=None,
+        format_func=local_name,
+        placeholder=_("All countries"),
+        key="participation_country",
+    )
+    if country:
+        filters = filters.with_(countries=(country,))
+        st.caption(_("Showing {country} only.").format(country=local_name(country)))
 
 view = reads.participation(filters, measure, by, role)
 if view.is_empty:

@@ -4,13 +4,17 @@ import datetime as dt
 
 import streamlit as st
 
+from tracker.access.permissions import ADMIN
 from tracker.i18n import _, column_labels, ngettext
 from tracker.records import grants, reference_lists
+from tracker.text.periods import parse_partial_date
 from tracker.text.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES, labeller
 from tracker.web import auth, db, reads
 
-auth.require("reference_lists")
+SOURCE_LABEL = _("Source (a link to where the date comes from)")
+
+role = auth.require("reference_lists")
 st.title(_("Reference lists"))
 done = st.session_state.pop("lists_done", None)
 if done:
@@ -68,7 +72,15 @@ with forums_tab:
     merge_form("forums", list(tables["forums"].forum), reference_lists.merge_forums, _("forum"))
 
 with events_tab:
-    st.dataframe(tables["events"], hide_index=True, column_config=column_labels(tables["events"].columns))
+    st.dataframe(
+        tables["events"],
+        hide_index=True,
+        column_config={
+            **column_labels(tables["events"].columns),
+            "source": st.column_config.LinkColumn(_("Source")),
+            "verified": st.column_config.CheckboxColumn(_("Verified")),
+        },
+    )
     with st.form("lists_add_event", clear_on_submit=True):
         cols = st.columns(3)
         forum = cols[0].selectbox(
@@ -78,12 +90,82 @@ with events_tab:
         place = cols[2].text_input(_("Place"), key="lists_event_place")
         start = cols[0].date_input(_("First day"), value=dt.date.today(), key="lists_event_start")
         end = cols[1].date_input(_("Last day"), value=None, key="lists_event_end")
-        source = cols[2].text_input(_("Source (where the date comes from)"), key="lists_event_source")
-        verified = st.checkbox(_("Date verified"), value=True, key="lists_event_verified")
+        source = cols[2].text_input(SOURCE_LABEL, key="lists_event_source")
+        expected = st.checkbox(_("Dates only expected (not yet announced)"), key="lists_event_expected")
+        verified = st.checkbox(_("Date verified against its source"), value=True, key="lists_event_verified")
         if st.form_submit_button(_("Add the event")) and forum:
-            ok, _event = db.write(reference_lists.add_event, forum, name, start, end, place, source, verified)
+            ok, _event = db.write(
+                reference_lists.save_event,
+                auth.actor(),
+                forum,
+                name,
+                start,
+                end,
+                place,
+                source,
+                status="expected" if expected else "confirmed",
+                verified=verified,
+            )
             if ok:
                 saved(_("Event added."))
+    if role == ADMIN:
+        st.markdown("**" + _("Correct an event, or mark it verified") + "**")
+        events = tables["events"]
+        labels = {int(r.id): f"{r.start} · {r.forum} · {r.event}" for r in events.itertuples()}
+        chosen = st.selectbox(
+            _("Event"), list(labels), index=None, format_func=lambda i: labels[i], key="lists_fix_event"
+        )
+        if chosen is not None:
+            row = events[events.id == chosen].iloc[0]
+            first, precision = parse_partial_date(row.start)
+            with st.form(f"lists_fix_event_{chosen}"):
+                cols = st.columns(3)
+                fix_forum = cols[0].selectbox(
+                    _("Forum"),
+                    list(tables["forums"].forum),
+                    index=list(tables["forums"].forum).index(row.forum),
+                )
+                fix_name = cols[1].text_input(_("Event name"), value=row.event)
+                fix_place = cols[2].text_input(_("Place"), value=row.place)
+                fix_start = cols[0].date_input(_("First day"), value=first)
+                fix_end = cols[1].date_input(
+                    _("Last day"), value=dt.date.fromisoformat(row.end) if row.end else None
+                )
+                fix_source = cols[2].text_input(SOURCE_LABEL, value=row.source)
+                fix_note = st.text_input(_("Note"), value=row.note)
+                fix_expected = st.checkbox(
+                    _("Dates only expected (not yet announced)"), value=row.status == "expected"
+                )
+                fix_verified = st.checkbox(_("Date verified against its source"), value=bool(row.verified))
+                if precision != "day":
+                    st.caption(
+                        _(
+                            "Only the month or year of this event is known: "
+                            "change the first day to set its day."
+                        )
+                    )
+                if st.form_submit_button(_("Save the event")):
+                    ok, _event = db.write(
+                        reference_lists.save_event,
+                        auth.actor(),
+                        fix_forum,
+                        fix_name,
+                        fix_start,
+                        fix_end,
+                        fix_place,
+                        fix_source,
+                        status="expected" if fix_expected else "confirmed",
+                        verified=fix_verified,
+                        note=fix_note,
+                        event_id=chosen,
+                        date_precision=precision if fix_start == first else "day",
+                    )
+                    if ok:
+                        saved(_("Event saved."))
+            if not row.verified and st.button(_("Mark this event verified"), key="lists_verify_event"):
+                ok, _event = db.write(reference_lists.set_event_verified, chosen, auth.actor())
+                if ok:
+                    saved(_("Event marked verified."))
 
 with themes_tab:
     st.dataframe(tables["themes"], hide_index=True, column_config=column_labels(tables["themes"].columns))

@@ -10,7 +10,7 @@ from tracker.db.models import Activity, Organisation, Theme
 from tracker.db.reference_data import load_reference_data
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.io import exports, importer
-from tracker.records.reference_lists import add_event, add_forum, add_organisation, add_theme
+from tracker.records.reference_lists import add_forum, add_organisation, add_theme, save_event
 from tracker.results.activity_log import iter_visible_activities
 from tracker.results.filters import Filters
 
@@ -64,7 +64,7 @@ def test_an_event_name_refuses_control_characters(session):
     import datetime as dt
 
     with pytest.raises(ValidationFailed):
-        add_event(session, "KP Plenary", "Plenary\x00", dt.date(2030, 1, 1))
+        save_event(session, "test", "KP Plenary", "Plenary\x00", dt.date(2030, 1, 1))
 
 
 def test_an_external_id_that_exists_is_refused_before_the_write_in_one_sentence(session):
@@ -136,6 +136,6 @@ def test_an_event_place_and_a_theme_description_refuse_control_characters(sessio
     import datetime as dt
 
     with pytest.raises(ValidationFailed, match="not allowed"):
-        add_event(session, "KP Plenary", "Plenary 2031", dt.date(2031, 1, 1), place="Dubai\x00")
+        save_event(session, "test", "KP Plenary", "Plenary 2031", dt.date(2031, 1, 1), place="Dubai\x00")
     with pytest.raises(ValidationFailed, match="not allowed"):
         add_theme(session, "Clean theme", "Description\u202e")

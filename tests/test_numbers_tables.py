@@ -35,21 +35,21 @@ def hostile_world(app_database):
 
 def test_a_name_with_html_or_markdown_is_shown_literally(hostile_world):
     at = open_page("pages/participation_dashboard.py", role="member")
-    [box] = [h.value for h in at.html if "<table" in h.value]
+    *_map, box = [h.value for h in at.html if "<table" in h.value]
     assert "<script>" not in box and "<b>x</b>" not in box
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **bold** [link](https://example.org)" in box
     assert "&lt;b&gt;x&lt;/b&gt;" in box
-    [table] = numbers_tables(at)  # parsed back, the text is the organisation's own
+    table = numbers_tables(at)[-1]  # parsed back, the text is the organisation's own
     assert HOSTILE in set(table.organisation)
 
 
 def test_the_role_rules_hold_in_the_html_tables(hostile_world):
     at = open_page("pages/participation_dashboard.py", role="member")
-    [table] = numbers_tables(at)
+    table = numbers_tables(at)[-1]  # the countries of the map come first
     assert dict(zip(table.organisation, table.activities, strict=True)) == {HOSTILE: 1, RESTRICTED_LABEL: 1}
     assert "Zq Hidden Org" not in "".join(h.value for h in at.html)
     staff = open_page("pages/participation_dashboard.py", role="staff")
-    assert "Zq Hidden Org" in set(numbers_tables(staff)[0].organisation)
+    assert "Zq Hidden Org" in set(numbers_tables(staff)[-1].organisation)
 
 
 def test_the_overview_loads_no_data_grid_for_its_numbers(hostile_world):

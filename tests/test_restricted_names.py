@@ -179,13 +179,13 @@ def test_restricted_records_still_count_in_the_member_aggregates(restricted_worl
     at = open_page("pages/overview_dashboard.py", role="member")
     assert metrics(at)["Activities"] == "3"
     at = open_page("pages/participation_dashboard.py", role="member")
-    [table] = numbers_tables(at)
+    table = numbers_tables(at)[-1]  # the map's countries come first
     assert dict(zip(table.organisation, table.activities, strict=True)) == {"IPIS": 2, RESTRICTED_LABEL: 1}
     at.segmented_control(key="participation_by").set_value("countries").run()
-    [table] = numbers_tables(at)
+    table = numbers_tables(at)[-1]
     assert dict(zip(table.country, table.activities, strict=True)) == {"Belgium": 2, RESTRICTED_LABEL: 1}
     staff = open_page("pages/participation_dashboard.py", role="staff")
-    assert SECRET_ORGANISATION in set(numbers_tables(staff)[0].organisation)
+    assert SECRET_ORGANISATION in set(numbers_tables(staff)[-1].organisation)
 
 
 def test_forum_breakdowns_group_restricted_records_per_category(restricted_world):

@@ -133,7 +133,7 @@ def test_the_funder_period_applies_on_enter_and_names_every_download(demo_db, do
     download_names.clear()
     # What Enter in either field does: submit the period form (AppTest has no key presses).
     next(b for b in at.button if b.label == "Show this period").click().run()
-    assert len(download_names) == 6  # the report as HTML, PDF and XLSX, and three chart CSVs
+    assert len(download_names) == 7  # the report as HTML, PDF and XLSX, and four chart CSVs (the map too)
     assert all(name.startswith("funder-summary-2019-01-01-2019-12-31") for name in download_names), (
         download_names
     )

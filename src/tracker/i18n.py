@@ -131,6 +131,7 @@ COLUMN_LABELS = {
     "baseline_year": N_("Baseline year"),
     "baseline": N_("Baseline"),
     "note": N_("Note"),
+    "kp_share": N_("KP share"),
 }
 
 

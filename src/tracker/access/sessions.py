@@ -234,3 +234,13 @@ def end_all(session: Session, username: str) -> int:
         session.delete(row)
     session.flush()
     return len(rows)
+
+
+def account_from_cookie(session: Session, value: object, now: dt.datetime) -> Account | None:
+    """The account behind a valid session cookie (routes outside the Streamlit run: the
+    calendar feed), else None. Idle, expired and changed sessions count as signed out."""
+    session_id = from_cookie(session, value, now)
+    if session_id is None:
+        return None
+    status, account = check(session, session_id, now)
+    return account if status is Status.ACTIVE else None

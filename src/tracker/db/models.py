@@ -83,6 +83,9 @@ class ForumEvent(Base):
     __table_args__ = (
         UniqueConstraint("forum_id", "name", name="forum_event_name"),
         CheckConstraint("date_precision IN ('day', 'month', 'year')", name="date_precision"),
+        # Forum calendar (issue 19): a date announced by the body, or only expected from its
+        # usual schedule; the section "forum calendar" at the end of this module says more.
+        CheckConstraint("status IN ('confirmed', 'expected')", name="forum_event_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +100,7 @@ class ForumEvent(Base):
     source: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="confirmed", server_default="confirmed")
 
     forum: Mapped[Forum] = relationship(back_populates="events")
 
@@ -396,3 +400,10 @@ class ImportBatch(Base):
     imported_by: Mapped[str] = mapped_column(String(100))
     created: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ---- forum calendar (issue 19) ---------------------------------------------------------
+# ForumEvent.status (above, beside its table): "confirmed" when the body announced the
+# dates, "expected" when they follow only from its usual schedule; ``verified`` says an
+# administrator checked the row against its source. Revision 0012_event_sources.
+EVENT_STATUSES = ("confirmed", "expected")

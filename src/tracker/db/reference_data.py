@@ -115,9 +115,15 @@ def load_reference_data(session: Session, folder: Traversable = REFERENCE_DIR) -
             "end_date": dt.date.fromisoformat(row["end_date"]) if row["end_date"] else None,
             "place": row["place"] or None,
             "verified": row["verified"].lower() == "yes",
+            "status": row.get("status") or "confirmed",
             "note": row["note"] or None,
             "source": row["source"] or None,
         }
-        _upsert(session, report, "forum_events", events.get((forum.id, row["name"])), ForumEvent, values)
+        existing = events.get((forum.id, row["name"]))
+        if existing is not None and existing.verified and not values["verified"]:
+            # An administrator checked this event (Reference lists, audited): a reload of
+            # the shipped calendar keeps that check and the dates it confirmed.
+            continue
+        _upsert(session, report, "forum_events", existing, ForumEvent, values)
     session.flush()
     return report

@@ -35,10 +35,10 @@ from sqlalchemy.orm import Session
 
 from tracker.access import accounts
 from tracker.access.permissions import email_confidentiality
-from tracker.db.models import Activity, Forum, ForumEvent, User
+from tracker.db.models import Activity, Forum, User
 from tracker.errors import TrackerError, ValidationFailed
 from tracker.i18n import _, available_languages, use_language
-from tracker.results import analytics, home, static_charts
+from tracker.results import analytics, forum_events, home, static_charts
 from tracker.results.filters import Filters, dated, live
 from tracker.text import formatting
 
@@ -142,7 +142,7 @@ class DigestContent:
     share: analytics.KpShare
     activities: list[tuple[dt.date, str, str, str | None]]  # date, forum, title, outcome
     more: int
-    events: list[tuple[dt.date, str, str, str]]  # date, event, forum, place
+    events: list[forum_events.CalendarEvent]  # the coming month, as far as each date is known
     shift: home.HomeSummary
 
 
@@ -159,12 +159,7 @@ def content(session: Session, role: str, today: dt.date) -> DigestContent:
         )
         .order_by(Activity.activity_date, Activity.id)
     ).all()
-    events = session.execute(
-        select(ForumEvent.start_date, ForumEvent.name, Forum.name, ForumEvent.place)
-        .join(Forum, Forum.id == ForumEvent.forum_id)
-        .where(*dated(ForumEvent.start_date, today, today + dt.timedelta(days=EVENT_DAYS)))
-        .order_by(ForumEvent.start_date, ForumEvent.name)
-    ).all()
+    events = forum_events.events_between(session, today, today + dt.timedelta(days=EVENT_DAYS), role)
     return DigestContent(
         start=start,
         end=end,
@@ -172,7 +167,7 @@ def content(session: Session, role: str, today: dt.date) -> DigestContent:
         share=analytics.kp_share_from(cube),
         activities=[(day, forum, title, outcome) for day, forum, title, outcome in rows[:MAX_ITEMS]],
         more=max(0, len(rows) - MAX_ITEMS),
-        events=[(d, n, f, p or "") for d, n, f, p in events],
+        events=events,
         shift=home.home_summary(session),
     )
 
@@ -181,6 +176,16 @@ def _month(day: dt.date) -> str:
     from babel.dates import format_date
 
     return format_date(day, "LLLL y", locale=formatting.locale())
+
+
+def _event_when(event: forum_events.CalendarEvent) -> str:
+    """The date as far as it is known; an expected one says so (the body has not announced it)."""
+    when = event.when()
+    return _("{date} (expected)").format(date=when) if event.expected else when
+
+
+def _event_line(event: forum_events.CalendarEvent) -> str:
+    return f"{_event_when(event)} · {event.name} ({event.forum}{', ' + event.place if event.place else ''})"
 
 
 def build_message(recipient: Recipient, digest: DigestContent, sender: str) -> EmailMessage:
@@ -227,8 +232,8 @@ def _message(recipient: Recipient, digest: DigestContent, sender: str) -> EmailM
     lines += ["", events_title]
     if not digest.events:
         lines.append(_("No forum event in the calendar for these weeks."))
-    for day, event, forum, place in digest.events:
-        lines.append(f"- {formatting.date(day)} · {event} ({forum}{', ' + place if place else ''})")
+    for event in digest.events:
+        lines.append(f"- {_event_line(event)}")
     lines += ["", _("You receive this digest because your tracker account subscribed to it.")]
     text = "\n".join(lines) + "\n"
 
@@ -247,9 +252,9 @@ def _message(recipient: Recipient, digest: DigestContent, sender: str) -> EmailM
     )
     events = (
         "".join(
-            f"<li><b>{e(formatting.date(day))}</b> · {e(event)} "
-            f"({e(forum)}{', ' + e(place) if place else ''})</li>"
-            for day, event, forum, place in digest.events
+            f"<li><b>{e(_event_when(event))}</b> · {e(event.name)} "
+            f"({e(event.forum)}{', ' + e(event.place) if event.place else ''})</li>"
+            for event in digest.events
         )
         or f"<li>{e(_('No forum event in the calendar for these weeks.'))}</li>"
     )

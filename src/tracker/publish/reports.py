@@ -22,12 +22,13 @@ from openpyxl.styles import Font
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from tracker.access.permissions import FUNDER
 from tracker.db.models import Forum, Outcome, outcome_activities
 from tracker.i18n import N_, _, column_labels, current_language, ngettext, use_language
 from tracker.io import cells
-from tracker.results import home, static_charts, target_status
+from tracker.results import home, static_charts, target_status, world_map
 from tracker.results.charts import CATEGORY_COLOURS, MULTI_THEME_NOTE
-from tracker.results.filters import dated, live, public
+from tracker.results.filters import Filters, dated, live, public
 from tracker.results.target_text import status_text, target_text, value_text
 from tracker.results.views import FunderSummaryView, funder_summary
 from tracker.text import formatting
@@ -85,6 +86,14 @@ class FunderReport:
     # the list of the public ones only.
     outcome_counts: dict | None = None
     outcome_records: pd.DataFrame | None = None
+    # Staff-days per country as a funder may read them (a country only restricted records
+    # carry is never named: ``world_map``), for the small map and its table.
+    countries: world_map.CountryMap | None = None
+
+
+def _countries(session: Session, filters: Filters) -> world_map.CountryMap:
+    """The report is the funder's document: its map follows the funder's rules for every reader."""
+    return world_map.country_map(session, filters, FUNDER, "effort_days")
 
 
 def build(
@@ -100,6 +109,7 @@ def build(
             targets=statuses,
             outcome_counts=target_status.outcome_counts(session, date_from, date_to),
             outcome_records=public_outcome_records(session, date_from, date_to),
+            countries=_countries(session, Filters(date_from=date_from, date_to=date_to)),
         )
     from tracker.records import grants
 
@@ -114,6 +124,7 @@ def build(
         targets=tuple(target_status.target_statuses(session, first, last)),
         outcome_counts=target_status.outcome_counts(session, first, last, activity_ids),
         outcome_records=public_outcome_records(session, first, last, activity_ids),
+        countries=_countries(session, Filters(date_from=first, date_to=last, grants=(grant.grant_id,))),
     )
 
 
@@ -451,6 +462,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
 <p class="muted">{_e(_(MULTI_THEME_NOTE))}</p>
 <div class="chart">{themes_chart}</div>
 {_table(theme_table, numeric)}
+{countries_html(report)}
 <h2>{_e(_("Outcome records"))}</h2>
 {outcome_records_html(report)}
 <h2>{_e(_("Outcomes of public activities"))}</h2>
@@ -459,6 +471,27 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
 {targets_html(report)}
 </body></html>
 """
+
+
+def countries_html(report: FunderReport) -> str:
+    """The small static map of staff-days per country and its table (empty when no
+    activity of the period names a country)."""
+    if report.countries is None or report.countries.is_empty:
+        return ""
+    table = report.countries.table
+    shown = pd.DataFrame(
+        {
+            _("Country"): list(table.country),
+            _("Activities"): [formatting.number(v) for v in table.activities],
+            _("Staff-days"): [formatting.number(v, 1) for v in table.effort_days],
+            _("KP share"): [formatting.share(v) for v in table.kp_share],
+        }
+    )
+    numeric = {_("Activities"), _("Staff-days"), _("KP share")}
+    return (
+        f"<h2>{_e(_('Where the coalition works'))}</h2>\n"
+        f'<div class="chart">{world_map.map_svg(report.countries)}</div>\n{_table(shown, numeric)}'
+    )
 
 
 def pdf_report(report: FunderReport, generated_at: dt.datetime, language: str | None = None) -> bytes:

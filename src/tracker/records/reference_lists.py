@@ -10,12 +10,14 @@ as they are (their activities keep their grant links).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.db.models import (
+    EVENT_STATUSES,
     Activity,
     Forum,
     ForumEvent,
@@ -27,11 +29,13 @@ from tracker.db.models import (
 )
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
+from tracker.records import audit
 from tracker.records.activities import change_activities
 from tracker.records.outcomes import change_outcomes
 from tracker.records.targets import rename_theme_scope
-from tracker.records.validation import NAME_MAX, text_problem
+from tracker.records.validation import NAME_MAX, is_web_url, text_problem
 from tracker.text.countries import display_name, to_alpha2
+from tracker.text.periods import format_partial_date
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
 
 
@@ -79,39 +83,120 @@ def add_forum(session: Session, name: str, category: str, parent: str | None = N
     return forum
 
 
-def add_event(
+EVENT_ENTITY = "forum_event"
+
+
+def event_snapshot(event: ForumEvent) -> dict[str, Any]:
+    """The event as plain JSON values for the audit log (the forum by name)."""
+    return {
+        "forum": event.forum.name if event.forum is not None else None,
+        "name": event.name,
+        "start_date": format_partial_date(event.start_date, event.date_precision),
+        "end_date": event.end_date.isoformat() if event.end_date else None,
+        "place": event.place,
+        "source": event.source,
+        "status": event.status,
+        "verified": event.verified,
+        "note": event.note,
+    }
+
+
+def _source(value: str | None, before: str | None) -> str | None:
+    """A new or changed source is a link (http or https) that a reader can follow; an old
+    row's text source (the shipped history) may stay as it is."""
+    value = _text(value.strip() if value else None, _("source"))
+    if value is None or value == before:
+        return value
+    if not is_web_url(value) or any(c.isspace() for c in value):
+        raise ValidationFailed(_("The source must be a link starting with http:// or https://."))
+    return value
+
+
+def save_event(
     session: Session,
+    actor: str,
     forum: str,
     name: str,
     start_date: dt.date,
     end_date: dt.date | None = None,
     place: str | None = None,
     source: str | None = None,
-    verified: bool = True,
+    status: str = "confirmed",
+    verified: bool = False,
+    note: str | None = None,
+    event_id: int | None = None,
+    date_precision: str = "day",
 ) -> ForumEvent:
+    """The one write path of forum events: add one (``event_id`` None) or correct one,
+    audited with before and after. Names are unique per forum; the end is never before
+    the start; a source is a link."""
     owner = _get(session, Forum, forum, _("forum"))
     name = _name(name, _("event"))
-    if session.scalar(
-        select(ForumEvent.id).where(
-            ForumEvent.forum_id == owner.id, func.lower(ForumEvent.name) == name.lower()
-        )
-    ):
+    event = session.get(ForumEvent, event_id) if event_id is not None else None
+    if event_id is not None and event is None:
+        raise ValidationFailed(_("That event no longer exists: reload the page."))
+    clash = select(ForumEvent.id).where(
+        ForumEvent.forum_id == owner.id, func.lower(ForumEvent.name) == name.lower()
+    )
+    if event is not None:
+        clash = clash.where(ForumEvent.id != event.id)
+    if session.scalar(clash):
         raise ValidationFailed(_("The forum already has an event named “{name}”.").format(name=name))
     if end_date is not None and end_date < start_date:
         raise ValidationFailed(_("The end date is before the start date."))
-    event = ForumEvent(
-        forum_id=owner.id,
-        name=name,
-        start_date=start_date,
-        end_date=end_date,
-        place=_text(place, _("place")),
-        source=_text(source, _("source")),
-        verified=verified,
-        date_precision="day",
-    )
-    session.add(event)
+    if status not in EVENT_STATUSES:
+        raise ValidationFailed(_("The status must be confirmed or expected."))
+    if date_precision not in ("day", "month", "year"):
+        date_precision = "day"
+    before = event_snapshot(event) if event is not None else None
+    values: dict[str, Any] = {
+        "forum_id": owner.id,
+        "name": name,
+        "start_date": start_date,
+        "date_precision": date_precision,
+        "end_date": end_date,
+        "place": _text(place.strip() if place else None, _("place")),
+        "source": _source(source, event.source if event is not None else None),
+        "status": status,
+        "verified": verified,
+        "note": _text(note.strip() if note else None, _("note")),
+    }
+    if event is None:
+        event = ForumEvent(**values)
+        session.add(event)
+    else:
+        for key, value in values.items():
+            setattr(event, key, value)
     session.flush()
+    session.refresh(event, ["forum"])
+    after = event_snapshot(event)
+    if before != after:
+        audit.record_entry(
+            session, actor, "insert" if before is None else "update", EVENT_ENTITY, event.id, before, after
+        )
     return event
+
+
+def set_event_verified(session: Session, event_id: int, actor: str, verified: bool = True) -> ForumEvent:
+    """An administrator checked (or un-checked) the event against its source: through ``save_event``."""
+    event = session.get(ForumEvent, event_id)
+    if event is None:
+        raise ValidationFailed(_("That event no longer exists: reload the page."))
+    return save_event(
+        session,
+        actor,
+        event.forum.name,
+        event.name,
+        event.start_date,
+        event.end_date,
+        event.place,
+        event.source,
+        status=event.status,
+        verified=verified,
+        note=event.note,
+        event_id=event.id,
+        date_precision=event.date_precision,
+    )
 
 
 def add_theme(session: Session, name: str, description: str | None = None) -> Theme:
@@ -221,7 +306,19 @@ def reference_tables(session: Session) -> dict[str, pd.DataFrame]:
         .order_by(Organisation.name)
     ).all()
     events = session.execute(
-        select(Forum.name, ForumEvent.name, ForumEvent.start_date, ForumEvent.place, ForumEvent.verified)
+        select(
+            ForumEvent.id,
+            Forum.name,
+            ForumEvent.name,
+            ForumEvent.start_date,
+            ForumEvent.date_precision,
+            ForumEvent.end_date,
+            ForumEvent.place,
+            ForumEvent.status,
+            ForumEvent.verified,
+            ForumEvent.source,
+            ForumEvent.note,
+        )
         .join(Forum, Forum.id == ForumEvent.forum_id)
         .order_by(ForumEvent.start_date.desc())
     ).all()
@@ -233,6 +330,33 @@ def reference_tables(session: Session) -> dict[str, pd.DataFrame]:
             columns=["organisation", "country", "activities"],
         ),
         "events": pd.DataFrame(
-            [tuple(r) for r in events], columns=["forum", "event", "start", "place", "verified"]
+            [
+                (
+                    event_id,
+                    forum,
+                    name,
+                    format_partial_date(start, precision),
+                    end.isoformat() if end else "",
+                    place or "",
+                    status,
+                    verified,
+                    source or "",
+                    note or "",
+                )
+                for (
+                    event_id,
+                    forum,
+                    name,
+                    start,
+                    precision,
+                    end,
+                    place,
+                    status,
+                    verified,
+                    source,
+                    note,
+                ) in events
+            ],
+            columns=["id", "forum", "event", "start", "end", "place", "status", "verified", "source", "note"],
         ),
     }

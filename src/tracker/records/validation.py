@@ -222,8 +222,7 @@ class ActivityInput(BaseModel):
     @classmethod
     def _urls(cls, value: list[str]) -> list[str]:
         for url in value:
-            parsed = urlparse(url)
-            if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+            if not is_web_url(url):
                 raise ValueError(_("must be http:// or https:// addresses ({url} is not)").format(url=url))
         return value
 
@@ -234,6 +233,12 @@ class ActivityInput(BaseModel):
         for name in value:
             seen.setdefault(name.casefold(), name)
         return list(seen.values())
+
+
+def is_web_url(url: str) -> bool:
+    """An ``http://`` or ``https://`` address with a host: evidence links, event sources."""
+    parsed = urlparse(url)
+    return parsed.scheme.lower() in ("http", "https") and bool(parsed.netloc)
 
 
 FIELD_LABELS = {

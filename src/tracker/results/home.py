@@ -8,19 +8,18 @@ import html
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from tracker.access.permissions import STAFF
 from tracker.db.demo_marker import has_demo_data
-from tracker.db.models import Activity, Forum, ForumEvent
-from tracker.results import analytics, static_charts
-from tracker.results.filters import Filters, dated, live
-from tracker.text import formatting
+from tracker.i18n import _
+from tracker.results import analytics, forum_events, static_charts
+from tracker.results.filters import Filters
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
 UPCOMING_DAYS = 60
 UNLOGGED_DAYS = 90
-REMINDER_COLUMNS = ["event", "forum", "category", "date", "place"]
+REMINDER_COLUMNS = ["event", "forum", "category", "date", "place", "status"]
 
 
 @dataclass(frozen=True)
@@ -80,25 +79,9 @@ class StaffReminders:
 
 
 def _events(session: Session, start: dt.date, end: dt.date, unlogged_only: bool) -> pd.DataFrame:
-    query = (
-        select(
-            ForumEvent.name,
-            Forum.name,
-            Forum.category,
-            ForumEvent.start_date,
-            ForumEvent.date_precision,
-            ForumEvent.place,
-        )
-        .join(Forum, Forum.id == ForumEvent.forum_id)
-        .where(*dated(ForumEvent.start_date, start, end))
-        .order_by(ForumEvent.start_date, Forum.name, ForumEvent.name)
-    )
-    if unlogged_only:
-        logged = exists().where(Activity.event_id == ForumEvent.id, live(Activity))
-        query = query.where(~logged)
     rows = [
-        (name, forum, category, formatting.partial_date(day, precision), place or "")
-        for name, forum, category, day, precision, place in session.execute(query)
+        (event.name, event.forum, event.category, event.when(), event.place, event.status)
+        for event in forum_events.events_between(session, start, end, STAFF, unlogged_only=unlogged_only)
     ]
     return pd.DataFrame(rows, columns=REMINDER_COLUMNS)
 
@@ -121,9 +104,11 @@ def staff_reminders(session: Session, today: dt.date) -> StaffReminders:
 def reminder_list_html(frame: pd.DataFrame) -> str:
     """Events as an HTML list (reads on a phone where a table would scroll sideways);
     every name escaped, so nothing in a name renders as markup."""
+    expected = " · " + html.escape(_("expected date")) if "status" in frame else ""
     items = "".join(
         f"<li><b>{html.escape(str(row.date))}</b> · {html.escape(str(row.event))} "
-        f"({html.escape(str(row.forum))}{', ' + html.escape(str(row.place)) if row.place else ''})</li>"
+        f"({html.escape(str(row.forum))}{', ' + html.escape(str(row.place)) if row.place else ''})"
+        f"{expected if getattr(row, 'status', '') == 'expected' else ''}</li>"
         for row in frame.itertuples()
     )
     return f'<ul class="tracker-reminders">{items}</ul>'

@@ -40,3 +40,13 @@ def display_name(alpha2: str | None) -> str:
     if found is None:
         return alpha2
     return getattr(found, "common_name", None) or found.name
+
+
+def local_name(alpha2: str | None, language: str | None = None) -> str:
+    """The country's name in the reader's language (Babel's territory names, as the
+    numbers are formatted), else its English name (``display_name``)."""
+    if not alpha2:
+        return ""
+    from tracker.text.formatting import locale
+
+    return locale(language).territories.get(alpha2.upper()) or display_name(alpha2)

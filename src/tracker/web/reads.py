@@ -10,7 +10,7 @@ import pandas as pd
 from tracker.access import accounts
 from tracker.publish import reports
 from tracker.records import entry, grants
-from tracker.results import outcome_records, results_views, views
+from tracker.results import outcome_records, results_views, views, world_map
 from tracker.results.home import home_summary as _home_summary
 from tracker.web.cache import cached
 
@@ -25,6 +25,7 @@ overview = cached(views.overview)  # (filters, period, measure, role)
 forums = cached(views.forums)  # (filters, measure, forum, role)
 themes = cached(views.themes)  # (filters, period, measure, role)
 participation = cached(views.participation)  # (filters, measure, by, role)
+country_map = cached(world_map.country_map)  # (filters, role, measure)
 funder_summary = cached(views.funder_summary)  # (date_from, date_to)
 funder_report = cached(reports.build)  # (date_from, date_to[, grant_id]): with the shift
 visible_grants = cached(grants.grants_visible_to)  # (username, role): the grants this account may choose

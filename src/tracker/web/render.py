@@ -17,6 +17,7 @@ from tracker.i18n import _, current_language
 from tracker.io import cells, exports
 from tracker.publish import reports
 from tracker.records import audit
+from tracker.results import world_map
 from tracker.results.filters import Filters
 from tracker.text import formatting
 from tracker.web import db
@@ -255,3 +256,43 @@ def show_problem(message: str) -> None:
 # as the process: freezing it moves it out of the collector's sight, so the sweep after each
 # run scans only what the sessions made. Cycles the sessions leave are still collected.
 gc.freeze()
+
+
+def country_map(view: world_map.CountryMap, key: str, height: int = 380) -> None:
+    """The engagement map (boundaries shipped with the app, no tiles), the Restricted
+    records line beside it, and the numbers behind it: the table is the fallback on a
+    phone or a screen reader."""
+    if not view.table.empty:
+        st.plotly_chart(
+            world_map.map_figure(view, height),
+            config={
+                **PLOTLY_CONFIG,
+                **world_map.PLOTLY_GEO_CONFIG,
+                "scrollZoom": False,
+                "displayModeBar": False,
+            },
+            key=f"{key}_map",
+        )
+    line = world_map.restricted_line(view)
+    if line:
+        st.caption(line)
+    static_numbers(view.table, f"{key}_countries")
+
+
+def static_map(view: world_map.CountryMap, file_name: str) -> None:
+    """The light static map (SVG, no Plotly), with its numbers: the Funder summary's."""
+    # Inline through st.markdown: st.html strips SVG. The map's text is escaped by its builder.
+    st.markdown(f'<div style="max-width:640px">{world_map.map_svg(view)}</div>', unsafe_allow_html=True)
+    static_numbers(view.table, "funder_countries", file_name)
+
+
+def calendar_links() -> str:
+    """Markdown links to the forum calendar feed (``GET /calendar.ics``), all forums and
+    one per forum category; the browser's session cookie opens them."""
+    from urllib.parse import quote
+
+    from tracker.vocabulary import FORUM_CATEGORIES
+
+    links = [f"[{_('All forums (.ics)')}](/calendar.ics)"]
+    links += [f"[{_(c)}](/calendar.ics?category={quote(c)})" for c in FORUM_CATEGORIES]
+    return " · ".join(links)
