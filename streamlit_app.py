@@ -12,6 +12,7 @@ import logging
 
 import streamlit as st
 
+from tracker.access.permissions import EDITORS
 from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.text.plain_text import markdown_literal
@@ -37,6 +38,8 @@ else:
             )
             preferences.language_choice(account)
             preferences.digest_choice(account)
+            if account.role in EDITORS:
+                preferences.review_digest_choice(account)
             if st.button(_("Log out"), key="logout"):
                 auth.sign_out(_("You are logged out."))
                 st.rerun()

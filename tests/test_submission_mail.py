@@ -106,7 +106,9 @@ def test_the_organisation_hears_of_each_review_in_its_language(session, people, 
 
 
 def test_a_rolled_back_review_sends_nothing_and_restricted_titles_stay_home(session, people, mail_env):
-    secret = submissions.submit(session, people["en"], {**FIELDS, "title": "DEFENDER NAME", "confidentiality": "restricted"})
+    secret = submissions.submit(
+        session, people["en"], {**FIELDS, "title": "DEFENDER NAME", "confidentiality": "restricted"}
+    )
     session.commit()
     submissions.return_to_member(session, secret.id, people["staff"], "Check the date.")
     session.rollback()

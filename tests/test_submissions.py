@@ -85,7 +85,13 @@ def test_problems_name_each_field_in_the_import_format(session, people):
         submissions.submit(
             session,
             people["zela"],
-            {"date": "02/10/2026", "forum": "KP Intersessional", "themes": "Galaxy", "title": "", "colour": "x"},
+            {
+                "date": "02/10/2026",
+                "forum": "KP Intersessional",
+                "themes": "Galaxy",
+                "title": "",
+                "colour": "x",
+            },
         )
     assert set(caught.value.by_field) == {"colour"}
     with pytest.raises(ValidationFailed) as caught:
@@ -181,7 +187,9 @@ def test_only_staff_and_admins_move_a_submission_and_only_along_the_states(sessi
     for move, who in steps:
         account, before = people[who], submission.status
         reviewer = account.role in ("staff", "admin")
-        may = before in allowed[move] and (reviewer if move != "resubmit" else who != "cnrg" and who != "funder")
+        may = before in allowed[move] and (
+            reviewer if move != "resubmit" else who != "cnrg" and who != "funder"
+        )
         try:
             if move == "approve":
                 submissions.approve(session, submission.id, account)
@@ -264,10 +272,10 @@ def test_an_outcome_linked_to_the_submission_is_created_on_approval(session, peo
 
 def test_a_spreadsheet_becomes_submissions_all_or_nothing(session, people):
     good = (
-        "date,forum,themes,activity_type,title\n"
-        "2026-10-01,KP Intersessional,Land rights,meeting,First\n"
-        "2026-10-02,KP Intersessional,Land rights,meeting,Second\n"
-    ).encode()
+        b"date,forum,themes,activity_type,title\n"
+        b"2026-10-01,KP Intersessional,Land rights,meeting,First\n"
+        b"2026-10-02,KP Intersessional,Land rights,meeting,Second\n"
+    )
     plan, created = submissions.submit_file(session, people["zela"], good, "mine.csv", dry_run=True)
     assert plan.ok and created == [] and len(plan.rows) == 2
     plan, created = submissions.submit_file(session, people["zela"], good, "mine.csv")

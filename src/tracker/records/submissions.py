@@ -37,6 +37,7 @@ from tracker.errors import NotFound, PermissionDenied, ValidationFailed, Version
 from tracker.i18n import N_, _
 from tracker.records import activities
 from tracker.records.activity_fields import EXPORT_COLUMNS
+from tracker.records.entry import FormOptions, form_options
 from tracker.records.validation import ActivityInput, describe_errors
 from tracker.vocabulary import CONFIDENTIALITY_LEVELS
 
@@ -435,7 +436,7 @@ def approve(
                     _(
                         "the member chose {chosen}: lowering it to {level} needs a note to the member "
                         "saying why."
-                    ).format(chosen=_(submission.confidentiality), level=_(record.confidentiality))
+                    ).format(chosen=submission.confidentiality, level=record.confidentiality)
                 ]
             }
         )
@@ -705,3 +706,105 @@ def record_cells(record: ActivityInput, event_names: Mapping[int, str]) -> dict[
         "event": event_names.get(record.event_id, "") if record.event_id else "",
     }
     return {k: v for k, v in cells.items() if v}
+
+
+# ---- the entry form's values (the Add activity form's, ``web.activity_form``) ------------
+
+
+def cells_from_form(values: Mapping[str, object], event_names: Mapping[int, str]) -> dict[str, str]:
+    """The Add activity form's values (``ActivityInput`` names) as import-format cells."""
+    cells: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "event_id":
+            cells["event"] = event_names.get(value, "") if isinstance(value, int) else ""
+        elif name == "evidence_urls":
+            cells["evidence_url"] = " ".join(str(value or "").split())
+        elif name in ("themes", "organisations", "grants") and isinstance(value, list | tuple):
+            cells[name] = ";".join(str(v) for v in value)
+        else:
+            cells[COLUMN_FOR_FIELD.get(name, name)] = _text(value)
+    return cells
+
+
+def form_values_from(cells: Mapping[str, str], event_ids: Mapping[tuple[str, str], int]) -> dict[str, object]:
+    """Import-format cells as the Add activity form's defaults (to edit a returned submission)."""
+
+    def names(column: str) -> list[str]:
+        return [n.strip() for n in cells.get(column, "").split(";") if n.strip()]
+
+    def number(column: str) -> float:
+        try:
+            return float(cells.get(column, "") or 0)
+        except ValueError:
+            return 0.0
+
+    try:
+        day = dt.date.fromisoformat(cells.get("date", ""))
+    except ValueError:
+        day = dt.date.today()
+    forum = cells.get("forum") or None
+    event = cells.get("event", "")
+    return {
+        "activity_date": day,
+        "forum": forum,
+        "event_id": event_ids.get(((forum or "").casefold(), event.casefold())) if event else None,
+        "themes": names("themes"),
+        "activity_type": cells.get("activity_type", "meeting"),
+        "title": cells.get("title", ""),
+        "description": cells.get("description", ""),
+        "organisations": names("organisations"),
+        "country": cells.get("country") or None,
+        "effort_days": number("effort_days"),
+        "cost_usd": number("cost_usd"),
+        "outcome": cells.get("outcome", ""),
+        "evidence_urls": "\n".join(cells.get("evidence_url", "").split()),
+        "confidentiality": cells.get("confidentiality", "internal"),
+        "external_id": cells.get("external_id", ""),
+        "grants": names("grants"),
+    }
+
+
+def form_options_for(
+    session: Session, role: str | None, proposed: Mapping[str, str] | None = None
+) -> FormOptions:
+    """The Add activity form's choices for this role: for a member, no name that only
+    restricted records carry and no grant list; with ``proposed`` cells, their forum and
+    organisations are offered too (a reviewer edits what the member proposed)."""
+    from dataclasses import replace
+
+    from tracker.results.analytics import restricted_only_names
+
+    options = form_options(session)
+    hidden = restricted_only_names(session, role)
+    if role not in EDITORS:
+        options = replace(
+            options,
+            forums=[f for f in options.forums if f not in hidden.forums],
+            events=[e for e in options.events if e.id not in hidden.events],
+            organisations=[o for o in options.organisations if o not in hidden.organisations],
+            grants=[],
+        )
+    if proposed:
+        forum = proposed.get("forum", "")
+        organisations = [n.strip() for n in proposed.get("organisations", "").split(";") if n.strip()]
+        options = replace(
+            options,
+            forums=sorted({*options.forums, *([forum] if forum else [])}, key=str.casefold),
+            organisations=sorted({*options.organisations, *organisations}, key=str.casefold),
+        )
+    return options
+
+
+def event_names(options: FormOptions) -> dict[int, str]:
+    return {e.id: e.name for e in options.events}
+
+
+def event_ids(options: FormOptions) -> dict[tuple[str, str], int]:
+    return {(e.forum.casefold(), e.name.casefold()): e.id for e in options.events}
+
+
+def form_problems(invalid: ValidationFailed) -> dict[str, list[str]]:
+    """A submission's problems (import-format names) by the form's field names."""
+    return {
+        FIELD_FOR_COLUMN.get(k, "event_id" if k == "event" else k): v for k, v in invalid.by_field.items()
+    }
