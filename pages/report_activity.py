@@ -127,7 +127,7 @@ if upload is not None:
             st.warning("\n".join(f"- {markdown_literal(str(d))}" for d in plan.duplicates))
         if st.button(
             ngettext(
-                "Send this activity for review", "Send these {n} activities for review", len(plan.rows)
+                "Send {n} activity for review", "Send these {n} activities for review", len(plan.rows)
             ).format(n=len(plan.rows)),
             key="report_upload_send",
         ):

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from tracker.access.permissions import EDITORS, MEMBER
 from tracker.db.models import Submission, User
 from tracker.errors import ValidationFailed
-from tracker.i18n import _, available_languages, use_language
+from tracker.i18n import _, available_languages, ngettext, use_language
 from tracker.publish.digest import Delivery, MailUnavailable, _connect, _user
 from tracker.text import formatting
 
@@ -230,7 +230,9 @@ def new_submissions(session: Session, now: dt.datetime) -> list[NewSubmission]:
 
 def build_review_digest(user: User, items: list[NewSubmission], waiting: int, sender: str) -> EmailMessage:
     with use_language(_language(user.language)):
-        subject = _("{n} new member submissions to review").format(n=len(items))
+        subject = ngettext(
+            "{n} new member submission to review", "{n} new member submissions to review", len(items)
+        ).format(n=len(items))
         lines = [subject, ""]
         for item in items:
             title = item.title or _("(restricted: read it in the tracker)")
@@ -239,9 +241,11 @@ def build_review_digest(user: User, items: list[NewSubmission], waiting: int, se
             )
         lines += [
             "",
-            _("{n} submissions wait in all: open the Review page to approve, return or reject them.").format(
-                n=waiting
-            ),
+            ngettext(
+                "{n} submission waits in all: open the Review page to approve, return or reject it.",
+                "{n} submissions wait in all: open the Review page to approve, return or reject them.",
+                waiting,
+            ).format(n=waiting),
             "",
             _("You receive this message because your account asked for the daily list of new submissions."),
         ]
