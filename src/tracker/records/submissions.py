@@ -782,6 +782,7 @@ def form_options_for(
             forums=[f for f in options.forums if f not in hidden.forums],
             events=[e for e in options.events if e.id not in hidden.events],
             organisations=[o for o in options.organisations if o not in hidden.organisations],
+            countries={c: n for c, n in options.countries.items() if c not in hidden.countries},
             grants=[],
         )
     if proposed:
