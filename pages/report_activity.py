@@ -131,9 +131,7 @@ if upload is not None:
             ).format(n=len(plan.rows)),
             key="report_upload_send",
         ):
-            ok, result = db.write(
-                lambda session: len(submissions.submit_file(session, account, data, upload.name)[1])
-            )
+            ok, result = db.write(submissions.submit_file_count, account, data, upload.name)
             if ok:
                 st.success(
                     ngettext(

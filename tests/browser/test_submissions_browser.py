@@ -15,7 +15,9 @@ TITLE = "Phone-made report of a land meeting"
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page

@@ -684,6 +684,11 @@ def submit_file(
     return plan, created
 
 
+def submit_file_count(session: Session, account: Account, data: bytes, filename: str) -> int:
+    """``submit_file`` for a page: how many submissions the file became."""
+    return len(submit_file(session, account, data, filename)[1])
+
+
 def record_cells(record: ActivityInput, event_names: Mapping[int, str]) -> dict[str, str]:
     """A checked activity back into import-format cells."""
     cells = {
