@@ -8,20 +8,10 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_browser import choose, idle, log_in, metric
+from tests.browser.test_phone import phone  # noqa: F401 - the 390 px phone fixture
 
 pytestmark = pytest.mark.browser
 TITLE = "Phone-made report of a land meeting"
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
 
 
 def open_route(page, app, route: str, heading: str) -> None:
