@@ -29,7 +29,7 @@ def activities_shown(page) -> int:
     return int(metric(page, "Activities").replace(",", ""))
 
 
-def test_report_return_fix_approve_then_count(phone, page, app):
+def test_report_return_fix_approve_then_count(phone, page, app):  # noqa: F811 - the imported fixture
     log_in(phone, app, "member")
     open_route(phone, app, "overview", "Overview")
     before = activities_shown(phone)
