@@ -5,7 +5,8 @@ import datetime as dt
 import streamlit as st
 
 from tracker.access.permissions import ADMIN, STAFF
-from tracker.i18n import _
+from tracker.i18n import _, ngettext
+from tracker.records import submissions
 from tracker.results import home
 from tracker.web import auth, db, reads, render
 from tracker.web.render import format_share
@@ -77,6 +78,14 @@ else:
         )
 
 if role in (STAFF, ADMIN):
+    waiting = db.read(submissions.waiting_count)
+    if waiting:
+        st.info(
+            ngettext(
+                "{n} member submission waits for review.", "{n} member submissions wait for review.", waiting
+            ).format(n=waiting)
+        )
+        st.page_link("pages/review_submissions.py", label=_("Open the Review page"))
     reminders = db.read(home.staff_reminders, today)
     st.subheader(_("Forum events of the next 60 days"))
     if reminders.upcoming.empty:

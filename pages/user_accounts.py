@@ -45,10 +45,11 @@ with st.form("users_change"):
     target = st.selectbox(_("Account"), names, key="users_target")
     change = st.radio(
         _("Change"),
-        ("role", "password", "disable", "enable"),
+        ("role", "organisation", "password", "disable", "enable"),
         horizontal=True,
         format_func=lambda c: {
             "role": _("Set the role"),
+            "organisation": _("Set the organisation"),
             "password": _("Set a new password"),
             "disable": _("Disable"),
             "enable": _("Enable"),
@@ -56,10 +57,15 @@ with st.form("users_change"):
         key="users_change_kind",
     )
     new_role = st.selectbox(_("New role"), ROLES, format_func=labeller("role"), key="users_change_role")
+    new_organisation = st.text_input(
+        _("Organisation (a member reports for it; empty: none)"), key="users_change_organisation"
+    )
     new_password = st.text_input(_("New password"), type="password", key="users_change_password")
     if st.form_submit_button(_("Apply")) and target:
         if change == "role":
             ok, _r = db.write(accounts.set_role, target, new_role, admin.username)
+        elif change == "organisation":
+            ok, _r = db.write(accounts.set_organisation, target, new_organisation, admin.username)
         elif change == "password":
             ok, _r = db.write(accounts.set_password, target, new_password, admin.username)
         else:

@@ -32,11 +32,12 @@ STAFF_PAGES = {
     "reference_lists",
     "outcome_list",
     "edit_outcome",
+    "review_submissions",
 }
 EXPECTED = {
     None: {"log_in"},
     "funder": {"funder_summary", "about_tracker"},
-    "member": READER_PAGES,
+    "member": READER_PAGES | {"report_activity"},
     "staff": READER_PAGES | STAFF_PAGES,
     "admin": READER_PAGES | STAFF_PAGES | {"user_accounts", "audit_log"},
 }

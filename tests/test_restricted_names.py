@@ -246,3 +246,13 @@ def test_outcomes_dashboard_counts_the_restricted_outcome_but_names_nothing_of_i
     assert SECRET_FORUM in results_views.outcomes_list_html(staff)
     at = open_page("pages/outcomes_dashboard.py", role="member")
     assert metrics(at)["Outcomes"] == "2"
+
+
+def test_the_report_page_offers_members_no_name_only_a_restricted_record_carries(restricted_world):
+    """Report an activity (issue 18) lists forums, events, organisations and countries to choose from."""
+    assert "report_activity" in [rule.name for rule in pages_for("member")]  # so the walk above opens it
+    at = open_page("pages/report_activity.py", role="member")
+    assert "KP Plenary" in at.selectbox(key="report_0_0_forum").options
+    assert SECRET_FORUM not in at.selectbox(key="report_0_0_forum").options
+    assert SECRET_ORGANISATION not in at.multiselect(key="report_0_0_organisations").options
+    _assert_hidden(_text(at), "report page")

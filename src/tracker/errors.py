@@ -12,11 +12,15 @@ class DatabaseUnavailable(TrackerError):
 
 
 class ValidationFailed(TrackerError):
-    """Input broke a rule; ``problems`` lists every broken rule."""
+    """Input broke a rule; ``problems`` lists every broken rule, ``by_field`` (when the input
+    has named fields) the same messages by field name."""
 
-    def __init__(self, message: str, problems: list[str] | None = None):
+    def __init__(
+        self, message: str, problems: list[str] | None = None, by_field: dict[str, list[str]] | None = None
+    ):
         super().__init__(message)
         self.problems = problems or []
+        self.by_field = by_field or {}
 
 
 class VersionConflict(TrackerError):
@@ -25,3 +29,11 @@ class VersionConflict(TrackerError):
     def __init__(self, message: str, changes: dict[str, tuple[object, object]] | None = None):
         super().__init__(message)
         self.changes = changes or {}
+
+
+class PermissionDenied(TrackerError):
+    """The account's role (or organisation) may not do this."""
+
+
+class NotFound(TrackerError):
+    """The record does not exist, or the account may not see it (the same answer for both)."""

@@ -161,6 +161,7 @@ def user_snapshot(user: User) -> dict:
         "active": user.active,
         "language": user.language,
         "digest": user.digest,
+        "review_digest": user.review_digest,
     }
 
 
@@ -196,7 +197,7 @@ def create_user(
         username=name,
         display_name=(display_name or name).strip()[:200],
         role=role,
-        organisation=organisation,
+        organisation=(organisation or "").strip()[:200] or None,
         email=email.strip().lower() if email else None,
         password_hash=_hasher.hash(password),
         password_changed_at=utcnow(),
@@ -264,6 +265,17 @@ def update_settings(session: Session, user: User, actor: str, **values: str | No
         setattr(user, name, value)
     _audit(session, actor, "update", user, before)
     return user
+
+
+def set_organisation(session: Session, username: str, organisation: str | None, actor: str) -> None:
+    """The member organisation an account belongs to (a member submits for it; None: none)."""
+    user = _existing(session, username)
+    before = user_snapshot(user)
+    name = (organisation or "").strip()
+    if len(name) > 200:
+        raise ValidationFailed(_("An organisation name is at most 200 characters."))
+    user.organisation = name or None
+    _audit(session, actor, "update", user, before=before)
 
 
 def list_accounts(session: Session) -> list[Account]:

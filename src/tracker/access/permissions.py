@@ -44,6 +44,8 @@ PAGES: tuple[PageRule, ...] = (
     PageRule("activity_log", N_("Activity log"), READERS, "activity-log", N_("Dashboards")),
     PageRule("outcomes_dashboard", N_("Outcomes"), READERS, "outcomes", N_("Dashboards")),
     PageRule("strategy_dashboard", N_("Strategy"), READERS, "strategy", N_("Dashboards")),
+    PageRule("report_activity", N_("Report an activity"), (MEMBER,), "report", N_("Records")),
+    PageRule("review_submissions", N_("Review"), EDITORS, "review", N_("Records")),
     PageRule("add_activity", N_("Add activity"), EDITORS, "add", N_("Records")),
     PageRule("edit_activity", N_("Edit activity"), EDITORS, "edit", N_("Records")),
     PageRule("import_activities", N_("Import"), EDITORS, "import", N_("Records")),

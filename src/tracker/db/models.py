@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -352,6 +353,8 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     # The monthly digest by e-mail: "monthly" or "none".
     digest: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    # Reviewers (staff, admins): one e-mail a day listing new member submissions, if opted in.
+    review_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class LoginThrottle(Base):
@@ -407,3 +410,47 @@ class ImportBatch(Base):
 # dates, "expected" when they follow only from its usual schedule; ``verified`` says an
 # administrator checked the row against its source. Revision 0012_event_sources.
 EVENT_STATUSES = ("confirmed", "expected")
+
+
+# ---- member submissions (issue 18) -----------------------------------------------------
+
+SUBMISSION_STATUSES = ("submitted", "returned", "approved", "rejected")
+
+
+class Submission(Base):
+    """An activity (optionally with an outcome) a member organisation proposes.
+
+    A table of its own: nothing that reads ``activities`` sees it, so it counts in no
+    figure, chart, report, digest, export or API answer until approval writes the
+    activity through the activity write path (``tracker.records.submissions``).
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", SUBMISSION_STATUSES), name="status"),
+        CheckConstraint(_one_of("confidentiality", CONFIDENTIALITY_LEVELS), name="confidentiality"),
+        Index("ix_submissions_status_submitted_at", "status", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(10), default="submitted")
+    organisation: Mapped[str] = mapped_column(String(200), index=True)
+    submitted_by: Mapped[str] = mapped_column(String(100))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    reviewer: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    comment: Mapped[str | None] = mapped_column(Text)  # why it was returned
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected
+    # The reviewer's visible note, e.g. why confidentiality went below the member's choice.
+    note: Mapped[str | None] = mapped_column(Text)
+    # The proposed activity in the import format's column names (text values).
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # An optional outcome, in the outcome import format's column names.
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The level the member chose: a reviewer may raise it, never lower it without a note.
+    confidentiality: Mapped[str] = mapped_column(String(12), default="internal")
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("activities.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}

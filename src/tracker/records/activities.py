@@ -302,13 +302,19 @@ def likely_duplicates(session: Session, activity_date: dt.date, forum: str, titl
 # ---- single writes -------------------------------------------------------------------
 
 
-def create_activity(session: Session, data: ActivityInput, actor: str) -> Activity:
+def create_activity(
+    session: Session, data: ActivityInput, actor: str, *, submitted_by: str | None = None
+) -> Activity:
+    """A new activity. ``submitted_by``: approving a member's submission, so its history
+    names the submitter ("submit") and the reviewer, ``actor`` ("approve")."""
     refs = References(session)
     new = draft(refs, data)
     activity = Activity(created_by=actor, created_at=utcnow())
     _apply(activity, new, actor)
     session.add(activity)
-    audit.record(session, actor, "insert", activity, before=None)
+    if submitted_by is not None:
+        audit.record(session, submitted_by, "submit", activity, before=None)
+    audit.record(session, actor, "approve" if submitted_by is not None else "insert", activity, before=None)
     return activity
 
 

@@ -117,6 +117,8 @@ ACTION_WORDS = {
     "update": N_("Changed"),
     "delete": N_("Deleted"),
     "restore": N_("Restored"),
+    "submit": N_("Submitted by a member organisation"),
+    "approve": N_("Approved and created"),
 }
 
 

@@ -18,6 +18,7 @@ import os
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from tracker.access.permissions import EDITORS
 from tracker.errors import TrackerError
 from tracker.i18n import N_, _
 from tracker.text.plain_text import markdown_literal
@@ -74,6 +75,8 @@ def run() -> None:
             )
             preferences.language_choice(account)
             preferences.digest_choice(account)
+            if account.role in EDITORS:
+                preferences.review_digest_choice(account)
             if st.button(_("Log out"), key="logout"):
                 auth.sign_out(_("You are logged out."))
                 st.rerun()

@@ -76,3 +76,13 @@ def digest_choice(account: Account) -> None:
             _remember(account, digest=chosen)
     if wanted and not prefs.email:
         st.caption(_("Your account has no e-mail address yet: ask an administrator to add one."))
+
+
+def review_digest_choice(account: Account) -> None:
+    """Staff and admins: the daily e-mail listing new member submissions (``users.review_digest``)."""
+    from tracker.publish import submission_mail
+
+    wanted_now = db.read(submission_mail.review_digest_wanted, account.username)
+    wanted = st.toggle(_("Daily e-mail of new submissions"), value=wanted_now, key="sidebar_review_digest")
+    if wanted != wanted_now:
+        db.write(submission_mail.set_review_digest, account.username, wanted, account.username)
