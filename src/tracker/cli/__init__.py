@@ -16,11 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker import config
 from tracker.cli import accounts as account_commands
 from tracker.cli import publish, records, setup
+from tracker.cli import tokens as token_commands
 from tracker.cli.common import Command
 from tracker.errors import TrackerError
 from tracker.i18n import _
 
-GROUPS = (setup, account_commands, records, publish)
+GROUPS = (setup, account_commands, records, publish, token_commands)
 
 
 def all_commands() -> dict[str, Command]:

@@ -43,19 +43,23 @@ def to_xlsx(activities: Iterable[Activity]) -> bytes:
     return buffer.getvalue()
 
 
+def json_record(activity: Activity) -> dict[str, object]:
+    """The activity as a JSON object with the import columns (numbers as numbers, lists as
+    lists): the JSON export and the HTTP API's activities."""
+    row: dict[str, object] = dict(import_format_row(activity))
+    row["effort_days"] = activity.effort_days
+    row["cost_usd"] = activity.cost_usd
+    row["themes"] = [t.name for t in activity.themes]
+    row["organisations"] = [o.name for o in activity.organisations]
+    row["evidence_url"] = (activity.evidence_urls or "").split()
+    return row
+
+
 def to_json(activities: Iterable[Activity]) -> bytes:
     """A JSON list of objects with the import columns (numbers as numbers, lists as lists)."""
     import json
 
-    records = []
-    for activity in activities:
-        row: dict[str, object] = dict(import_format_row(activity))
-        row["effort_days"] = activity.effort_days
-        row["cost_usd"] = activity.cost_usd
-        row["themes"] = [t.name for t in activity.themes]
-        row["organisations"] = [o.name for o in activity.organisations]
-        row["evidence_url"] = (activity.evidence_urls or "").split()
-        records.append(row)
+    records = [json_record(activity) for activity in activities]
     return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
 
 

@@ -624,18 +624,20 @@ def outcome_counts(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     activity_ids: Iterable[int] | None = None,
+    where: Iterable[ColumnElement[bool]] = (),
 ) -> dict[str, Any]:
     """The brief's ``outcomes`` object: live outcomes dated in range (every confidentiality:
     aggregates count everything), by the five change types and the five categories, zeros
-    included. With ``activity_ids``, only outcomes linked to at least one of them."""
-    where: list[ColumnElement[bool]] = [Outcome.deleted_at.is_(None)]
+    included. With ``activity_ids``, only outcomes linked to at least one of them; ``where``:
+    further conditions over Outcome and its (outer-joined) Forum."""
+    clauses: list[ColumnElement[bool]] = [Outcome.deleted_at.is_(None), *where]
     if date_from is not None:
-        where.append(Outcome.outcome_date >= date_from)
+        clauses.append(Outcome.outcome_date >= date_from)
     if date_to is not None:
-        where.append(Outcome.outcome_date <= date_to)
+        clauses.append(Outcome.outcome_date <= date_to)
     if activity_ids is not None:
         ids = list(activity_ids)
-        where.append(
+        clauses.append(
             exists().where(
                 outcome_activities.c.outcome_id == Outcome.id, outcome_activities.c.activity_id.in_(ids)
             )
@@ -646,7 +648,7 @@ def outcome_counts(
         select(Outcome.change_type, Forum.category, Outcome.substantiation, func.count(Outcome.id))
         .select_from(Outcome)
         .outerjoin(Forum, Outcome.forum_id == Forum.id)
-        .where(*where)
+        .where(*clauses)
         .group_by(Outcome.change_type, Forum.category, Outcome.substantiation)
     ).all()
     by_type = dict.fromkeys(CHANGE_TYPES, 0)

@@ -1,4 +1,5 @@
-"""HTTP routes added to Streamlit's server (``st.App`` in ``app.py``): the session cookie.
+"""HTTP routes added to Streamlit's server (``st.App`` in ``app.py``): the session cookie,
+and the HTTP API (``tracker.api.ROUTES``).
 
 ``POST /tracker-session`` swaps a one-time log-in ticket (the request body, never the
 URL) for the session cookie: signed, HttpOnly, SameSite=Strict, Secure when the app is
@@ -15,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tracker import config
+from tracker import api, config
 from tracker.access import sessions
 from tracker.db import database
 from tracker.db.models import utcnow
@@ -70,4 +71,6 @@ async def session_cookie(request: Request) -> Response:
     return response
 
 
-ROUTES = [Route(PATH, session_cookie, methods=["POST", "DELETE"])]
+SESSION_ROUTES = [Route(PATH, session_cookie, methods=["POST", "DELETE"])]
+# The session cookie, then the HTTP API (tracker.api: /api/v1/…).
+ROUTES = [*SESSION_ROUTES, *api.ROUTES]
