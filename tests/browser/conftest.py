@@ -6,12 +6,14 @@ Screenshots go to the git-ignored test-artifacts/ folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -75,19 +77,26 @@ def app(tmp_path_factory):
         seed_demo(session)
         script_id = add_activity(session, title=SCRIPT_TITLE, confidentiality="internal").id
     engine.dispose()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_SECRET_KEY": "browser-tests"}
     ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(PROJECT_ROOT / "app.py", env, ARTIFACTS / "streamlit-server.log") as base:
+        yield {"url": base, "script_id": script_id, "database": url}
+
+
+@contextlib.contextmanager
+def streamlit_server(script: Path, env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """``streamlit run script`` on a free port of 127.0.0.1, until the block ends; its base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     # A file, not a pipe: an unread pipe fills up and freezes the server mid-test.
-    log = open(ARTIFACTS / "streamlit-server.log", "wb")  # noqa: SIM115 - closed below
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            str(PROJECT_ROOT / "app.py"),
+            str(script),
             "--server.headless",
             "true",
             "--server.port",
@@ -104,7 +113,7 @@ def app(tmp_path_factory):
     )
     try:
         _wait_healthy(base, process)
-        yield {"url": base, "script_id": script_id, "database": url}
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -32,9 +32,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker.access.accounts import Account, _account, find_user, normalise_username
-from tracker.db.models import ApiToken, AuditEntry, User, utcnow
+from tracker.db.models import ApiToken, User, utcnow
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
+from tracker.records import audit
 
 SCOPES = ("api", "calendar")
 TOKEN_PREFIX = "trk_"
@@ -128,16 +129,7 @@ def _snapshot(token: ApiToken) -> dict[str, object]:
 
 def _audit(session: Session, actor: str, action: str, token: ApiToken, before: dict | None) -> None:
     session.flush()
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action=action,
-            entity="api_token",
-            entity_id=token.id,
-            before=before,
-            after=_snapshot(token),
-        )
-    )
+    audit.record_entry(session, actor, action, "api_token", token.id, before, _snapshot(token))
 
 
 def create_token(

@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("tracker.records.submissions")
 
-from tests.api_helpers import PASSWORD, api_client, bearer, world_fixture  # noqa: E402
+from tests.api.helpers import PASSWORD, bearer  # noqa: E402
 from tracker.access import accounts, tokens  # noqa: E402
 from tracker.db import database  # noqa: E402
 
@@ -21,17 +21,6 @@ ACTIVITY = {
     "country": "BE",
     "confidentiality": "internal",
 }
-
-
-@pytest.fixture
-def world(use_database):
-    yield from world_fixture(use_database)
-
-
-@pytest.fixture
-def client():
-    with api_client() as c:
-        yield c
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from email.message import Message
@@ -43,7 +41,7 @@ def _get(url: str, token: str | None = None) -> tuple[int, Message, dict]:
 
 @pytest.fixture
 def served(tmp_path, monkeypatch):
-    from tests.browser.conftest import _free_port, _wait_healthy
+    from tests.browser.conftest import streamlit_server
 
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
     engine = database.open_database(url)
@@ -55,38 +53,9 @@ def served(tmp_path, monkeypatch):
         raw = tokens.create_token(session, "fundy", "portfolio tool", "tester").raw
         for day, confidentiality in ((dt.date(2024, 2, 1), "public"), (dt.date(2024, 3, 7), "restricted")):
             add_activity(session, activity_date=day, confidentiality=confidentiality, effort_days=2)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = open(tmp_path / "streamlit.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(_entry_script()),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    try:
-        _wait_healthy(base, process)
+    with streamlit_server(_entry_script(), env, tmp_path / "streamlit.log") as base:
         yield base, raw, engine
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
-        engine.dispose()
+    engine.dispose()
 
 
 def test_the_running_app_serves_the_summary_to_a_token(served):
