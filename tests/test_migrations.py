@@ -28,6 +28,7 @@ EXPECTED_TABLES = {
     "grants",
     "activity_grants",
     "user_grants",
+    "api_tokens",
 }
 
 
