@@ -8,5 +8,7 @@
 - ``sidebar``: the shared filters (mirrored in the URL) and the small view controls.
 - ``render``: charts with their numbers, headline figures, downloads, problem pages.
 - ``activity_form``: the form shared by the Add and Edit pages.
-- ``routes``: the HTTP routes added to Streamlit's server (the session cookie).
+- ``routes``: the HTTP routes added to Streamlit's server (the session cookie, and the
+  HTTP API of ``tracker.api``).
+- ``tokens_panel``: create, list and revoke API tokens (the API tokens and Users pages).
 """
