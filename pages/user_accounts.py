@@ -8,6 +8,7 @@ from tracker.i18n import _, column_labels
 from tracker.records import grants
 from tracker.vocabulary import labeller
 from tracker.web import auth, db, reads
+from tracker.web.tokens_panel import token_panel
 
 auth.require("user_accounts")
 admin = auth.current_account()
@@ -108,6 +109,9 @@ if funder_names and grant_ids:
                 st.success(_("Saved."))
 else:
     st.caption(_("Linking needs at least one funder account and one grant (Reference lists, Grants)."))
+
+st.subheader(_("API tokens"))
+token_panel(admin, names)
 
 st.subheader(_("Accounts"))
 accounts_table = reads.account_list()

@@ -23,6 +23,7 @@ READER_PAGES = {
     "about_tracker",
     "outcomes_dashboard",
     "strategy_dashboard",
+    "api_tokens",
 }
 STAFF_PAGES = {
     "add_activity",
@@ -36,7 +37,7 @@ STAFF_PAGES = {
 }
 EXPECTED = {
     None: {"log_in"},
-    "funder": {"funder_summary", "about_tracker"},
+    "funder": {"funder_summary", "about_tracker", "api_tokens"},
     "member": READER_PAGES | {"report_activity"},
     "staff": READER_PAGES | STAFF_PAGES,
     "admin": READER_PAGES | STAFF_PAGES | {"user_accounts", "audit_log"},

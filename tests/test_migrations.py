@@ -29,6 +29,7 @@ EXPECTED_TABLES = {
     "activity_grants",
     "user_grants",
     "submissions",
+    "api_tokens",
 }
 
 

@@ -19,23 +19,24 @@ import openpyxl
 import pytest
 
 from tests.apptest import metrics, numbers_tables, open_page
-from tests.factories import add_activity
+from tests.factories import (
+    SECRET_DAY,
+    SECRET_EVENT,
+    SECRET_FORUM,
+    SECRET_ORGANISATION,
+    add_restricted_records,
+)
 from tracker.access.permissions import RESTRICTED_LABEL, pages_for
 from tracker.db import database
-from tracker.db.models import Forum, ForumEvent, utcnow
+from tracker.db.models import utcnow
 from tracker.io.exports import to_csv
 from tracker.publish import reports
-from tracker.records import grants, outcomes
 from tracker.results import results_views, views
 from tracker.results.activity_log import iter_visible_activities
 from tracker.results.filters import Filters
 from tracker.web.render import format_date
 
-SECRET_FORUM = "Zq Secret Forum"
-SECRET_EVENT = "Zq Secret Event 2024"
-SECRET_ORGANISATION = "Zq Secret Organisation"
 SECRET_COUNTRY = "Tuvalu"  # TV: no other record, organisation or reference row names it
-SECRET_DAY = dt.date(2024, 3, 7)
 SECRETS = (SECRET_FORUM, SECRET_EVENT, SECRET_ORGANISATION, SECRET_COUNTRY)
 ROLES = ("member", "funder")
 GRANT = "G-RESTRICTED-TEST"  # tags the restricted record; the demo funder is linked to it
@@ -45,66 +46,7 @@ GRANT = "G-RESTRICTED-TEST"  # tags the restricted record; the demo funder is li
 def restricted_world(app_database):
     engine = app_database
     with database.session_factory(engine).begin() as session:
-        forum = Forum(name=SECRET_FORUM, category="Other international")
-        session.add(forum)
-        session.flush()
-        event = ForumEvent(forum_id=forum.id, name=SECRET_EVENT, start_date=SECRET_DAY, verified=True)
-        session.add(event)
-        session.flush()
-        grants.save_grant(
-            session,
-            grants.GrantInput(
-                grant_id=GRANT,
-                funder="Fund",
-                title="Test grant",
-                start_date="2024-01-01",
-                end_date="2024-12-31",
-            ),
-            "tester",
-        )
-        grants.link_user(session, "demo-funder", GRANT, "tester")
-        secret = add_activity(
-            session,
-            grants=[GRANT],
-            activity_date=SECRET_DAY,
-            forum=SECRET_FORUM,
-            event_id=event.id,
-            organisations=[SECRET_ORGANISATION],
-            country="TV",
-            activity_type="field_visit",
-            confidentiality="restricted",
-            effort_days=4,
-            title="restricted title",
-        )
-        for day, confidentiality in ((dt.date(2024, 2, 1), "public"), (dt.date(2024, 5, 1), "internal")):
-            add_activity(
-                session,
-                activity_date=day,
-                forum="KP Plenary",
-                organisations=["IPIS"],
-                country="BE",
-                confidentiality=confidentiality,
-                effort_days=1,
-            )
-        # Outcomes (Outcomes dashboard): a restricted one carrying the secret forum and
-        # country, and a public one the restricted activity contributed to.
-        for outcome_id, confidentiality in (("OUT-SECRET", "restricted"), ("OUT-PUBLIC", "public")):
-            outcomes.create_outcome(
-                session,
-                outcomes.OutcomeInput(
-                    outcome_id=outcome_id,
-                    outcome_date=SECRET_DAY,
-                    statement=f"{confidentiality} outcome statement",
-                    social_actor="A ministry",
-                    change_type="practice",
-                    themes=["Land rights"],
-                    forum=SECRET_FORUM if confidentiality == "restricted" else "KP Plenary",
-                    country="TV" if confidentiality == "restricted" else None,
-                    confidentiality=confidentiality,
-                    activity_ids=[secret.id],
-                ),
-                "tester",
-            )
+        add_restricted_records(session, GRANT, "demo-funder")
     return engine
 
 

@@ -11,12 +11,14 @@ their worker's app; tests that change data start their own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,20 +82,30 @@ def app(tmp_path_factory):
         seed_demo(session)
         script_id = add_activity(session, title=SCRIPT_TITLE, confidentiality="internal").id
     engine.dispose()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_SECRET_KEY": "browser-tests"}
     ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(
+        PROJECT_ROOT / "streamlit_app.py",
+        env,
+        ARTIFACTS / f"streamlit-server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log",
+    ) as base:
+        yield {"url": base, "script_id": script_id, "database": url}
+
+
+@contextlib.contextmanager
+def streamlit_server(script: Path, env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """``streamlit run script`` on a free port of 127.0.0.1, until the block ends; its base URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     # A file, not a pipe: an unread pipe fills up and freezes the server mid-test.
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    log = open(ARTIFACTS / f"streamlit-server-{worker}.log", "wb")  # noqa: SIM115 - closed below
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            str(PROJECT_ROOT / "streamlit_app.py"),
+            str(script),
             "--server.headless",
             "true",
             "--server.port",
@@ -110,7 +122,7 @@ def app(tmp_path_factory):
     )
     try:
         _wait_healthy(base, process)
-        yield {"url": base, "script_id": script_id, "database": url}
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -37,6 +37,7 @@ PAGES: tuple[PageRule, ...] = (
     PageRule("home_page", N_("Home"), READERS, "home"),
     PageRule("funder_summary", N_("Funder summary"), SIGNED_IN, "funder-summary"),
     PageRule("about_tracker", N_("About"), SIGNED_IN, "about"),
+    PageRule("api_tokens", N_("API tokens"), SIGNED_IN, "tokens"),
     PageRule("overview_dashboard", N_("Overview"), READERS, "overview", N_("Dashboards")),
     PageRule("forum_calendar", N_("Forums"), READERS, "forums", N_("Dashboards")),
     PageRule("theme_dashboard", N_("Themes"), READERS, "themes", N_("Dashboards")),

@@ -17,11 +17,12 @@ from tracker import config
 from tracker.cli import accounts as account_commands
 from tracker.cli import calendar, publish, records, setup
 from tracker.cli import submissions as submission_commands
+from tracker.cli import tokens as token_commands
 from tracker.cli.common import Command
 from tracker.errors import TrackerError
 from tracker.i18n import _
 
-GROUPS = (setup, account_commands, records, publish, calendar, submission_commands)
+GROUPS = (setup, account_commands, records, publish, calendar, submission_commands, token_commands)
 
 
 def all_commands() -> dict[str, Command]:

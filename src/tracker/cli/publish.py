@@ -17,6 +17,7 @@ from tracker.db import database, files
 from tracker.i18n import _, available_languages, ngettext
 from tracker.records import audit
 from tracker.results.summary import summary
+from tracker.vocabulary import FORUM_CATEGORIES
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -28,7 +29,14 @@ def _summary(args: argparse.Namespace) -> int:
         return 1
     engine = database.open_database()
     with database.session_factory(engine)() as session:
-        result = summary(session, args.date_from, args.date_to, grant_id=args.grant)
+        result = summary(
+            session,
+            args.date_from,
+            args.date_to,
+            grant_id=args.grant,
+            themes=tuple(args.theme or ()),
+            categories=tuple(args.category or ()),
+        )
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
@@ -133,6 +141,15 @@ def _arguments_summary(parser: argparse.ArgumentParser) -> None:
     )
     summary_parser.add_argument(
         "--grant", help=_("GRANT_ID: the grant's period and the activities tagged with it")
+    )
+    summary_parser.add_argument(
+        "--theme", action="append", help=_("only activities (and outcomes) of this theme; repeatable")
+    )
+    summary_parser.add_argument(
+        "--category",
+        action="append",
+        choices=FORUM_CATEGORIES,
+        help=_("only activities (and outcomes) in this forum category; repeatable"),
     )
 
 

@@ -454,3 +454,36 @@ class Submission(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# ---- API tokens (issue 18.6) -------------------------------------------------------------
+
+
+class ApiToken(Base):
+    """A bearer token for the HTTP API (scope ``api``) or the calendar feed (scope ``calendar``).
+
+    Only a keyed hash of the token is stored (``tracker.access.tokens``) and its first
+    characters, so a person can tell their tokens apart. The rate-limit window lives on the
+    row, so every process serving the app counts the same uses.
+    """
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint("scope IN ('api', 'calendar')", name="scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(10), default="api")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Sliding-window counter: uses in the current minute and in the one before it.
+    window_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    window_uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    previous_window_uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    user: Mapped[User] = relationship()

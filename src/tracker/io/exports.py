@@ -46,12 +46,18 @@ def to_xlsx(activities: Iterable[Activity]) -> bytes:
     return buffer.getvalue()
 
 
+def json_record(activity: Activity) -> dict[str, object]:
+    """The activity as a JSON object with the import columns (numbers as numbers, lists as
+    lists): the JSON export and the HTTP API's activities."""
+    return activity_fields.json_row(activity)
+
+
 def to_json(activities: Iterable[Activity]) -> bytes:
     """A JSON list of objects with the export columns (numbers as numbers, lists as lists:
     ``activity_fields.json_row``)."""
     import json
 
-    records = [activity_fields.json_row(activity) for activity in activities]
+    records = [json_record(activity) for activity in activities]
     return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
 
 

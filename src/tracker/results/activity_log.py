@@ -6,6 +6,7 @@ pages, counts shown beside them and downloads alike.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -92,6 +93,23 @@ def iter_visible_activities(
     for start in range(0, len(ids), batch):
         yield from _load(session, ids[start : start + batch])
         session.expunge_all()
+
+
+def visible_after(
+    session: Session,
+    filters: Filters,
+    role: str | None,
+    after_id: int = 0,
+    limit: int = 100,
+    updated_since: dt.datetime | None = None,
+) -> list[Activity]:
+    """Up to ``limit`` visible filtered activities with an id above ``after_id``, by id (the
+    API's pages: a cursor that stays right while records are added), optionally only those
+    changed since ``updated_since``."""
+    query = _visible(filters, role).where(Activity.id > after_id)
+    if updated_since is not None:
+        query = query.where(Activity.updated_at >= updated_since)
+    return _load(session, list(session.scalars(query.order_by(Activity.id).limit(limit))))
 
 
 def public_outcomes(session: Session, filters: Filters, limit: int = 50) -> pd.DataFrame:

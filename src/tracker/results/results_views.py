@@ -221,16 +221,28 @@ def outcome_rows(
     return pd.DataFrame(rows, columns=columns), hidden
 
 
+def matching_outcomes(session: Session, filters: Filters, role: str | None) -> list[Outcome]:
+    """Every live outcome ``filters`` select for ``role``, newest first, whatever its
+    confidentiality (callers keep those the role may read: ``readable_outcomes``)."""
+    query = _matching(session, filters, role).options(
+        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
+    )
+    return list(session.scalars(query.order_by(Outcome.outcome_date.desc(), Outcome.outcome_id.desc())))
+
+
+def readable_outcomes(session: Session, filters: Filters, role: str | None) -> list[Outcome]:
+    """The outcomes the Outcomes dashboard lists for ``role`` (newest first)."""
+    readable = visible_confidentiality(role)
+    return [o for o in matching_outcomes(session, filters, role) if o.confidentiality in readable]
+
+
 def _items(
     session: Session, filters: Filters, role: str | None
 ) -> tuple[list[OutcomeItem], pd.DataFrame, int]:
     """The matching outcomes the role may read (newest first), as list items and as a table,
     and how many matching outcomes are counted but not listed."""
     readable = visible_confidentiality(role)
-    query = _matching(session, filters, role).options(
-        selectinload(Outcome.themes), selectinload(Outcome.activities), selectinload(Outcome.forum)
-    )
-    found = session.scalars(query.order_by(Outcome.outcome_date.desc(), Outcome.outcome_id.desc())).all()
+    found = matching_outcomes(session, filters, role)
     items, rows, hidden = [], [], 0
     for outcome in found:
         if outcome.confidentiality not in readable:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tracker.records import grants as grant_records
 from tracker.results import target_status, views
+from tracker.results.filters import Filters, outcome_conditions
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -20,6 +21,8 @@ def summary(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     grant_id: str | None = None,
+    themes: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The brief's JSON shape, read from the same view as the Funder summary page, with the
     ``outcomes`` and ``targets`` of the same range (``tracker.records.targets`` computes both).
@@ -28,17 +31,36 @@ def summary(
     are the live outcomes dated in the period linked to at least one of those activities.
     Targets are the coalition's, computed over all records of their year (a grant does
     not narrow them), listed when their year meets the grant's period.
+
+    ``themes`` and ``categories`` (``--theme``, ``--category``; the API's ``theme`` and
+    ``category``) narrow the activities as the sidebar's filters do, and the outcomes by
+    their own themes and forum category (``filters.outcome_conditions``); not the targets.
     """
+    narrowed = Filters(themes=themes, categories=categories)
+    outcome_where = outcome_conditions(narrowed) if themes or categories else ()
     if grant_id is None:
-        result = summary_from(views.funder_summary(session, date_from, date_to, period="year"))
-        result["outcomes"] = target_status.outcome_counts(session, date_from, date_to)
+        view = views.funder_summary(
+            session, date_from, date_to, period="year", themes=themes, categories=categories
+        )
+        result = summary_from(view)
+        result["outcomes"] = target_status.outcome_counts(session, date_from, date_to, where=outcome_where)
     else:
         grant = grant_records.get_grant(session, grant_id)
         date_from, date_to = grant.start_date, grant.end_date
-        view = views.funder_summary(session, date_from, date_to, period="year", grants=(grant.grant_id,))
+        view = views.funder_summary(
+            session,
+            date_from,
+            date_to,
+            period="year",
+            grants=(grant.grant_id,),
+            themes=themes,
+            categories=categories,
+        )
         result = summary_from(view)
         activity_ids = grant_records.grant_activity_ids(session, grant)
-        result["outcomes"] = target_status.outcome_counts(session, date_from, date_to, activity_ids)
+        result["outcomes"] = target_status.outcome_counts(
+            session, date_from, date_to, activity_ids, where=outcome_where
+        )
     result["targets"] = [s.as_json() for s in target_status.target_statuses(session, date_from, date_to)]
     return result
 

@@ -263,11 +263,15 @@ def funder_summary(
     date_to: dt.date | None,
     period: str | None = None,
     grants: tuple[str, ...] = (),
+    themes: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
 ) -> FunderSummaryView:
     """The Funder summary page, its HTML and XLSX reports and ``tracker summary --json``
     (``summary.summary``, by year) are all this one view. Funders may read it: it holds
     aggregates, and names only in the outcomes of public records."""
-    filters = Filters(date_from=date_from, date_to=date_to, grants=grants)
+    filters = Filters(
+        date_from=date_from, date_to=date_to, grants=grants, themes=themes, categories=categories
+    )
     if period is None:
         period = summary_period(date_from, date_to) if date_from and date_to else "year"
     cube = analytics.activity_cube(session, filters)

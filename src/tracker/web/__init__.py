@@ -10,5 +10,7 @@
 - ``render``: charts with their numbers, headline figures, downloads, problem pages.
 - ``activity_form``: the form shared by the Add and Edit pages.
 - ``legacy_pages``: the one switch out of Streamlit's legacy ``pages/`` mode.
-- ``routes``: ``ROUTES``, every HTTP route added to Streamlit's server (the session cookie).
+- ``routes``: ``ROUTES``, every HTTP route added to Streamlit's server (the session cookie,
+  the calendar feed, the map's boundaries and the HTTP API of ``tracker.api``).
+- ``tokens_panel``: create, list and revoke API tokens (the API tokens and Users pages).
 """

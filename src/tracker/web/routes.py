@@ -1,6 +1,6 @@
 """HTTP routes added to Streamlit's server (``st.App`` in ``streamlit_app.py``): ``ROUTES``,
 the one list every route of the app is appended to. Today: the session cookie,
-the forum calendar feed and the map's boundaries.
+the forum calendar feed, the map's boundaries and the HTTP API (``tracker.api.ROUTES``).
 
 ``POST /tracker-session`` swaps a one-time log-in ticket (the request body, never the
 URL) for the session cookie: signed, HttpOnly, SameSite=Strict, Secure when the app is
@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from tracker import config
-from tracker.access import sessions
+from tracker import api, config
+from tracker.access import sessions, tokens
 from tracker.access.accounts import Account
 from tracker.db import database
 from tracker.db.models import utcnow
@@ -91,15 +91,7 @@ CALENDAR_PATH = "/calendar.ics"
 def _calendar_reader(session: Session, request: Request) -> Account | None:
     token = request.query_params.get("token")
     if token is not None:
-        # Lane E2's token module (API and calendar tokens); imported here so that the
-        # app runs, answering 401 to every token, where it is not installed.
-        try:
-            from tracker.access.tokens import (  # type: ignore[import-not-found,import-untyped,unused-ignore]
-                authenticate,
-            )
-        except ImportError:
-            return None
-        return authenticate(session, token[:512], scope="calendar")
+        return tokens.authenticate(session, token[:512], scope="calendar")
     return sessions.account_from_cookie(session, request.cookies.get(sessions.COOKIE_NAME), utcnow())
 
 
@@ -150,8 +142,10 @@ def boundaries(request: Request) -> Response:
     )
 
 
+# The session cookie, the calendar feed, the map's boundaries, then the HTTP API (/api/v1/…).
 ROUTES = [
     Route(PATH, session_cookie, methods=["POST", "DELETE"]),
     Route(CALENDAR_PATH, calendar_ics, methods=["GET"]),
     Route(GEO_PATH, boundaries, methods=["GET"]),
+    *api.ROUTES,
 ]
