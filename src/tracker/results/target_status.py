@@ -203,14 +203,16 @@ def outcome_counts(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     activity_ids: Iterable[int] | None = None,
+    where: Iterable[ColumnElement[bool]] = (),
 ) -> dict[str, Any]:
     """The brief's ``outcomes`` object: live outcomes dated in range (every confidentiality:
     aggregates count everything), by the five change types and the five categories, zeros
-    included. With ``activity_ids``, only outcomes linked to at least one of them."""
-    where: list[ColumnElement[bool]] = outcome_conditions(Filters(date_from=date_from, date_to=date_to))
+    included. With ``activity_ids``, only outcomes linked to at least one of them; ``where``:
+    further conditions over Outcome and its (outer-joined) Forum."""
+    clauses = [*outcome_conditions(Filters(date_from=date_from, date_to=date_to)), *where]
     if activity_ids is not None:
         ids = list(activity_ids)
-        where.append(
+        clauses.append(
             exists().where(
                 outcome_activities.c.outcome_id == Outcome.id, outcome_activities.c.activity_id.in_(ids)
             )
@@ -221,7 +223,7 @@ def outcome_counts(
         select(Outcome.change_type, Forum.category, Outcome.substantiation, func.count(Outcome.id))
         .select_from(Outcome)
         .outerjoin(Forum, Outcome.forum_id == Forum.id)
-        .where(*where)
+        .where(*clauses)
         .group_by(Outcome.change_type, Forum.category, Outcome.substantiation)
     ).all()
     by_type = dict.fromkeys(CHANGE_TYPES, 0)
