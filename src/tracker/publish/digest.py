@@ -26,6 +26,7 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from urllib.parse import unquote, urlsplit
@@ -172,12 +173,21 @@ def content(session: Session, role: str, today: dt.date) -> DigestContent:
         )
         .order_by(Activity.activity_date, Activity.id)
     ).all()
-    events = session.execute(
-        select(ForumEvent.start_date, ForumEvent.name, Forum.name, ForumEvent.place)
-        .join(Forum, Forum.id == ForumEvent.forum_id)
-        .where(ForumEvent.start_date >= today, ForumEvent.start_date <= today + dt.timedelta(days=EVENT_DAYS))
-        .order_by(ForumEvent.start_date, ForumEvent.name)
-    ).all()
+    # The Forums page's rule: an event or a forum that only restricted records carry is
+    # never named to members and funders.
+    hidden = analytics.restricted_only_names(session, role)
+    events = [
+        (day, name, forum, place)
+        for event_id, day, name, forum, place in session.execute(
+            select(ForumEvent.id, ForumEvent.start_date, ForumEvent.name, Forum.name, ForumEvent.place)
+            .join(Forum, Forum.id == ForumEvent.forum_id)
+            .where(
+                ForumEvent.start_date >= today, ForumEvent.start_date <= today + dt.timedelta(days=EVENT_DAYS)
+            )
+            .order_by(ForumEvent.start_date, ForumEvent.name)
+        )
+        if event_id not in hidden.events and forum not in hidden.forums
+    ]
     return DigestContent(
         start=start,
         end=end,
@@ -391,7 +401,24 @@ def send_digests(
         digest = by_role.get(recipient.role) or by_role.setdefault(
             recipient.role, content(session, recipient.role, today)
         )
-        message = build_message(recipient, digest, sender or "tracker@localhost")
+        try:
+            message = build_message(recipient, digest, sender or "tracker@localhost")
+        except (ValueError, TypeError, UnicodeError, MessageError):
+            # An address or a name no header can carry (stored before the rules were
+            # tightened): this recipient is reported, the others still get theirs.
+            prepared.append(
+                (
+                    recipient,
+                    None,
+                    Delivery(
+                        recipient.username,
+                        recipient.email,
+                        False,
+                        _("the account's name or e-mail address cannot be written in an e-mail header"),
+                    ),
+                )
+            )
+            continue
         prepared.append((recipient, message, None))
     deliveries: list[Delivery] = []
     server = None if dry_run or not any(m for _r, m, _d in prepared) else _connect(smtp_url)
