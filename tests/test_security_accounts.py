@@ -202,3 +202,36 @@ def test_one_typo_during_a_distributed_attack_costs_the_real_user_a_second_not_a
     assert accounts.throttle_wait(alice, "alice", "192.0.2.1", now + dt.timedelta(seconds=1)) >= 30
     later = now + dt.timedelta(seconds=3)
     assert _login(alice, "alice", PASSWORD, USER_ADDRESS, later).account is not None
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("adminadminadmin", "repeats itself"),
+        ("qwertyuiopas", "is close to a common password"),
+        ("iloveyou1234", "is close to a common password"),
+    ],
+)
+def test_a_strength_estimate_refuses_guessable_passwords_with_a_reason(session, password, reason):
+    """Issue 22.6: zxcvbn's estimate; each of these passed the older rules."""
+    with pytest.raises(ValidationFailed, match=f"easy to guess \\(it {reason}"):
+        accounts.create_user(session, "erin-account", password, "member", "admin")
+    assert accounts.find_user(session, "erin-account") is None
+
+
+@pytest.mark.parametrize("name", ["Evil\r\nBcc: x@example.org", "Tab\there", "Bell\x07"])
+def test_control_characters_are_refused_in_display_names(session, name):
+    with pytest.raises(ValidationFailed, match="control characters"):
+        accounts.create_user(session, "frank-account", PASSWORD, "member", "admin", display_name=name)
+
+
+@pytest.mark.parametrize(
+    "address", ["no-at-sign", "two@@example.org", "a@b c.org", "x@example.org\r\nBcc: y@z.org"]
+)
+def test_email_addresses_are_validated_at_creation(session, address):
+    with pytest.raises(ValidationFailed, match="not an e-mail address"):
+        accounts.create_user(session, "gina-account", PASSWORD, "member", "admin", email=address)
+    created = accounts.create_user(
+        session, "gina-account", PASSWORD, "member", "admin", email="Gina@Example.org"
+    )
+    assert created is not None and accounts.find_user(session, "gina-account").email == "gina@example.org"

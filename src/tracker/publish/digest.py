@@ -105,10 +105,7 @@ def set_digest(
     user = _user(session, username)
     before = accounts.user_snapshot(user)
     if email is not None:
-        address = email.strip().lower()
-        if "@" not in address or any(c.isspace() for c in address) or len(address) > 320:
-            raise ValidationFailed(_("“{email}” is not an e-mail address.").format(email=email))
-        user.email = address
+        user.email = accounts.check_email(email)
     user.digest = choice
     _audit(session, user, actor, before)
     if choice == "monthly" and not user.email:
