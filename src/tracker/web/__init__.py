@@ -39,3 +39,16 @@ def _pin_uvicorn_forwarded_trust() -> None:
 
 
 _pin_uvicorn_forwarded_trust()
+
+
+def _warn_without_secret_key() -> None:
+    from tracker import config
+
+    warning = config.secret_key_warning()
+    if warning:
+        import logging
+
+        logging.getLogger("tracker").warning(warning)
+
+
+_warn_without_secret_key()  # at start-up: the entry module imports tracker.web
