@@ -45,5 +45,5 @@ def secret_key_warning() -> str | None:
 
     return _(
         "Warning: TRACKER_SECRET_KEY is not set: set it to a long random value, the same on every "
-        "replica (for example: python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        "replica (docs/security.md)."
     )
