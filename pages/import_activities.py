@@ -112,7 +112,11 @@ if plan.new_forums:
         )
     )
 if plan.new_themes:
-    st.write(_("New themes that will be created: {names}").format(names=", ".join(plan.new_themes)))
+    st.write(
+        _("New themes that will be created: {names}").format(
+            names=", ".join(markdown_literal(n) for n in plan.new_themes)
+        )
+    )
 if plan.new_organisations:
     st.write(
         _("New organisations that will be created: {names}").format(

@@ -204,4 +204,6 @@ def test_one_unwritable_recipient_never_stops_the_others(subscribed, mail_env):
     assert deliveries["member1"].sent is False
     assert "cannot be written in an e-mail header" in deliveries["member1"].message
     assert deliveries["funder1"].sent and deliveries["staff1"].sent
-    assert "victim@example.org" not in {rcpt for rcpts, _raw in mail_env["handler"].messages for rcpt in rcpts}
+    assert "victim@example.org" not in {
+        rcpt for rcpts, _raw in mail_env["handler"].messages for rcpt in rcpts
+    }

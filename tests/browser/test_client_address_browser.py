@@ -22,7 +22,9 @@ def _fail_log_in(browser, app, forged: str) -> None:
         page.get_by_role("textbox", name="Password").fill("not the password at all")
         page.get_by_role("button", name="Log in").click()
         idle(page)
-        page.get_by_text("wait", exact=False).or_(page.get_by_text("is not right", exact=False)).first.wait_for()
+        page.get_by_text("wait", exact=False).or_(
+            page.get_by_text("is not right", exact=False)
+        ).first.wait_for()
     finally:
         context.close()
 
