@@ -163,7 +163,7 @@ PASSWORD_MIN_SCORE = 3
 
 def _guessable(password: str, username: str | None) -> str | None:
     """Why ``password`` is easy to guess, in the reader's language; None when it is not."""
-    from zxcvbn import zxcvbn
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 
     estimate = zxcvbn(password[:PASSWORD_MAX], user_inputs=[username] if username else [])
     if estimate["score"] >= PASSWORD_MIN_SCORE:
