@@ -16,11 +16,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.apptest import clear_caches, open_page
+from tests.apptest import open_page
 from tracker import cli
-from tracker.db import database
-from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo_accounts
 from tracker.io import importer, xlsx_bounds
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -178,18 +175,7 @@ def test_values_read_as_openpyxl_reads_them():
     ]
 
 
-@pytest.fixture
-def staff_db(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
-    yield engine
-    engine.dispose()
-
-
-def test_the_cli_and_the_import_page_refuse_a_bomb_in_one_sentence(staff_db, tmp_path, capsys):
+def test_the_cli_and_the_import_page_refuse_a_bomb_in_one_sentence(app_database, tmp_path, capsys):
     bomb = _workbook({"xl/styles.xml": _styles(70_000)})
     path = tmp_path / "styles.xlsx"
     path.write_bytes(bomb)
