@@ -150,7 +150,7 @@ def _relationships(archive: zipfile.ZipFile, name: str, names: set[str]) -> dict
 
 def _workbook(archive: zipfile.ZipFile, names: set[str]) -> tuple[str, str | None, str | None, dt.datetime]:
     """The first sheet's part, the shared strings' and styles' parts, and the date epoch."""
-    sheets: list[str] = []
+    relationship_ids: list[str] = []
     epoch = [CALENDAR_WINDOWS_1900]
 
     def start(tag: str, attrs: dict[str, str]) -> None:
@@ -158,7 +158,7 @@ def _workbook(archive: zipfile.ZipFile, names: set[str]) -> tuple[str, str | Non
         if local == "sheet":
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
             if rid:
-                sheets.append(rid)
+                relationship_ids.append(rid)
         elif local == "workbookPr" and attrs.get("date1904", "").lower() in ("1", "true"):
             epoch[0] = CALENDAR_MAC_1904
 
@@ -166,7 +166,7 @@ def _workbook(archive: zipfile.ZipFile, names: set[str]) -> tuple[str, str | Non
         raise unreadable()
     _drain(_parse(archive, "xl/workbook.xml", SMALL_PART_BYTES, {"StartElementHandler": start}))
     rels = _relationships(archive, "xl/_rels/workbook.xml.rels", names)
-    if not sheets or sheets[0] not in rels or rels[sheets[0]][1] not in names:
+    if not relationship_ids or relationship_ids[0] not in rels or rels[relationship_ids[0]][1] not in names:
         raise unreadable()
 
     def part(kind: str, default: str) -> str | None:
@@ -174,7 +174,7 @@ def _workbook(archive: zipfile.ZipFile, names: set[str]) -> tuple[str, str | Non
         return path if path in names else None
 
     return (
-        rels[sheets[0]][1],
+        rels[relationship_ids[0]][1],
         part("sharedStrings", "xl/sharedStrings.xml"),
         part("styles", "xl/styles.xml"),
         epoch[0],
