@@ -55,9 +55,9 @@ if chosen_grant is not None:
     date_from, date_to = chosen_grant.start_date, chosen_grant.end_date
     st.caption(
         _("Grant {id}: {title} ({funder}), {first} to {last}; activities tagged with this grant.").format(
-            id=chosen_grant.grant_id,
-            title=chosen_grant.title,
-            funder=chosen_grant.funder,
+            id=markdown_literal(chosen_grant.grant_id),
+            title=markdown_literal(chosen_grant.title),
+            funder=markdown_literal(chosen_grant.funder),
             first=formatting.date(date_from),
             last=formatting.date(date_to),
         )

@@ -22,6 +22,7 @@ def _dump(engine) -> dict[str, list[tuple]]:
         return {
             t.name: [tuple(r) for r in connection.execute(select(t).order_by(*t.primary_key.columns))]
             for t in Base.metadata.sorted_tables
+            if t.name not in backup.EPHEMERAL_TABLES  # not records: never brought back as they were
         }
 
 

@@ -10,6 +10,7 @@ import ssl
 import subprocess
 
 import pytest
+from sqlalchemy import select
 
 from benchmarks.proxy import free_port
 from tests.factories import add_activity
@@ -189,3 +190,20 @@ def test_set_digest_and_language_through_the_cli(subscribed, monkeypatch, capsys
     assert prefs == digest.Preferences("fr", "monthly", "quiet@example.org")
     assert cli.main(["set-digest", "noaddress", "monthly"]) == 0
     assert "has no e-mail address yet" in capsys.readouterr().err
+
+
+def test_one_unwritable_recipient_never_stops_the_others(subscribed, mail_env):
+    """A display name stored with CR/LF before the rule refused it (issue 22.6): that
+    recipient is reported in one sentence and everyone else still gets the digest."""
+    from tracker.db.models import User
+
+    user = subscribed.scalar(select(User).where(User.username == "member1"))
+    user.display_name = "Evil\r\nBcc: victim@example.org"
+    subscribed.commit()
+    deliveries = {d.username: d for d in digest.send_digests(subscribed, TODAY)}
+    assert deliveries["member1"].sent is False
+    assert "cannot be written in an e-mail header" in deliveries["member1"].message
+    assert deliveries["funder1"].sent and deliveries["staff1"].sent
+    assert "victim@example.org" not in {
+        rcpt for rcpts, _raw in mail_env["handler"].messages for rcpt in rcpts
+    }

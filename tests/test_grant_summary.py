@@ -322,7 +322,7 @@ def test_a_linked_funder_opens_on_its_grant_and_may_choose_only_its_own(grant_ap
         "DEMO-GRANT-1: Beyond the KP: engagement 2021-2023 (Illustrative Foundation (demo)), "
         f"{formatting.date(dt.date(2021, 1, 1))} to {formatting.date(dt.date(2023, 12, 31))}"
     ]
-    assert any("Grant DEMO-GRANT-1" in c.value for c in at.caption)
+    assert any("Grant DEMO-GRANT-1" in c.value.replace("\\", "") for c in at.caption)  # names escaped
     assert not at.text_input  # a grant's period is its own: no period to type
     assert download_names and all(
         n.startswith("funder-summary-DEMO-GRANT-1-2021-01-01-2023-12-31") for n in download_names
@@ -341,7 +341,7 @@ def test_a_funder_cannot_reach_another_funders_grant_by_url_or_session_state(gra
     assert at.title[0].value == "Funder summary"
     assert any("not among the grants you may open" in w.value for w in at.warning)
     assert not any("DEMO-GRANT-2" in n for n in download_names)
-    assert not any("DEMO-GRANT-2" in c.value for c in at.caption)
+    assert not any("DEMO-GRANT-2" in c.value.replace("\\", "") for c in at.caption)
     download_names.clear()
     # the page's session state holding another funder's grant (as if tampered with)
     from streamlit.testing.v1 import AppTest

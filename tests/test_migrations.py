@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "forums",
     "organisations",
     "import_batches",
+    "data_version",
     "themes",
     "outcomes",
     "outcome_themes",

@@ -184,3 +184,13 @@ def test_the_log_in_form_s_scripts_are_preloaded_and_exist_in_this_streamlit(ser
     page = body.decode()
     for name in names:
         assert page.index(f"./static/js/{name}") < page.index('rel="stylesheet"'), name
+
+
+def test_download_urls_stay_out_of_the_access_log():
+    """Issue 22.6: /media/... links are kept out of the proxy's access log."""
+    import re
+    from pathlib import Path
+
+    conf = (Path(__file__).resolve().parents[1] / "docs" / "deploy" / "nginx.conf").read_text()
+    block = re.search(r"location \^~ /media/ \{(.*?)\}", conf, re.S)
+    assert block is not None and "access_log off;" in block.group(1)

@@ -183,3 +183,55 @@ def test_the_last_active_admin_cannot_be_disabled_or_demoted(alice):
     accounts.set_active(alice, "second", True, "root")
     accounts.set_role(alice, "root", "member", "second")
     assert {a.username for a in accounts.list_accounts(alice) if a.role == "admin" and a.active} == {"second"}
+
+
+def test_one_typo_during_a_distributed_attack_costs_the_real_user_a_second_not_a_minute(alice):
+    """Issue 22.4: thirty addresses guess alice's password; alice mistypes once, then
+    waits about a second, and a little more for each further typo of her own; her correct
+    password then resets her counts. An address that keeps guessing waits the full minute."""
+    now = T0
+    for n in range(30):
+        _login(alice, "alice", f"botnet guess {n}", f"192.0.2.{n}", now)
+    assert _login(alice, "alice", "one typo here", USER_ADDRESS, now).message == accounts.LOGIN_FAILED
+    assert accounts.throttle_wait(alice, "alice", USER_ADDRESS, now) == 1
+    assert _login(alice, "alice", "second typo!", USER_ADDRESS, now + dt.timedelta(seconds=1)).account is None
+    assert accounts.throttle_wait(alice, "alice", USER_ADDRESS, now + dt.timedelta(seconds=1)) == 2
+    # a guessing address that keeps at it (across usernames) soon waits the whole username's minute
+    for n in range(7):
+        _login(alice, f"user{n}", "guess", "192.0.2.1", now + dt.timedelta(seconds=1))
+    assert accounts.throttle_wait(alice, "alice", "192.0.2.1", now + dt.timedelta(seconds=1)) >= 30
+    later = now + dt.timedelta(seconds=3)
+    assert _login(alice, "alice", PASSWORD, USER_ADDRESS, later).account is not None
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("adminadminadmin", "repeats itself"),
+        ("qwertyuiopas", "is close to a common password"),
+        ("iloveyou1234", "is close to a common password"),
+    ],
+)
+def test_a_strength_estimate_refuses_guessable_passwords_with_a_reason(session, password, reason):
+    """Issue 22.6: zxcvbn's estimate; each of these passed the older rules."""
+    with pytest.raises(ValidationFailed, match=f"easy to guess \\(it {reason}"):
+        accounts.create_user(session, "erin-account", password, "member", "admin")
+    assert accounts.find_user(session, "erin-account") is None
+
+
+@pytest.mark.parametrize("name", ["Evil\r\nBcc: x@example.org", "Tab\there", "Bell\x07"])
+def test_control_characters_are_refused_in_display_names(session, name):
+    with pytest.raises(ValidationFailed, match="control characters"):
+        accounts.create_user(session, "frank-account", PASSWORD, "member", "admin", display_name=name)
+
+
+@pytest.mark.parametrize(
+    "address", ["no-at-sign", "two@@example.org", "a@b c.org", "x@example.org\r\nBcc: y@z.org"]
+)
+def test_email_addresses_are_validated_at_creation(session, address):
+    with pytest.raises(ValidationFailed, match="not an e-mail address"):
+        accounts.create_user(session, "gina-account", PASSWORD, "member", "admin", email=address)
+    created = accounts.create_user(
+        session, "gina-account", PASSWORD, "member", "admin", email="Gina@Example.org"
+    )
+    assert created is not None and accounts.find_user(session, "gina-account").email == "gina@example.org"

@@ -151,3 +151,27 @@ def test_cli_export_is_audited(use_database, capsys, tmp_path):
 @pytest.fixture(autouse=True)
 def _no_inherited_database(monkeypatch):
     monkeypatch.delenv("TRACKER_TRUSTED_PROXIES", raising=False)
+
+
+def test_check_and_the_app_warn_when_the_secret_key_is_unset(use_sqlite_database, monkeypatch, capsys):
+    """Issue 22.6: `tracker check` and the app's start-up (importing tracker.web) say so."""
+    import subprocess
+    import sys
+
+    from tracker import cli
+    from tracker.config import PROJECT_ROOT
+
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    assert cli.main(["init-db"]) == 0
+    capsys.readouterr()
+    assert cli.main(["check"]) == 0
+    assert "TRACKER_SECRET_KEY is not set" in capsys.readouterr().err
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "a-long-random-value-for-the-test")
+    assert cli.main(["check"]) == 0
+    assert "TRACKER_SECRET_KEY" not in capsys.readouterr().err
+    monkeypatch.delenv("TRACKER_SECRET_KEY")
+    started = subprocess.run([sys.executable, "-c", "import tracker.web"], capture_output=True, text=True)
+    assert "TRACKER_SECRET_KEY is not set" in started.stderr
+    for script in [*(PROJECT_ROOT / "scripts").glob("*"), *(PROJECT_ROOT / "docs" / "deploy").glob("*")]:
+        if script.is_file():
+            assert "change-me" not in script.read_text(errors="replace"), script

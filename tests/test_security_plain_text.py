@@ -145,3 +145,52 @@ def test_names_in_charts_are_plain_text_not_plotly_html(session):
                 shown.extend(str(v).replace("<extra></extra>", "") for v in values if v is not None)
     assert any("&lt;a href" in v for v in shown) and any("&lt;b&gt;Theme" in v for v in shown)
     assert not [v for v in shown if "<a " in v or "<b>" in v or "<img" in v]
+
+
+PAYLOADS = (
+    "![x](http://example.invalid/x.png)",
+    "[x](javascript:alert(1))",
+    "<img src=x onerror=alert(1)>",
+    "http://example.invalid/bare",
+    "*a* _b_ **c** __d__",
+)
+
+
+def _inert(markdown: str) -> None:
+    unescaped = re.sub(r"\\.", "", markdown)
+    for active in ("![", "](", "<img", "http://", "*a*", "_b_"):
+        assert active not in unescaped, (active, markdown)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_grant_titles_and_funder_names_are_text_on_the_funder_summary(hostile_db, payload):
+    """Issue 22.5: the grant caption of the Funder summary."""
+    from tracker.records import grants
+
+    with database.session_factory(hostile_db).begin() as session:
+        grants.save_grant(
+            session,
+            grants.GrantInput(
+                grant_id="G-1", funder=payload, title=payload, start_date="2024-01-01", end_date="2024-12-31"
+            ),
+            "tester",
+        )
+    at = open_page("pages/funder_summary.py", role="staff")
+    at.selectbox(key="summary_grant").set_value("G-1").run()
+    caption = next(c.value for c in at.caption if "G-1" in _as_plain(c.value))
+    _inert(caption)
+    assert payload in _as_plain(caption)
+
+
+def test_new_theme_names_in_the_import_preview_are_text(hostile_db):
+    """Issue 22.5: "New themes that will be created" names each theme as text."""
+    header = "date,forum,themes,activity_type,title\n"
+    rows = "".join(
+        f'2024-01-0{n + 1},KP Plenary,"{p.replace(",", " ")}",meeting,T{n}\n' for n, p in enumerate(PAYLOADS)
+    )
+    at = open_page("pages/import_activities.py", role="staff")
+    at.file_uploader(key="import_upload").upload("t.csv", (header + rows).encode(), "text/csv").run()
+    shown = next(m.value for m in at.markdown if "New themes that will be created" in m.value)
+    _inert(shown)
+    for payload in PAYLOADS:
+        assert payload.replace(",", " ").split(";")[0] in _as_plain(shown)

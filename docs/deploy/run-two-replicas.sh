@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DATABASE_URL=${DATABASE_URL:-postgresql+psycopg://tracker_test:tracker_test@127.0.0.1:5432/tracker_deploy_test}
-export TRACKER_SECRET_KEY=${TRACKER_SECRET_KEY:-change-me-to-a-long-random-string}
+# No published default: a fresh random key for this run, the same for both replicas.
+export TRACKER_SECRET_KEY=${TRACKER_SECRET_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d "=+/\n")}
 bash scripts/start-test-postgres.sh >/dev/null
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='tracker_deploy_test'\"" | grep -q 1 \
   || su postgres -c "createdb -O tracker_test tracker_deploy_test"

@@ -33,3 +33,17 @@ def database_url() -> str:
     if configured:
         return configured
     return f"sqlite:///{data_dir() / 'tracker.db'}"
+
+
+def secret_key_warning() -> str | None:
+    """A sentence when ``TRACKER_SECRET_KEY`` is unset (``tracker check`` and the app's
+    start-up say it): the throttle's keyed hashes then use a key that changes with every
+    process, so replicas disagree and every restart forgets the failures counted."""
+    if os.environ.get("TRACKER_SECRET_KEY", "").strip():
+        return None
+    from tracker.i18n import _
+
+    return _(
+        "Warning: TRACKER_SECRET_KEY is not set: set it to a long random value, the same on every "
+        "replica (docs/security.md)."
+    )

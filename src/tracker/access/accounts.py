@@ -20,6 +20,7 @@ import functools
 import gzip
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,7 +128,38 @@ def check_password(password: str, username: str | None = None) -> str:
                 n=PASSWORD_DISTINCT
             )
         )
+    reason = _guessable(password, username)
+    if reason:
+        raise ValidationFailed(
+            _("This password is easy to guess ({reason}): add a few uncommon words.").format(reason=reason)
+        )
     return password
+
+
+# zxcvbn's estimate (a well-kept library: dictionaries, keyboard patterns, repeats, dates):
+# a password must reach this score of 0-4 ("safely unguessable: moderate protection").
+PASSWORD_MIN_SCORE = 3
+
+
+def _guessable(password: str, username: str | None) -> str | None:
+    """Why ``password`` is easy to guess, in the reader's language; None when it is not."""
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]
+
+    estimate = zxcvbn(password[:PASSWORD_MAX], user_inputs=[username] if username else [])
+    if estimate["score"] >= PASSWORD_MIN_SCORE:
+        return None
+    warning = str(estimate["feedback"].get("warning") or "").lower()
+    if "repeat" in warning:
+        return _("it repeats itself")
+    if "keyboard" in warning or "keys" in warning:
+        return _("it follows the keyboard")
+    if "sequence" in warning:
+        return _("it is a sequence")
+    if "date" in warning or "year" in warning:
+        return _("it is a date or a year")
+    if "common" in warning or "top" in warning:
+        return _("it is close to a common password")
+    return _("it is made of common words or patterns")
 
 
 def check_role(role: str) -> str:
@@ -176,6 +208,34 @@ def _existing(session: Session, username: str) -> User:
     return user
 
 
+def check_display_name(display_name: str) -> str:
+    """A display name goes into e-mail headers and onto pages: no control characters."""
+    name = display_name.strip()
+    if any(unicodedata.category(c).startswith("C") for c in name):
+        raise ValidationFailed(
+            _(
+                "A display name cannot hold line breaks, tabs or other control characters: "
+                "type it on one line."
+            )
+        )
+    return name[:200]
+
+
+def check_email(email: str) -> str:
+    """The address, normalised, if it is a deliverable-looking address (email-validator's
+    syntax rules; no DNS lookup, the server may be offline)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValidationFailed(
+            _("“{email}” is not an e-mail address: type it as name@example.org.").format(
+                email=email.strip()[:320]
+            )
+        ) from None
+
+
 def create_user(
     session: Session,
     username: str,
@@ -195,10 +255,10 @@ def create_user(
         raise ValidationFailed(_("The username “{name}” is taken.").format(name=name))
     user = User(
         username=name,
-        display_name=(display_name or name).strip()[:200],
+        display_name=check_display_name(display_name or name),
         role=role,
         organisation=(organisation or "").strip()[:200] or None,
-        email=email.strip().lower() if email else None,
+        email=check_email(email) if email else None,
         password_hash=_hasher.hash(password),
         password_changed_at=utcnow(),
         is_demo=is_demo,

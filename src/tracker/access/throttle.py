@@ -92,8 +92,16 @@ def _waits(session: Session, keys: Keys, now: dt.datetime) -> tuple[dt.timedelta
     wait = max(_wait_for(pair, PAIR_FREE, MAX_WAIT, now), _wait_for(client, CLIENT_FREE, MAX_WAIT, now))
     # Guesses spread over many addresses slow one username down, but only for clients that
     # have failed themselves: the real user at a clean address never waits for them.
-    if (pair and pair.failures) or (client and client.failures):
-        wait = max(wait, _wait_for(user, USER_FREE, USER_MAX_WAIT, now))
+    # And it reaches a client in proportion to that client's own failures: a short delay that
+    # doubles with each (1 s after one typo, 2 s after two ...) up to the whole username's
+    # wait, so the real user who mistypes once during an attack waits a second, not a minute,
+    # while an address that keeps guessing soon waits it all.
+    mine = [r for r in (pair, client) if r is not None and r.failures]
+    if mine:
+        own = max(r.failures for r in mine)
+        last = max(r.last_failure_at for r in mine)
+        share = last + min(FIRST_WAIT * 2 ** min(own - 1, 30), USER_MAX_WAIT) - now
+        wait = max(wait, min(_wait_for(user, USER_FREE, USER_MAX_WAIT, now), share))
     return wait, [r for r in (pair, client, user) if r is not None]
 
 

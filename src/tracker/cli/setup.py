@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from tracker import config
 from tracker.access import accounts
 from tracker.cli.common import (
     Command,
@@ -121,6 +122,9 @@ def _check(args: argparse.Namespace) -> int:
         for table in Base.metadata.sorted_tables:
             count = session.scalar(select(func.count()).select_from(table))
             print(f"  {table.name}: {count}")
+    warning = config.secret_key_warning()
+    if warning:
+        print(warning, file=sys.stderr)
     print(_("OK"))
     return 0
 

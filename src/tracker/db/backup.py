@@ -52,7 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from tracker import __version__
-from tracker.db import database, files
+from tracker.db import data_version, database, files
 from tracker.db.models import Base
 from tracker.errors import TrackerError
 from tracker.i18n import _
@@ -86,7 +86,8 @@ def _checksum(tables: list[dict]) -> str:
 
 # Signed-in browser sessions are live credentials, not records: a backup keeps the table
 # (so its shape is checked on restore) but never its rows, and a restore brings none back.
-EPHEMERAL_TABLES = frozenset({"browser_sessions"})
+# The data version is no record either: a restore sets a new one (``data_version.bump``).
+EPHEMERAL_TABLES = frozenset({"browser_sessions", "data_version"})
 
 
 def _tables_in_order() -> list[Table]:
@@ -322,6 +323,7 @@ def _load(connection: Connection, revision: str, checked: list[tuple[str, list[d
                     )
                 )
     command.upgrade(config, "head")
+    data_version.bump(connection)  # every process's cached reads start afresh
     return counts
 
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import config
-from tracker.db import files
+from tracker.db import data_version, files  # noqa: F401 - data_version registers its Session events
 from tracker.errors import DatabaseUnavailable, ValidationFailed, VersionConflict
 from tracker.i18n import _
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Column,
     Date,
@@ -487,3 +488,16 @@ class ApiToken(Base):
     previous_window_uses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     user: Mapped[User] = relationship()
+
+
+# ---- data version (issue 22.3) --------------------------------------------------------
+
+
+class DataVersion(Base):
+    """One row whose ``version`` changes in the same transaction as every write to the
+    records (``tracker.db.data_version``): cached reads in every process key on it."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -22,6 +22,7 @@ from typing import TypeVar
 from zlib import error as zlib_error
 
 from tracker.i18n import _
+from tracker.io import xlsx_bounds
 
 RowT = TypeVar("RowT", bound=Sized)
 DECIMAL_COMMA = re.compile(r"^\s*-?\d+,\d+\s*$")
@@ -259,24 +260,15 @@ def _check_workbook(data: bytes) -> None:
 
 
 def _read_xlsx(data: bytes, counter: _Counter | None = None) -> list[list[str]]:
-    from openpyxl import load_workbook
-
     counter = counter or _Counter()
     _check_workbook(data)
+    # Streamed part by part, each bounded, with no cell built past the column cap
+    # (openpyxl would load the shared strings and styles whole): see xlsx_bounds.
+    rows = xlsx_bounds.read_rows(data, max_uncompressed_bytes(), MAX_COLUMNS, max_cells())
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # any malformed part: one sentence, never a traceback
-        raise _too_big(_("the file could not be read as an Excel workbook (.xlsx).")) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         return [[_cell(v) for v in row] for row in counter.take(rows)]
-    except ImportRejected:
-        raise
-    except Exception:  # malformed XML inside the sheet
-        raise _too_big(_("the file could not be read as an Excel workbook (.xlsx).")) from None
-    finally:
-        book.close()
+    except xlsx_bounds.WorkbookRefused as refused:
+        raise _too_big(str(refused)) from None
 
 
 def _delimiter(text: str, known_columns: tuple[str, ...] = ()) -> str:

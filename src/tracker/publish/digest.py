@@ -26,6 +26,7 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.errors import MessageError
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from urllib.parse import unquote, urlsplit
@@ -98,10 +99,7 @@ def set_digest(
     user = _user(session, username)
     values: dict[str, str | None] = {"digest": choice}
     if email is not None:
-        address = email.strip().lower()
-        if "@" not in address or any(c.isspace() for c in address) or len(address) > 320:
-            raise ValidationFailed(_("“{email}” is not an e-mail address.").format(email=email))
-        values["email"] = address
+        values["email"] = accounts.check_email(email)
     accounts.update_settings(session, user, actor, **values)
     if choice == "monthly" and not user.email:
         return _("{name} has no e-mail address yet: the digest goes out once one is set (--email).").format(
@@ -383,7 +381,24 @@ def send_digests(
         digest = by_role.get(recipient.role) or by_role.setdefault(
             recipient.role, content(session, recipient.role, today)
         )
-        message = build_message(recipient, digest, sender or "tracker@localhost")
+        try:
+            message = build_message(recipient, digest, sender or "tracker@localhost")
+        except (ValueError, TypeError, UnicodeError, MessageError):
+            # An address or a name no header can carry (stored before the rules were
+            # tightened): this recipient is reported, the others still get theirs.
+            prepared.append(
+                (
+                    recipient,
+                    None,
+                    Delivery(
+                        recipient.username,
+                        recipient.email,
+                        False,
+                        _("the account's name or e-mail address cannot be written in an e-mail header"),
+                    ),
+                )
+            )
+            continue
         prepared.append((recipient, message, None))
     deliveries: list[Delivery] = []
     server = None if dry_run or not any(m for _r, m, _d in prepared) else _connect(smtp_url)

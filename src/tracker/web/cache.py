@@ -1,7 +1,9 @@
 """One decorator for every cached read.
 
 ``cached(build)`` turns a service ``build(session, *args)`` into ``read(*args)``, cached
-with a ttl and keyed by the database URL, the service and every argument. Nothing is
+with a ttl and keyed by the database URL, its data version (``tracker.db.data_version``:
+a write in any process, this one or another, a command-line import or a restore, makes
+the next rerun read afresh), the service and every argument. Nothing is
 read from the session inside a cached read: whatever changes the output (the role
 above all) must be an argument, so a cache entry never serves another role.
 
@@ -46,7 +48,9 @@ def cached(build: Callable[..., R] | None = None, *, ttl: int = READ_TTL_SECONDS
         @functools.wraps(build)
         def read(*args):
             # Keyed by the reader's language too: cached views carry translated chart titles.
-            return cached_run(f"{config.database_url()}#{current_language()}", *args)
+            # And by the data version, read once per rerun: a write anywhere is seen at the next one.
+            key = f"{config.database_url()}#{current_language()}#{db.data_version()}"
+            return cached_run(key, *args)
 
         read.clear = cached_run.clear  # type: ignore[attr-defined]
         return read

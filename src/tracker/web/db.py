@@ -23,6 +23,23 @@ def engine() -> Engine:
     return _engine_for(config.database_url())
 
 
+def data_version() -> int:
+    """The database's data version, read once per rerun of the script (every read of
+    the run shares it); outside a script run, read every time."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    memo = getattr(ctx, "_tracker_data_version", None)
+    # ``cursors`` is a new dict at the start of every run: the memo is this run's if it holds it.
+    if ctx is not None and memo is not None and memo[0] is ctx.cursors:
+        return memo[1]
+    with engine().connect() as connection:
+        version = database.data_version.current(connection)
+    if ctx is not None:
+        ctx._tracker_data_version = (ctx.cursors, version)  # type: ignore[attr-defined]
+    return version
+
+
 def read(build: Callable, *args):
     """An uncached read, for screens that must show the latest version (editing)."""
     with database.session_factory(engine())() as session:
