@@ -5,7 +5,7 @@ exactly what its role's pages show: the summary as ``tracker summary --json``
 (``results.summary``; a funder only its own grants, ``records.grants.grants_visible_to``),
 activities as the Activity log reads them (``results.activity_log``), outcomes as the
 Outcomes dashboard lists them (``results.results_views.readable_outcomes``), targets as
-Strategy and the summary compute them (``records.targets``), and forums as the Forums page
+Strategy and the summary compute them (``results.target_status``), and forums as the Forums page
 offers them (never a name only restricted records carry: ``analytics.restricted_only_names``).
 Lists use the import formats' field names.
 """
@@ -28,8 +28,8 @@ from tracker.errors import ValidationFailed
 from tracker.i18n import _
 from tracker.io.exports import json_record
 from tracker.records import grants as grant_records
-from tracker.records import outcome_fields, targets
-from tracker.results import activity_log, analytics, results_views
+from tracker.records import outcome_fields
+from tracker.results import activity_log, analytics, results_views, target_status
 from tracker.results.filters import Filters
 from tracker.results.summary import summary
 from tracker.vocabulary import FORUM_CATEGORIES
@@ -205,7 +205,7 @@ def outcomes_endpoint(request: Request, caller: Caller, body: bytes) -> Response
 def targets_endpoint(request: Request, caller: Caller, body: bytes) -> Response:
     with _reading() as session:
         filters = _filters(request, session)
-        statuses = targets.target_statuses(session, filters.date_from, filters.date_to)
+        statuses = target_status.target_statuses(session, filters.date_from, filters.date_to)
         return JSONResponse({"targets": [s.as_json() for s in statuses]})
 
 

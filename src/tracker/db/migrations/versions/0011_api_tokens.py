@@ -1,7 +1,7 @@
 """API tokens: hashed bearer tokens for the HTTP API and the calendar feed (issue 18.6)
 
 Revision ID: 0011_api_tokens
-Revises: 0009_targets
+Revises: 0010_submissions
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_api_tokens"
-down_revision = "0009_targets"
+down_revision = "0010_submissions"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """forum events say whether their dates are confirmed or only expected (the living calendar)
 
 Revision ID: 0012_event_sources
-Revises: 0009_targets
+Revises: 0011_api_tokens
 Create Date: 2026-12-07 19:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_event_sources"
-down_revision = "0009_targets"
+down_revision = "0011_api_tokens"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """a one-row data version that every write changes, for cached reads in every process
 
 Revision ID: 0013_data_version
-Revises: 0009_targets
+Revises: 0012_event_sources
 Create Date: 2026-12-07 19:55:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_data_version"
-down_revision = "0009_targets"
+down_revision = "0012_event_sources"
 branch_labels = None
 depends_on = None
 
