@@ -30,7 +30,7 @@ from tracker.db.models import (
     activity_themes,
     utcnow,
 )
-from tracker.errors import ValidationFailed, VersionConflict
+from tracker.errors import ValidationFailed
 from tracker.i18n import N_, _
 from tracker.records import activity_fields, audit
 from tracker.records.validation import ActivityInput
@@ -326,23 +326,17 @@ def get_live_activity(session: Session, activity_id: int) -> Activity:
 
 
 def _check_version(session: Session, activity: Activity, expected_version: int) -> None:
-    if activity.version == expected_version:
-        return
-    seen = next(
-        (
-            e.after
-            for e in audit.history(session, activity.id)
-            if e.after and e.after.get("version") == expected_version
-        ),
-        None,
-    )
-    found = audit.changed_fields(seen, activity_fields.snapshot(activity)) if seen else {}
-    raise VersionConflict(
+    audit.check_version(
+        session,
+        "activity",
+        activity.id,
+        activity.version,
+        expected_version,
+        lambda: activity_fields.snapshot(activity),
         _(
             "Someone else saved this activity (now version {now}) after you opened version {yours}: "
             "reload it, then make your change again."
-        ).format(now=activity.version, yours=expected_version),
-        found,
+        ),
     )
 
 

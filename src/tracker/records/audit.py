@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tracker.db.models import Activity, AuditEntry
+from tracker.errors import VersionConflict
 from tracker.records import activity_fields
+
+if TYPE_CHECKING:  # imported where used: pandas is heavy for the write path
+    import pandas as pd
 
 
 def activity_snapshot(activity: Activity) -> dict[str, Any]:
     """The activity as plain JSON values, names instead of ids (``activity_fields.snapshot``)."""
     return activity_fields.snapshot(activity)
+
+
+def columns_snapshot(record: object, names: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of a record as a snapshot, in the order named (plain column values)."""
+    return {name: getattr(record, name) for name in names}
 
 
 def record(
@@ -64,6 +73,39 @@ def history(session: Session, activity_id: int, entity: str = "activity") -> lis
     )
 
 
+def changes_since(
+    session: Session, entity: str, entity_id: int, expected_version: int, current: dict[str, Any]
+) -> dict[str, tuple[Any, Any]]:
+    """What changed in a record since the version a person opened (from its audit history);
+    empty when that version is not in the history. Shown with a version conflict."""
+    seen = next(
+        (
+            e.after
+            for e in history(session, entity_id, entity)
+            if e.after and e.after.get("version") == expected_version
+        ),
+        None,
+    )
+    return changed_fields(seen, current) if seen else {}
+
+
+def check_version(
+    session: Session,
+    entity: str,
+    entity_id: int,
+    version: int,
+    expected_version: int,
+    current: Callable[[], dict[str, Any]],
+    message: str,
+) -> None:
+    """Refuse a write made from an older version than the stored one: ``VersionConflict`` with
+    ``message`` (``{now}``, ``{yours}``) and what changed since (``current``: the stored snapshot)."""
+    if version == expected_version:
+        return
+    found = changes_since(session, entity, entity_id, expected_version, current())
+    raise VersionConflict(message.format(now=version, yours=expected_version), found)
+
+
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     ignored = {"version"}
     return {
@@ -79,7 +121,7 @@ def audit_page(
     actor: str | None = None,
     page: int = 1,
     page_size: int = 50,
-):
+) -> tuple[pd.DataFrame, int, int]:
     """One page of the audit log, newest first, and how many entries match."""
     import pandas as pd
     from sqlalchemy import func
@@ -127,21 +169,24 @@ def record_export(
     return entry
 
 
-class Counted:
+_T = TypeVar("_T")
+
+
+class Counted(Generic[_T]):
     """Wraps an iterable of records and counts what was read from it (for record_export)."""
 
-    def __init__(self, items):
+    def __init__(self, items: Iterable[_T]) -> None:
         self._items = items
         self.count = 0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[_T]:
         for item in self._items:
             self.count += 1
             yield item
 
 
 def audited_download(
-    engine,
+    engine: Engine,
     actor: str,
     what: str,
     build: Callable[[], bytes],

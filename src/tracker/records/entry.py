@@ -4,14 +4,16 @@ the deleted list and an activity's history. Writes go through ``activities``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.db.models import Activity, Forum, ForumEvent, Grant, Organisation, Theme
+from tracker.db.models import Activity, AuditEntry, Forum, ForumEvent, Grant, Organisation, Theme
 from tracker.i18n import N_, _
 from tracker.records import activity_fields, audit
 from tracker.records.activities import get_live_activity
@@ -128,7 +130,9 @@ def history(session: Session, activity_id: int) -> pd.DataFrame:
     return history_table(audit.history(session, activity_id), activity_fields.describe_changes)
 
 
-def history_table(entries, describe_changes) -> pd.DataFrame:
+def history_table(
+    entries: Iterable[AuditEntry], describe_changes: Callable[[dict[str, tuple[Any, Any]]], str]
+) -> pd.DataFrame:
     """A record's audit entries as its History table (activities and outcomes alike):
     ``describe_changes`` writes the changed fields with the record type's own labels."""
     rows = []

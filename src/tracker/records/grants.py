@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import pycountry
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from tracker.db.models import Activity, Grant, User, activity_grants, user_grant
 from tracker.errors import ValidationFailed
 from tracker.i18n import _
 from tracker.records import audit
-from tracker.records.validation import describe_errors, parse_iso_date, text_problem
+from tracker.records.validation import blank_to_none, describe_errors, parse_iso_date, text_problem
 from tracker.text import formatting
 
 ENTITY = "grant"
@@ -32,12 +32,6 @@ COLUMNS = ["grant_id", "funder", "title", "start", "end", "amount", "currency"]
 REQUIRED_COLUMNS = ("grant_id", "funder", "title", "start", "end")
 FIELD_FOR_COLUMN = {"start": "start_date", "end": "end_date"}
 COLUMN_FOR_FIELD = {v: k for k, v in FIELD_FOR_COLUMN.items()}
-
-
-def _blank_to_none(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
 
 
 def _date(value: Any) -> Any:
@@ -52,12 +46,12 @@ class GrantInput(BaseModel):
     title: str
     start_date: Annotated[dt.date, BeforeValidator(_date)]
     end_date: Annotated[dt.date, BeforeValidator(_date)]
-    amount: Annotated[float | None, BeforeValidator(_blank_to_none)] = None
-    currency: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    amount: Annotated[float | None, BeforeValidator(blank_to_none)] = None
+    currency: Annotated[str | None, BeforeValidator(blank_to_none)] = None
 
     @field_validator("grant_id", "funder", "title", mode="after")
     @classmethod
-    def _text(cls, value: str, info) -> str:
+    def _text(cls, value: str, info: ValidationInfo) -> str:
         if not value:
             raise ValueError(_("must not be empty"))
         problem = text_problem(value, name=info.field_name == "grant_id")

@@ -16,16 +16,32 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tracker.db.models import Activity, Forum, Outcome, Theme, utcnow
-from tracker.errors import ValidationFailed, VersionConflict
+from tracker.db.models import Activity, AuditEntry, Forum, Outcome, Theme, utcnow
+from tracker.errors import ValidationFailed
 from tracker.i18n import _
 from tracker.records import audit, outcome_fields
-from tracker.records.validation import describe_errors, parse_iso_date, text_problem
-from tracker.text.countries import to_alpha2
+from tracker.records.validation import (
+    blank_to_none,
+    country_code,
+    describe_errors,
+    one_of,
+    one_of_or_default,
+    parse_iso_date,
+    split_list,
+    text_problem,
+)
 from tracker.vocabulary import (
     CHANGE_TYPES,
     CONFIDENTIALITY_LEVELS,
@@ -46,33 +62,6 @@ RANK = {level: n for n, level in enumerate(CONFIDENTIALITY_LEVELS)}
 # ---- the rules for one record --------------------------------------------------------
 
 
-def _blank_to_none(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-def _split(separator: str | None):
-    def split(value: Any) -> Any:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            parts = value.split(separator) if separator else value.split()
-            return [p.strip() for p in parts if p.strip()]
-        return value
-
-    return split
-
-
-def _choice(value: Any, choices: tuple[str, ...], default: str) -> str:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return default
-    found = match_case_insensitive(str(value), choices)
-    if found is None:
-        raise ValueError(_("must be one of: {choices}").format(choices=", ".join(choices)))
-    return found
-
-
 def _yes_no(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return True
@@ -84,8 +73,8 @@ def _yes_no(value: Any) -> Any:
     return found == "yes"
 
 
-OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
-Names = Annotated[list[str], BeforeValidator(_split(";"))]
+OptionalText = Annotated[str | None, BeforeValidator(blank_to_none)]
+Names = Annotated[list[str], BeforeValidator(split_list(";"))]
 
 
 class OutcomeInput(BaseModel):
@@ -103,7 +92,7 @@ class OutcomeInput(BaseModel):
     country: OptionalText = None
     significance: OptionalText = None
     contribution: OptionalText = None
-    evidence_urls: Annotated[list[str], BeforeValidator(_split(None))] = []
+    evidence_urls: Annotated[list[str], BeforeValidator(split_list(None))] = []
     substantiation: str = DEFAULT_SUBSTANTIATION
     positive: Annotated[bool, BeforeValidator(_yes_no)] = True
     intended: Annotated[bool, BeforeValidator(_yes_no)] = True
@@ -120,7 +109,7 @@ class OutcomeInput(BaseModel):
 
     @field_validator("*", mode="after")
     @classmethod
-    def _characters(cls, value: Any, info) -> Any:
+    def _characters(cls, value: Any, info: ValidationInfo) -> Any:
         names = info.field_name in ("outcome_id", "social_actor", "forum", "themes", "country", "activities")
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str):
@@ -133,7 +122,7 @@ class OutcomeInput(BaseModel):
             "social_actor": ACTOR_MAX,
             "significance": TEXT_MAX,
             "contribution": TEXT_MAX,
-        }.get(info.field_name)
+        }.get(info.field_name or "")
         if limit and isinstance(value, str) and len(value) > limit:
             raise ValueError(_("must be at most {n} characters").format(n=limit))
         return value
@@ -153,32 +142,22 @@ class OutcomeInput(BaseModel):
     @field_validator("change_type", mode="before")
     @classmethod
     def _change_type(cls, value: Any) -> str:
-        found = match_case_insensitive(str(value or ""), CHANGE_TYPES)
-        if found is None:
-            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(CHANGE_TYPES)))
-        return found
+        return one_of(str(value or ""), CHANGE_TYPES)
 
     @field_validator("substantiation", mode="before")
     @classmethod
     def _substantiation(cls, value: Any) -> str:
-        return _choice(value, SUBSTANTIATION_LEVELS, DEFAULT_SUBSTANTIATION)
+        return one_of_or_default(value, SUBSTANTIATION_LEVELS, DEFAULT_SUBSTANTIATION)
 
     @field_validator("confidentiality", mode="before")
     @classmethod
     def _confidentiality(cls, value: Any) -> str:
-        return _choice(value, CONFIDENTIALITY_LEVELS, DEFAULT_CONFIDENTIALITY)
+        return one_of_or_default(value, CONFIDENTIALITY_LEVELS, DEFAULT_CONFIDENTIALITY)
 
     @field_validator("country", mode="after")
     @classmethod
     def _country(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        code = to_alpha2(value)
-        if code is None:
-            raise ValueError(
-                _("is not a known country (use an ISO code such as ZW or ZWE, or the English name)")
-            )
-        return code
+        return country_code(value)
 
     @field_validator("evidence_urls", mode="after")
     @classmethod
@@ -369,7 +348,9 @@ def _apply(outcome: Outcome, new: Draft, actor: str) -> None:
     outcome.updated_by = actor
 
 
-def _record(session: Session, actor: str, action: str, outcome: Outcome, before: dict | None) -> None:
+def _record(
+    session: Session, actor: str, action: str, outcome: Outcome, before: dict[str, Any] | None
+) -> None:
     session.flush()
     audit.record_entry(session, actor, action, ENTITY, outcome.id, before, outcome_fields.snapshot(outcome))
 
@@ -394,23 +375,17 @@ def get_outcome(session: Session, outcome_pk: int) -> Outcome:
 
 
 def _check_version(session: Session, outcome: Outcome, expected_version: int) -> None:
-    if outcome.version == expected_version:
-        return
-    seen = next(
-        (
-            e.after
-            for e in audit.history(session, outcome.id, ENTITY)
-            if e.after and e.after.get("version") == expected_version
-        ),
-        None,
-    )
-    found = audit.changed_fields(seen, outcome_fields.snapshot(outcome)) if seen else {}
-    raise VersionConflict(
+    audit.check_version(
+        session,
+        ENTITY,
+        outcome.id,
+        outcome.version,
+        expected_version,
+        lambda: outcome_fields.snapshot(outcome),
         _(
             "Someone else saved this outcome (now version {now}) after you opened version {yours}: "
             "reload it, then make your change again."
-        ).format(now=outcome.version, yours=expected_version),
-        found,
+        ),
     )
 
 
@@ -474,7 +449,7 @@ def change_outcomes(
     return len(outcomes)
 
 
-def history(session: Session, outcome_pk: int):
+def history(session: Session, outcome_pk: int) -> list[AuditEntry]:
     return audit.history(session, outcome_pk, ENTITY)
 
 

@@ -10,7 +10,8 @@ as they are (their activities keep their grant links).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -38,6 +39,8 @@ from tracker.text.countries import display_name, to_alpha2
 from tracker.text.periods import format_partial_date
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
 
+_Named = TypeVar("_Named", Forum, Theme, Organisation)
+
 
 def _name(value: str, what: str, limit: int = NAME_MAX) -> str:
     problem = text_problem(value, name=True)
@@ -57,12 +60,12 @@ def _text(value: str | None, what: str) -> str | None:
     return value or None
 
 
-def _unique(session: Session, model, name: str, what: str) -> None:
+def _unique(session: Session, model: type[Forum | Theme | Organisation], name: str, what: str) -> None:
     if session.scalar(select(model.id).where(func.lower(model.name) == name.lower())) is not None:
         raise ValidationFailed(_("A {what} named “{name}” already exists.").format(what=what, name=name))
 
 
-def _get(session: Session, model, name: str, what: str):
+def _get(session: Session, model: type[_Named], name: str, what: str) -> _Named:
     found = session.scalar(select(model).where(func.lower(model.name) == name.strip().lower()))
     if found is None:
         raise ValidationFailed(_("There is no {what} named “{name}”.").format(what=what, name=name))
@@ -220,7 +223,9 @@ def add_organisation(session: Session, name: str, country: str | None = None) ->
     return organisation
 
 
-def _repoint(session: Session, activities: list[Activity], actor: str, change) -> int:
+def _repoint(
+    session: Session, activities: list[Activity], actor: str, change: Callable[[Activity], None]
+) -> int:
     return change_activities(session, activities, actor, change)
 
 

@@ -24,7 +24,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from sqlalchemy import event, select
@@ -35,7 +35,7 @@ from tracker.access.permissions import EDITORS, MEMBER
 from tracker.db.models import SUBMISSION_STATUSES, Activity, AuditEntry, ForumEvent, Submission, utcnow
 from tracker.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
 from tracker.i18n import N_, _
-from tracker.records import activities
+from tracker.records import activities, audit
 from tracker.records.activity_fields import EXPORT_COLUMNS
 from tracker.records.entry import FormOptions, form_options
 from tracker.records.validation import ActivityInput, describe_errors
@@ -58,6 +58,9 @@ STATUS_LABELS = {
     "rejected": N_("rejected"),
 }
 NOTICES_KEY = "submission_notices"
+
+if TYPE_CHECKING:  # the importer imports this module
+    from tracker.io.pipeline import ImportPlan
 
 
 # ---- reading and checking the proposed activity ---------------------------------------
@@ -227,25 +230,32 @@ def _require_status(submission: Submission, allowed: tuple[str, ...]) -> None:
 # ---- the audit trail -------------------------------------------------------------------
 
 
+_SNAPSHOT_COLUMNS = (
+    "id",
+    "version",
+    "status",
+    "organisation",
+    "submitted_by",
+    "reviewer",
+    "comment",
+    "reason",
+    "note",
+    "confidentiality",
+    "activity_id",
+)
+
+
 def snapshot(submission: Submission) -> dict[str, Any]:
     return {
-        "id": submission.id,
-        "version": submission.version,
-        "status": submission.status,
-        "organisation": submission.organisation,
-        "submitted_by": submission.submitted_by,
-        "reviewer": submission.reviewer,
-        "comment": submission.comment,
-        "reason": submission.reason,
-        "note": submission.note,
-        "confidentiality": submission.confidentiality,
-        "activity_id": submission.activity_id,
+        **audit.columns_snapshot(submission, _SNAPSHOT_COLUMNS),
         "fields": dict(submission.fields),
         "outcome": dict(submission.outcome) if submission.outcome else None,
     }
 
 
-def _audit(session: Session, actor: str, action: str, submission: Submission, before: dict | None) -> None:
+def _audit(
+    session: Session, actor: str, action: str, submission: Submission, before: dict[str, Any] | None
+) -> None:
     session.flush()
     session.add(
         AuditEntry(
@@ -632,7 +642,7 @@ def submit_file(
     filename: str,
     organisation: str | None = None,
     dry_run: bool = False,
-):
+) -> tuple[ImportPlan, list[Submission]]:
     """Upload a spreadsheet in the activity import format as submissions, all or nothing.
 
     Reads and checks the rows with the importer (``importer.plan_import``, the same
@@ -677,7 +687,7 @@ def submit_file(
     if not plan.ok or dry_run:
         return plan, []
     events = {e.id: e.name for e in session.scalars(select(ForumEvent))}
-    created = []
+    created: list[Submission] = []
     for row in plan.rows:
         cells = record_cells(row.final_record, events)
         created.append(submit(session, account, cells, organisation))

@@ -21,7 +21,7 @@ from tracker.db.models import (
 from tracker.errors import ValidationFailed, VersionConflict
 from tracker.i18n import _
 from tracker.records import audit
-from tracker.records.validation import text_problem
+from tracker.records.validation import blank_to_none, one_of, text_problem
 from tracker.vocabulary import (
     FORUM_CATEGORIES,
     SHARE_MEASURES,
@@ -34,12 +34,6 @@ ENTITY = "target"
 COLUMNS = ["year", "measure", "scope", "direction", "target", "baseline_year", "baseline", "note"]
 REQUIRED_COLUMNS = ("year", "measure", "direction", "target")
 NUMBER_COLUMNS = ("target", "baseline")
-
-
-def _blank_to_none(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
 
 
 def _year(value: Any) -> Any:
@@ -70,28 +64,22 @@ class TargetInput(BaseModel):
 
     year: Annotated[int, BeforeValidator(_year)]
     measure: str
-    scope: Annotated[str, BeforeValidator(lambda v: "all" if _blank_to_none(v) is None else v)] = "all"
+    scope: Annotated[str, BeforeValidator(lambda v: "all" if blank_to_none(v) is None else v)] = "all"
     direction: str
     target: Annotated[float, BeforeValidator(_number)]
     baseline_year: Annotated[int | None, BeforeValidator(_year)] = None
     baseline: Annotated[float | None, BeforeValidator(_number)] = None
-    note: Annotated[str | None, BeforeValidator(_blank_to_none)] = None
+    note: Annotated[str | None, BeforeValidator(blank_to_none)] = None
 
     @field_validator("measure", mode="before")
     @classmethod
     def _measure(cls, value: Any) -> str:
-        found = match_case_insensitive(str(value or ""), TARGET_MEASURES)
-        if found is None:
-            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(TARGET_MEASURES)))
-        return found
+        return one_of(str(value or ""), TARGET_MEASURES)
 
     @field_validator("direction", mode="before")
     @classmethod
     def _direction(cls, value: Any) -> str:
-        found = match_case_insensitive(str(value or ""), TARGET_DIRECTIONS)
-        if found is None:
-            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(TARGET_DIRECTIONS)))
-        return found
+        return one_of(str(value or ""), TARGET_DIRECTIONS)
 
     @field_validator("scope", mode="after")
     @classmethod
@@ -164,23 +152,14 @@ def canonical_scope(session: Session, scope: str) -> str:
     return scope
 
 
+_FIELDS = ("year", "measure", "scope", "direction", "target", "baseline_year", "baseline", "note")
+
+
 def snapshot(target: Any) -> dict[str, Any]:
-    return {
-        "id": target.id,
-        "year": target.year,
-        "measure": target.measure,
-        "scope": target.scope,
-        "direction": target.direction,
-        "target": target.target,
-        "baseline_year": target.baseline_year,
-        "baseline": target.baseline,
-        "note": target.note,
-        "version": target.version,
-    }
+    return audit.columns_snapshot(target, ("id", *_FIELDS, "version"))
 
 
 NEW = 0  # the expected version of a target that must not exist yet (the page's "Add")
-_FIELDS = ("year", "measure", "scope", "direction", "target", "baseline_year", "baseline", "note")
 
 
 def _stored(session: Session, target_pk: int) -> Target:

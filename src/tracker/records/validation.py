@@ -9,10 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from tracker.i18n import N_, _
 from tracker.text.countries import to_alpha2
@@ -75,13 +84,16 @@ def _newlines(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _blank_to_none(value: Any) -> Any:
+def blank_to_none(value: Any) -> Any:
+    """A blank cell or field as ``None`` (the "before" validator of every optional field)."""
     if isinstance(value, str) and not value.strip():
         return None
     return value
 
 
-def _split_list(separator: str | None):
+def split_list(separator: str | None) -> Callable[[Any], Any]:
+    """A "before" validator splitting a text cell into trimmed, non-blank names."""
+
     def split(value: Any) -> Any:
         if value is None:
             return []
@@ -93,7 +105,32 @@ def _split_list(separator: str | None):
     return split
 
 
-OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+def one_of(value: str, choices: tuple[str, ...]) -> str:
+    """The canonical spelling of ``value`` among ``choices``; a ``ValueError`` naming them otherwise."""
+    found = match_case_insensitive(value, choices)
+    if found is None:
+        raise ValueError(_("must be one of: {choices}").format(choices=", ".join(choices)))
+    return found
+
+
+def one_of_or_default(value: Any, choices: tuple[str, ...], default: str) -> str:
+    """Like ``one_of``, with a blank or missing value read as ``default``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    return one_of(str(value), choices)
+
+
+def country_code(value: str | None) -> str | None:
+    """The ISO alpha-2 code of a country given by code or English name; a ``ValueError`` otherwise."""
+    if value is None:
+        return None
+    code = to_alpha2(value)
+    if code is None:
+        raise ValueError(_("is not a known country (use an ISO code such as ZW or ZWE, or the English name)"))
+    return code
+
+
+OptionalText = Annotated[str | None, BeforeValidator(blank_to_none)]
 
 
 class ActivityInput(BaseModel):
@@ -105,20 +142,20 @@ class ActivityInput(BaseModel):
     forum: str = Field(min_length=1)
     forum_category: OptionalText = None
     event_id: int | None = None
-    themes: Annotated[list[str], BeforeValidator(_split_list(";"))] = Field(min_length=1)
+    themes: Annotated[list[str], BeforeValidator(split_list(";"))] = Field(min_length=1)
     activity_type: str
     title: str
     description: OptionalText = None
-    organisations: Annotated[list[str], BeforeValidator(_split_list(";"))] = []
+    organisations: Annotated[list[str], BeforeValidator(split_list(";"))] = []
     country: OptionalText = None
     effort_days: float = 0.0
     cost_usd: float = 0.0
     outcome: OptionalText = None
-    evidence_urls: Annotated[list[str], BeforeValidator(_split_list(None))] = []
+    evidence_urls: Annotated[list[str], BeforeValidator(split_list(None))] = []
     confidentiality: str = DEFAULT_CONFIDENTIALITY
     external_id: OptionalText = None
     # grant_ids of the grants that fund the activity
-    grants: Annotated[list[str], BeforeValidator(_split_list(";"))] = []
+    grants: Annotated[list[str], BeforeValidator(split_list(";"))] = []
 
     @field_validator(*TEXT_FIELDS, mode="before")
     @classmethod
@@ -127,7 +164,7 @@ class ActivityInput(BaseModel):
 
     @field_validator(*TEXT_FIELDS, *NAME_FIELDS, mode="after")
     @classmethod
-    def _characters(cls, value: Any, info) -> Any:
+    def _characters(cls, value: Any, info: ValidationInfo) -> Any:
         names = info.field_name in NAME_FIELDS
         items = value if isinstance(value, list) else [value]
         # One quick scan of the whole value; the precise check only when something looks off.
@@ -143,7 +180,7 @@ class ActivityInput(BaseModel):
         if info.field_name == "themes" and any(len(t) > THEME_MAX for t in value):
             raise ValueError(_("must be at most {n} characters").format(n=THEME_MAX))
         limit = {"external_id": EXTERNAL_ID_MAX, "description": TEXT_MAX, "outcome": TEXT_MAX}.get(
-            info.field_name
+            info.field_name or ""
         )
         if limit and isinstance(value, str) and len(value) > limit:
             raise ValueError(_("must be at most {n} characters").format(n=limit))
@@ -159,28 +196,17 @@ class ActivityInput(BaseModel):
     def _category(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        found = match_case_insensitive(value, FORUM_CATEGORIES)
-        if found is None:
-            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(FORUM_CATEGORIES)))
-        return found
+        return one_of(value, FORUM_CATEGORIES)
 
     @field_validator("activity_type", mode="after")
     @classmethod
     def _activity_type(cls, value: str) -> str:
-        found = match_case_insensitive(value, ACTIVITY_TYPES)
-        if found is None:
-            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(ACTIVITY_TYPES)))
-        return found
+        return one_of(value, ACTIVITY_TYPES)
 
     @field_validator("confidentiality", mode="before")
     @classmethod
     def _confidentiality(cls, value: Any) -> str:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return DEFAULT_CONFIDENTIALITY
-        found = match_case_insensitive(str(value), CONFIDENTIALITY_LEVELS)
-        if found is None:
-            raise ValueError(_("must be one of: {choices}").format(choices=", ".join(CONFIDENTIALITY_LEVELS)))
-        return found
+        return one_of_or_default(value, CONFIDENTIALITY_LEVELS, DEFAULT_CONFIDENTIALITY)
 
     @field_validator("title", mode="after")
     @classmethod
@@ -194,14 +220,7 @@ class ActivityInput(BaseModel):
     @field_validator("country", mode="after")
     @classmethod
     def _country(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        code = to_alpha2(value)
-        if code is None:
-            raise ValueError(
-                _("is not a known country (use an ISO code such as ZW or ZWE, or the English name)")
-            )
-        return code
+        return country_code(value)
 
     @field_validator("effort_days", "cost_usd", mode="before")
     @classmethod
