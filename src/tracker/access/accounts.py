@@ -23,6 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -168,7 +169,9 @@ def check_role(role: str) -> str:
     return role
 
 
-def _audit(session: Session, actor: str, action: str, user: User, before: dict | None = None) -> None:
+def _audit(
+    session: Session, actor: str, action: str, user: User, before: dict[str, Any] | None = None
+) -> None:
     session.flush()
     session.add(
         AuditEntry(
@@ -182,7 +185,7 @@ def _audit(session: Session, actor: str, action: str, user: User, before: dict |
     )
 
 
-def user_snapshot(user: User) -> dict:
+def user_snapshot(user: User) -> dict[str, Any]:
     """The account for the audit log: deliberately without the password hash."""
     return {
         "username": user.username,

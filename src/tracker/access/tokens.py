@@ -27,6 +27,7 @@ import math
 import os
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -127,7 +128,7 @@ def _snapshot(token: ApiToken) -> dict[str, object]:
     }
 
 
-def _audit(session: Session, actor: str, action: str, token: ApiToken, before: dict | None) -> None:
+def _audit(session: Session, actor: str, action: str, token: ApiToken, before: dict[str, Any] | None) -> None:
     session.flush()
     audit.record_entry(session, actor, action, "api_token", token.id, before, _snapshot(token))
 

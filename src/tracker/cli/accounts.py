@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from tracker.access import accounts
 from tracker.access.permissions import ROLES
@@ -72,7 +73,7 @@ def _set_role(args: argparse.Namespace) -> int:
     return 0
 
 
-def _set_active(active: bool):
+def _set_active(active: bool) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
         engine = database.open_database()
         with database.writing(engine) as session:

@@ -67,7 +67,7 @@ def write_output(data: bytes, out: str | None) -> None:
         sys.stdout.flush()
 
 
-def print_problems(problems: list) -> int:
+def print_problems(problems: list[importer.Problem]) -> int:
     for problem in problems or [importer.Problem(None, None, _("there is nothing to import."))]:
         print(problem, file=sys.stderr)
     print(_("Nothing was imported."), file=sys.stderr)

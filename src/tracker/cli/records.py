@@ -17,6 +17,7 @@ from tracker.cli.common import (
     write_output,
 )
 from tracker.db import database, files
+from tracker.db.models import Activity
 from tracker.errors import TrackerError
 from tracker.i18n import _
 from tracker.io import exports, iati, importer, outcome_exports, pipeline
@@ -117,7 +118,7 @@ def _export(args: argparse.Namespace) -> int:
         if args.format == "iati":
             data = iati.build_iati(session, publisher)
             # The audit counts the file's iati-activity elements (grants and CORE).
-            rows = audit.Counted(())
+            rows: audit.Counted[Activity] = audit.Counted(())
             rows.count = data.count(b"<iati-activity ")
         else:
             rows = audit.Counted(iter_visible_activities(session, Filters(), ADMIN))

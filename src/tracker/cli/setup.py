@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from tracker import config
 from tracker.access import accounts
@@ -38,7 +39,7 @@ def _init_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _has_real_activities(session) -> bool:
+def _has_real_activities(session: Session) -> bool:
     """Activities that are not the illustrative demo data (any external_id outside its range)."""
     real = or_(
         Activity.external_id.is_(None),

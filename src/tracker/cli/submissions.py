@@ -7,6 +7,8 @@ import argparse
 import json
 import sys
 
+from sqlalchemy.orm import Session
+
 from tracker.access import accounts
 from tracker.access.accounts import Account
 from tracker.cli.common import CLI_ACTOR, Command
@@ -17,7 +19,7 @@ from tracker.i18n import _
 from tracker.records import submissions
 
 
-def _reviewer(session, username: str) -> Account:
+def _reviewer(session: Session, username: str) -> Account:
     account = accounts.active_account(session, username)
     if account is None:
         raise NotFound(

@@ -79,7 +79,11 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _checksum(tables: list[dict]) -> str:
+# Each table of a backup with its rows, checked against the schema: (table, rows).
+_CheckedRows = list[tuple[str, list[dict[str, Any]]]]
+
+
+def _checksum(tables: list[dict[str, Any]]) -> str:
     canonical = json.dumps(tables, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -127,7 +131,7 @@ def backup(engine: Engine, path: Path) -> BackupSummary:
     return BackupSummary(revision, {str(t["name"]): len(t["rows"]) for t in tables})
 
 
-def read_backup(path: Path) -> dict:
+def read_backup(path: Path) -> dict[str, Any]:
     """The checked contents of a backup file, or BackupRefused with the reason."""
     try:
         document = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
@@ -181,7 +185,7 @@ def _refuse_row(table: str, number: int, column: str | None, problem: str) -> Ba
     )
 
 
-def _decode_cell(column: Column, value: Any) -> Any:
+def _decode_cell(column: Column[Any], value: Any) -> Any:
     """The cell as the database takes it, or ValueError with what is wrong."""
     column_type = column.type
     if value is None:
@@ -239,7 +243,7 @@ def _schema_at(revision: str) -> MetaData:
     return metadata
 
 
-def _checked_rows(document: dict) -> list[tuple[str, list[dict]]]:
+def _checked_rows(document: dict[str, Any]) -> _CheckedRows:
     """Every row decoded and checked against the schema of the file's revision, before anything is
     touched: known tables, each exactly once, columns exactly as the schema, every cell of the right
     kind. Raises BackupRefused naming the first problem."""
@@ -290,7 +294,7 @@ def _checked_rows(document: dict) -> list[tuple[str, list[dict]]]:
     return checked
 
 
-def _write_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
+def _write_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert one table's rows (self-references in a second pass)."""
     if not rows:
         return
@@ -303,7 +307,7 @@ def _write_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
                 connection.execute(update(table).where(table.c.id == row["id"]).values({name: row[name]}))
 
 
-def _load(connection: Connection, revision: str, checked: list[tuple[str, list[dict]]]) -> dict[str, int]:
+def _load(connection: Connection, revision: str, checked: _CheckedRows) -> dict[str, int]:
     """Create the schema at ``revision`` on ``connection``, load every row, migrate to the newest."""
     config = database.alembic_config()
     config.attributes["connection"] = connection
@@ -341,7 +345,7 @@ def _failed(error: BaseException) -> BackupRefused:
     )
 
 
-def _restore_postgres(engine: Engine, revision: str, checked, replace: bool) -> dict[str, int]:
+def _restore_postgres(engine: Engine, revision: str, checked: _CheckedRows, replace: bool) -> dict[str, int]:
     """One transaction: drop, create, load, migrate; any failure rolls all of it back."""
     try:
         with engine.begin() as connection:
@@ -364,7 +368,7 @@ def _sqlite_file(engine: Engine) -> Path:
     return Path(name).expanduser().resolve()
 
 
-def _restore_sqlite(engine: Engine, revision: str, checked) -> dict[str, int]:
+def _restore_sqlite(engine: Engine, revision: str, checked: _CheckedRows) -> dict[str, int]:
     """Build the restored database as a new file beside the live one, then swap it in atomically."""
     live = _sqlite_file(engine)
     fd, scratch_name = tempfile.mkstemp(prefix=f".{live.name}.restore-", dir=live.parent)

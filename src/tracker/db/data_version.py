@@ -19,7 +19,7 @@ number whose cached reads are still in memory.
 from __future__ import annotations
 
 import secrets
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, event, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -42,7 +42,7 @@ def bump(connection: Connection | Session) -> None:
     """Give the data a new version, in the caller's transaction."""
     token = secrets.randbits(62) or 1
     result = connection.execute(update(DataVersion).where(DataVersion.id == 1).values(version=token))
-    if cast(CursorResult, result).rowcount == 0:
+    if cast("CursorResult[Any]", result).rowcount == 0:
         connection.execute(insert(DataVersion).values(id=1, version=token))
 
 

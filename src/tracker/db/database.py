@@ -7,7 +7,7 @@ it cannot use with one clear sentence, and applies pending Alembic migrations.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,8 +15,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import (
     ArgumentError,
     DataError,
@@ -27,6 +28,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from tracker import config
 from tracker.db import data_version, files  # noqa: F401 - data_version registers its Session events
@@ -45,7 +47,7 @@ def redacted(url: str) -> str:
         return "<unparseable DATABASE_URL>"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # Let SQLAlchemy's "begin" event below open transactions instead of pysqlite, so a
     # writing transaction can take SQLite's write lock at BEGIN (see writing()).
     dbapi_connection.isolation_level = None
@@ -57,7 +59,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     # A write transaction that started as a reader cannot always be upgraded in WAL mode
     # ("database is locked" at once, whatever busy_timeout says); BEGIN IMMEDIATE takes
     # the write lock up front and waits for it instead.
@@ -96,12 +98,12 @@ def _sqlite_file(database: str | None) -> Path | None:
     return Path(database).expanduser().resolve()
 
 
-def _private_sqlite_files(database: str | None):
+def _private_sqlite_files(database: str | None) -> Callable[[DBAPIConnection, ConnectionPoolEntry], None]:
     """After each connection: the database, its WAL and shared memory readable by the owner only
     (SQLite gives the WAL and -shm files the database file's mode; existing ones are tightened)."""
     path = _sqlite_file(database)
 
-    def tighten(_dbapi_connection, _record) -> None:
+    def tighten(_dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         if path is not None:
             for companion in files.sqlite_companions(path):
                 files.make_private(companion)

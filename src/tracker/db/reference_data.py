@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -48,7 +49,17 @@ def _set(obj: object, values: dict[str, object]) -> bool:
     return changed
 
 
-def _upsert(session: Session, report: LoadReport, table: str, existing, factory, values) -> Any:
+_Record = TypeVar("_Record")
+
+
+def _upsert(
+    session: Session,
+    report: LoadReport,
+    table: str,
+    existing: _Record | None,
+    factory: Callable[..., _Record],
+    values: dict[str, Any],
+) -> _Record:
     if existing is None:
         obj = factory(**values)
         session.add(obj)

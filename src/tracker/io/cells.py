@@ -14,6 +14,7 @@ toolbar's own download, which would bypass this, is turned off in ``.streamlit/c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -54,12 +55,12 @@ def csv_bytes(data: pd.DataFrame) -> bytes:
     return ("\ufeff" + frame(data).to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
 
 
-def row(values) -> list:
+def row(values: Iterable[Any]) -> list[Any]:
     """One spreadsheet row (a list of cells), neutralised."""
     return [cell(v) for v in values]
 
 
-def csv_table(header: list[str], rows) -> bytes:
+def csv_table(header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
     """UTF-8 CSV with a BOM from a header and rows of values, every text cell neutralised."""
     import csv
     import io

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from tracker.db.models import Activity
 from tracker.io import cells
 from tracker.records import activity_fields
 from tracker.records.activity_fields import EXPORT_COLUMNS, IMPORT_COLUMNS, import_format_row
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from tracker.results.filters import Filters
 
 __all__ = ["EXPORT_COLUMNS", "IMPORT_COLUMNS", "import_format_row", "neutralise", "restore"]
 
@@ -64,13 +70,13 @@ def to_json(activities: Iterable[Activity]) -> bytes:
 FORMATS = {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}
 
 
-def audited_export(engine, actor: str, role: str | None, filters, fmt: str) -> bytes:
+def audited_export(engine: Engine, actor: str, role: str | None, filters: Filters, fmt: str) -> bytes:
     """The activities ``role`` may read, as ``fmt``, recorded in the audit log (who, what, rows)."""
     from tracker.db import database
     from tracker.records import audit
     from tracker.results.activity_log import iter_visible_activities
 
-    counted: list[audit.Counted] = []
+    counted: list[audit.Counted[Activity]] = []
 
     def build() -> bytes:
         with database.session_factory(engine)() as session:

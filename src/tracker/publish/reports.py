@@ -15,6 +15,7 @@ import datetime as dt
 import html
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -84,7 +85,7 @@ class FunderReport:
     # Outcome records (Outcome Harvesting) of the period, or linked to the grant's activities:
     # counts of every live outcome (an aggregate, as ``outcomes`` in the summary JSON) and
     # the list of the public ones only.
-    outcome_counts: dict | None = None
+    outcome_counts: dict[str, Any] | None = None
     outcome_records: pd.DataFrame | None = None
     # Staff-days per country as a funder may read them (a country only restricted records
     # carry is never named: ``world_map``), for the small map and its table.

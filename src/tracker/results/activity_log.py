@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.access.permissions import visible_confidentiality
@@ -36,7 +36,7 @@ class LogPage:
         return max(1, -(-self.total // self.page_size))
 
 
-def _visible(filters: Filters, role: str | None):
+def _visible(filters: Filters, role: str | None) -> Select[int]:
     return (
         select(Activity.id)
         .join(Forum, Activity.forum_id == Forum.id)

@@ -19,12 +19,15 @@ leave this module; activity rows are read by ``activity_log`` alone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import String, and_, func, select
+from sqlalchemy import ColumnElement, String, and_, func, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
 
 from tracker.access.permissions import RESTRICTED_LABEL, sees_restricted_names
@@ -74,7 +77,7 @@ class KpShare:
     by_effort: float | None
 
 
-class month_key(FunctionElement):
+class month_key(FunctionElement[str]):
     """``YYYY-MM`` of a date, in one cheap expression per database."""
 
     type = String()
@@ -82,21 +85,21 @@ class month_key(FunctionElement):
 
 
 @compiles(month_key, "sqlite")
-def _month_key_sqlite(element, compiler, **kw):
+def _month_key_sqlite(element: month_key, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLAlchemy stores SQLite dates as ISO text, so the month is its first 7
     # characters: cheaper per row than strftime.
     return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
 
 
 @compiles(month_key)
-def _month_key_default(element, compiler, **kw):
+def _month_key_default(element: month_key, compiler: SQLCompiler, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
 
 
 CUBE_MEASURES = ["activities", "effort_days", "cost_usd", "first_date", "last_date"]
 
 
-def _frame(rows, columns: list[str]) -> pd.DataFrame:
+def _frame(rows: Iterable[Iterable[Any]], columns: list[str]) -> pd.DataFrame:
     # Plain tuples: pandas builds a frame from SQLAlchemy Row objects ten times slower.
     return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
@@ -350,7 +353,7 @@ def restricted_only_names(session: Session, role: str | None) -> HiddenNames:
         return NOTHING_HIDDEN
     shown = and_(filters_live(Activity), ~IS_RESTRICTED)
 
-    def only_restricted(column) -> set:
+    def only_restricted(column: InstrumentedAttribute[Any]) -> set[Any]:
         carried = set(session.scalars(select(column).where(IS_RESTRICTED, column.is_not(None)).distinct()))
         if not carried:
             return set()
@@ -500,7 +503,9 @@ def forum_calendar(session: Session, forum: str, filters: Filters, role: str | N
     return pd.DataFrame(rows, columns=columns)
 
 
-def _restricted_row(session: Session, filters: Filters, role: str | None, *where) -> tuple[int, float]:
+def _restricted_row(
+    session: Session, filters: Filters, role: str | None, *where: ColumnElement[bool]
+) -> tuple[int, float]:
     """How many restricted records (and their effort) a breakdown groups under one label."""
     query = select(func.count(Activity.id), func.coalesce(func.sum(Activity.effort_days), 0.0)).select_from(
         Activity

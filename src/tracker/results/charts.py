@@ -8,6 +8,7 @@ coalition's decision of March 2020 marked on every time chart.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,7 +40,7 @@ MULTI_THEME_NOTE = N_(
 )
 
 
-def _labels(values) -> list[str]:
+def _labels(values: Iterable[object]) -> list[str]:
     """Names (forums, themes, organisations, countries) as Plotly shows them: plain text."""
     return [plotly_literal(v) for v in values]
 

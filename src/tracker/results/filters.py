@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_
 from sqlalchemy.orm import InstrumentedAttribute, aliased
@@ -38,6 +38,8 @@ from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES
 PERIODS = (N_("year"), N_("quarter"), N_("month"))  # values; shown as _(period)
 MEASURES = ("activities", "effort_days")
 
+_Ts = TypeVarTuple("_Ts")
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -54,7 +56,7 @@ class Filters:
     text: str = ""
     grants: tuple[str, ...] = ()  # grant_ids: activities tagged with any of them
 
-    def with_(self, **changes) -> Filters:
+    def with_(self, **changes: Any) -> Filters:
         return replace(self, **changes)
 
     @property
@@ -238,7 +240,7 @@ def conditions(filters: Filters, role: str | None = None) -> list[ColumnElement[
     return where
 
 
-def filtered(query: Select, filters: Filters, role: str | None = None) -> Select:
+def filtered(query: Select[*_Ts], filters: Filters, role: str | None = None) -> Select[*_Ts]:
     """``query`` (over Activity) joined to its forum and narrowed to what ``filters`` selects."""
     return query.join(Forum, Activity.forum_id == Forum.id).where(*conditions(filters, role))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,7 +38,7 @@ class HomeSummary:
     def is_empty(self) -> bool:
         return self.totals.activities == 0
 
-    def shift_chart(self, share_format=static_charts.format_share) -> str:
+    def shift_chart(self, share_format: Callable[[float | None], str] = static_charts.format_share) -> str:
         """The light static shift chart (SVG text), in the reader's number format."""
         before, since = self.kp_share_before_shift, self.kp_share_since_shift
         return static_charts.shift_chart_svg(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -91,7 +92,7 @@ class OutcomeEdit:
     version: int
     deleted: bool
     deleted_on: dt.date | None
-    values: dict  # OutcomeInput field -> the form's initial value
+    values: dict[str, Any]  # OutcomeInput field -> the form's initial value
     contributions: tuple[Contribution, ...]
 
 
@@ -110,7 +111,7 @@ def outcome_choices(session: Session, role: str | None) -> dict[int, str]:
     return choices
 
 
-def form_values(outcome: Outcome) -> dict:
+def form_values(outcome: Outcome) -> dict[str, Any]:
     """The outcome as the outcome form's initial values (``OutcomeInput`` field names)."""
     return {
         "outcome_id": outcome.outcome_id,
@@ -182,6 +183,6 @@ def outcome_history(session: Session, role: str | None, outcome_pk: int) -> pd.D
     return history_table(outcomes.history(session, outcome_pk), outcome_fields.describe_changes)
 
 
-def labelled_changes(changes: dict[str, tuple]) -> dict[str, tuple]:
+def labelled_changes(changes: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
     """A version conflict's changes keyed by field label (for the page's table)."""
     return {outcome_fields.label(k): v for k, v in changes.items() if k not in ("version",)}

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from tracker.access.permissions import RESTRICTED_LABEL, visible_confidentiality
@@ -34,7 +35,7 @@ from tracker.vocabulary import CHANGE_TYPES, FORUM_CATEGORIES, label, scope_labe
 
 @dataclass
 class OutcomesView:
-    counts: dict  # the brief's ``outcomes`` object, for the filtered outcomes
+    counts: dict[str, Any]  # the brief's ``outcomes`` object, for the filtered outcomes
     by_year: pd.DataFrame  # year, change_type, category, outcomes (every matching live outcome)
     effort: pd.DataFrame  # year, category, outcomes, effort_days: effort beside results
     table: pd.DataFrame  # the outcomes the role may read, with contributing activities
@@ -71,7 +72,7 @@ class OutcomeItem:
     unreadable_contributions: int  # contributing activities counted but not named (members)
 
 
-def _matching(session: Session, filters: Filters, role: str | None):
+def _matching(session: Session, filters: Filters, role: str | None) -> Select[Outcome]:
     """A query over Outcome (Forum outer-joined) narrowed to what ``filters`` selects."""
     return (
         select(Outcome)
@@ -94,7 +95,7 @@ def _by_year(session: Session, filters: Filters | None = None, role: str | None 
     return frame.sort_values(["year", "change_type"]).reset_index(drop=True)
 
 
-def _counts(rows: pd.DataFrame) -> dict:
+def _counts(rows: pd.DataFrame) -> dict[str, Any]:
     """The brief's ``outcomes`` object from ``_by_year`` rows (zeros included)."""
     by_type = dict.fromkeys(CHANGE_TYPES, 0)
     by_category = dict.fromkeys(FORUM_CATEGORIES, 0)

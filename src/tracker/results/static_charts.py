@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -85,8 +85,8 @@ def shift_chart_svg(
     points: Sequence[ShiftPoint],
     before: tuple[float | None, float | None],
     since: tuple[float | None, float | None],
-    share_format=format_share,
-    year_format=str,
+    share_format: Callable[[float | None], str] = format_share,
+    year_format: Callable[[int], str] = str,
 ) -> str:
     """The yearly KP share by number of activities and by staff-days, with the March 2020
     decision marked and the share before and since it in the legend.
@@ -262,7 +262,7 @@ def svg_to_png(svg: str, scale: float = 2.0) -> bytes:
 def bar_chart_svg(
     title: str,
     rows: Sequence[tuple[str, float]],
-    value_format=lambda v: formatting.number(v, 1),
+    value_format: Callable[[float], str] = lambda v: formatting.number(v, 1),
     colour: str = "#0072B2",
     colours: Sequence[str] | None = None,
 ) -> str:
