@@ -34,7 +34,7 @@ defaults = activity_form.new_activity_defaults(
 )
 number = st.session_state.setdefault("add_form_number", 0)
 save, save_another = _("Save"), _("Save and add another")
-slots: dict = {}
+slots: activity_form.Slots = {}
 pressed, values = activity_form.activity_form(
     f"add_{number}_{event.id if event else 0}", options, defaults, [save, save_another], slots=slots
 )

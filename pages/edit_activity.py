@@ -21,7 +21,7 @@ matches = db.read(entry.find_activities, search, True)
 if not matches:
     st.info(_("No activity matches. Try another word of its title, or its id."))
     st.stop()
-choice = st.selectbox(_("Activity"), list(matches), format_func=matches.get, key="edit_choice")
+choice = st.selectbox(_("Activity"), list(matches), format_func=render.label_from(matches), key="edit_choice")
 
 # The version this person opened stays fixed until they save or reload, so saving
 # over someone else's newer version is refused instead of silently discarded.
@@ -38,7 +38,7 @@ if current.deleted:
             st.rerun()
 else:
     options = reads.form_options()
-    slots: dict = {}
+    slots: activity_form.Slots = {}
     pressed, values = activity_form.activity_form(
         f"edit_{current.id}_{current.version}",
         options,

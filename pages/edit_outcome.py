@@ -31,7 +31,7 @@ choice = st.selectbox(
     _("Outcome"),
     ids,
     index=ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in choices else 0,
-    format_func=choices.get,
+    format_func=render.label_from(choices),
     key="edit_outcome_choice",
 )
 st.query_params["id"] = str(choice)

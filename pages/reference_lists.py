@@ -1,8 +1,10 @@
 """Reference lists (staff): forums, events, themes and organisations; merge duplicates."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from tracker.access.permissions import ADMIN
 from tracker.i18n import _, column_labels, ngettext
@@ -27,7 +29,7 @@ def saved(message: str) -> None:
     st.rerun()
 
 
-def merge_form(key: str, names: list[str], merge, what: str) -> None:
+def merge_form(key: str, names: list[str], merge: Callable[[Session, str, str, str], int], what: str) -> None:
     with st.form(f"lists_merge_{key}"):
         st.write(
             _("Merge two spellings of one {what}: every activity moves to the one kept.").format(what=what)

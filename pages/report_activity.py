@@ -51,7 +51,7 @@ st.caption(
 )
 number = st.session_state.setdefault("report_form_number", 0)
 send = _("Send for review")
-slots: dict = {}
+slots: activity_form.Slots = {}
 pressed, values = activity_form.activity_form(
     f"report_{number}_{editing.id if editing else 0}", options, defaults, [send], slots=slots
 )

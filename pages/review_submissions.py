@@ -136,7 +136,7 @@ if item["status"] == "submitted":
     note = st.text_input(_("Note to the member (optional)"), key=f"review_note_{picked}")
     options = db.read(submissions.form_options_for, reviewer.role, item["activity"])
     defaults = submissions.form_values_from(item["activity"], submissions.event_ids(options))
-    slots: dict = {}
+    slots: activity_form.Slots = {}
     pressed, values = activity_form.activity_form(
         f"review_form_{picked}_{item['version']}", options, defaults, [_("Approve")], slots=slots
     )

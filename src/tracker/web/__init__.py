@@ -16,6 +16,7 @@
 """
 
 import os
+from collections.abc import Awaitable, Callable
 
 # Streamlit 1.67 serves the app with uvicorn, which rewrites the client's address from
 # X-Forwarded-For whenever the peer is in FORWARDED_ALLOW_IPS (by default 127.0.0.1): a
@@ -36,7 +37,7 @@ def _pin_uvicorn_forwarded_trust() -> None:
         return
 
     class TrustNoForwardedHeader(ProxyHeadersMiddleware):
-        def __init__(self, app, trusted_hosts: list[str] | str = "") -> None:  # noqa: ANN001 - ASGI app
+        def __init__(self, app: Callable[..., Awaitable[None]], trusted_hosts: list[str] | str = "") -> None:
             super().__init__(app, trusted_hosts="")
 
     uvicorn_config.ProxyHeadersMiddleware = TrustNoForwardedHeader  # type: ignore[misc]

@@ -7,9 +7,12 @@ The form collects plain values; ``to_input`` runs them through the one rule set
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
+from streamlit.delta_generator import DeltaGenerator
 
 from tracker.i18n import _
 from tracker.records import activity_fields
@@ -17,14 +20,23 @@ from tracker.records.activity_fields import FIELDS, form_defaults
 from tracker.records.entry import EventChoice, FormOptions
 from tracker.records.validation import TITLE_MAX, ActivityInput
 from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS, labeller
+from tracker.web.render import Container
+
+# The form's widget values by field name (``ActivityInput`` field names), and the
+# placeholder under each field where its problems are written.
+FormValues = dict[str, Any]
+Slots = dict[str, DeltaGenerator]
 
 # Field labels by import column, declared once in ``activity_fields``.
 LABELS = {f.column: f.label for f in FIELDS if f.column}
 
 
 def new_activity_defaults(
-    options: FormOptions, event: EventChoice | None, organisation: str | None, sticky: dict | None = None
-) -> dict:
+    options: FormOptions,
+    event: EventChoice | None,
+    organisation: str | None,
+    sticky: FormValues | None = None,
+) -> FormValues:
     """Today, the user's organisation, internal; an event fills its forum and date."""
     defaults = form_defaults(dt.date.today(), [organisation] if organisation in options.organisations else [])
     defaults.update(sticky or {})
@@ -33,7 +45,7 @@ def new_activity_defaults(
     return defaults
 
 
-def _index(choices: list, value) -> int | None:
+def _index(choices: Sequence[object], value: object) -> int | None:
     return choices.index(value) if value in choices else None
 
 
@@ -52,11 +64,11 @@ def _plain_widget(field: activity_fields.ActivityField, default: object, key: st
 def activity_form(
     key: str,
     options: FormOptions,
-    defaults: dict,
+    defaults: FormValues,
     buttons: list[str],
     choose_event: bool = False,
-    slots: dict | None = None,
-) -> tuple[str | None, dict]:
+    slots: Slots | None = None,
+) -> tuple[str | None, FormValues]:
     """Render the form; returns the label of the button pressed (or None) and the values.
 
     With ``choose_event`` the form has its own event choice (the Edit page: set or clear
@@ -65,12 +77,12 @@ def activity_form(
     """
     slots = {} if slots is None else slots
 
-    def under(container, name: str) -> None:
+    def under(container: Container, name: str) -> None:
         slots[name] = container.empty()
 
     with st.form(key):
         left, right = st.columns(2)
-        values: dict = {}
+        values: FormValues = {}
         values["activity_date"] = left.date_input(
             _(LABELS["date"]),
             value=defaults["activity_date"],
@@ -222,7 +234,7 @@ def activity_form(
     return pressed, values
 
 
-def field_problems(values: dict, options: FormOptions | None = None) -> dict[str, list[str]]:
+def field_problems(values: FormValues, options: FormOptions | None = None) -> dict[str, list[str]]:
     """Every problem of the form's values, by field name, in plain words."""
     fields = dict(values)
     if fields.get("forum") is None:
@@ -249,7 +261,9 @@ def field_problems(values: dict, options: FormOptions | None = None) -> dict[str
     return problems
 
 
-def to_input(values: dict, options: FormOptions | None = None) -> tuple[ActivityInput | None, list[str]]:
+def to_input(
+    values: FormValues, options: FormOptions | None = None
+) -> tuple[ActivityInput | None, list[str]]:
     """The form's values checked by the shared rule set, or every problem by field label."""
     problems = field_problems(values, options)
     if problems:
@@ -263,8 +277,8 @@ def to_input(values: dict, options: FormOptions | None = None) -> tuple[Activity
 
 
 def show_problems(
-    slots: dict,
-    values: dict,
+    slots: Slots,
+    values: FormValues,
     options: FormOptions | None = None,
     problems: dict[str, list[str]] | None = None,
 ) -> list[str]:

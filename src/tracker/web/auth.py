@@ -17,7 +17,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from tracker.access import accounts, addresses, sessions
 from tracker.access.accounts import Account
-from tracker.access.permissions import PAGES, may_open, pages_for
+from tracker.access.permissions import PAGES, PageRule, may_open, pages_for
 from tracker.db.models import utcnow
 from tracker.i18n import N_, _
 from tracker.web import db
@@ -49,7 +49,7 @@ def entered_through_app() -> None:
     st.session_state[ENTRY_KEY] = True
 
 
-def navigation(role: str | None):
+def navigation(role: str | None) -> st.Page:
     """The pages this role may open, in sections, built on every run.
 
     A visitor who is not signed in gets the log-in page, also under every other page's
@@ -59,7 +59,7 @@ def navigation(role: str | None):
     """
     from tracker.config import PROJECT_ROOT
 
-    def page(rule, title: str, url_path: str, default: bool):
+    def page(rule: PageRule, title: str, url_path: str, default: bool) -> st.Page:
         return st.Page(
             str(PROJECT_ROOT / "pages" / f"{rule.name}.py"), title=title, url_path=url_path, default=default
         )
@@ -69,7 +69,7 @@ def navigation(role: str | None):
         visitor = [page(login, _(login.title), login.url_path, True)]
         visitor += [page(login, _(login.title), rule.url_path, False) for rule in PAGES if rule is not login]
         return st.navigation(visitor, position="hidden")
-    sections: dict[str, list] = {}
+    sections: dict[str, list[st.Page]] = {}
     for index, rule in enumerate(pages_for(role)):
         sections.setdefault(_(rule.section) if rule.section else "", []).append(
             page(rule, _(rule.title), rule.url_path, index == 0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, overload
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -33,11 +33,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def cached(build: Callable[..., R] | None = None, *, ttl: int = READ_TTL_SECONDS):
+@overload
+def cached(build: Callable[..., R], *, ttl: int = READ_TTL_SECONDS) -> Callable[..., R]: ...
+@overload
+def cached(
+    build: None = None, *, ttl: int = READ_TTL_SECONDS
+) -> Callable[[Callable[..., R]], Callable[..., R]]: ...
+def cached(
+    build: Callable[..., R] | None = None, *, ttl: int = READ_TTL_SECONDS
+) -> Callable[..., R] | Callable[[Callable[..., R]], Callable[..., R]]:
     """Decorate (or wrap) a service read ``build(session, *args)`` as a cached ``read(*args)``."""
 
     def wrap(build: Callable[..., R]) -> Callable[..., R]:
-        def run(url: str, *args):
+        def run(url: str, *args: Any) -> Any:
             return for_screen(db.read(build, *args))
 
         # Streamlit keys a cache by the function's module, qualified name and source:
@@ -46,7 +54,7 @@ def cached(build: Callable[..., R] | None = None, *, ttl: int = READ_TTL_SECONDS
         cached_run = st.cache_data(ttl=ttl, show_spinner=False)(run)
 
         @functools.wraps(build)
-        def read(*args):
+        def read(*args: Any) -> Any:
             # Keyed by the reader's language too: cached views carry translated chart titles.
             # And by the data version, read once per rerun: a write anywhere is seen at the next one.
             key = f"{config.database_url()}#{current_language()}#{db.data_version()}"

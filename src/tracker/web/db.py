@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from tracker import config
 from tracker.db import database
 from tracker.errors import TrackerError
 from tracker.text.plain_text import markdown_literal
+
+R = TypeVar("R")
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,13 +45,13 @@ def data_version() -> int:
     return version
 
 
-def read(build: Callable, *args):
+def read(build: Callable[..., R], *args: Any) -> R:
     """An uncached read, for screens that must show the latest version (editing)."""
     with database.session_factory(engine())() as session:
         return build(session, *args)
 
 
-def write(action: Callable, *args, **kwargs):
+def write(action: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
     """Run one write in one transaction. On a broken rule show its sentence, write
     nothing and return (False, the problem); on success clear every cached read and
     return (True, the result)."""
@@ -65,6 +70,6 @@ def clear_read_caches() -> None:
     st.cache_data.clear()
 
 
-def writing():
+def writing() -> AbstractContextManager[Session]:
     """One writing transaction on the app's engine (``database.writing``)."""
     return database.writing(engine())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
@@ -18,9 +20,9 @@ def outcome_form(
     key: str,
     options: OutcomeFormOptions,
     linked: list[int],
-    initial: dict | None = None,
+    initial: dict[str, Any] | None = None,
     submit_label: str | None = None,
-) -> tuple[bool, dict]:
+) -> tuple[bool, dict[str, Any]]:
     """Render the form; returns whether it was submitted, and its values.
 
     ``initial``: the values to start from (``outcome_records.form_values``, the Edit page);
@@ -29,13 +31,13 @@ def outcome_form(
     label = outcome_fields.label
     start = initial or {}
 
-    def pick(choices, name: str, default: int | None = 0) -> int | None:
+    def pick(choices: Sequence[object], name: str, default: int | None = 0) -> int | None:
         value = start.get(name)
         return list(choices).index(value) if value in choices else default
 
     with st.form(key):
         left, right = st.columns(2)
-        values: dict = {
+        values: dict[str, Any] = {
             "outcome_id": left.text_input(
                 label("outcome_id"),
                 value=start.get("outcome_id", ""),
@@ -132,7 +134,7 @@ def outcome_form(
     return submitted, values
 
 
-def to_input(values: dict) -> tuple[OutcomeInput | None, list[str]]:
+def to_input(values: dict[str, Any]) -> tuple[OutcomeInput | None, list[str]]:
     try:
         return OutcomeInput(**values), []
     except ValidationError as error:

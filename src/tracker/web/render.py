@@ -3,14 +3,17 @@ downloads, empty states and the page shown when the app cannot start."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gc
 from collections.abc import Callable, Mapping
-from typing import Any
+from types import ModuleType
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from tracker.db.models import utcnow
 from tracker.i18n import _, current_language
@@ -18,9 +21,21 @@ from tracker.io import cells, exports
 from tracker.publish import reports
 from tracker.records import audit
 from tracker.results import world_map
+from tracker.results.analytics import KpShare, Totals
 from tracker.results.filters import Filters
 from tracker.text import formatting
 from tracker.web import db
+
+# Where an element is written: ``st`` itself (the main area) or a column, container or placeholder.
+Container = DeltaGenerator | ModuleType
+_Option = TypeVar("_Option")
+
+
+def label_from(labels: Mapping[_Option, str]) -> Callable[[_Option], str]:
+    """A choice widget's ``format_func`` for options that are the keys of ``labels``
+    (``labels.get`` itself: a stale value Streamlit still holds gets no label and is reset)."""
+    return cast("Callable[[_Option], str]", labels.get)
+
 
 PLOTLY_CONFIG = {"displaylogo": False}
 DOWNLOAD_TYPES = {
@@ -67,7 +82,7 @@ def static_numbers(numbers: pd.DataFrame, key: str, file_name: str | None = None
         )
 
 
-def numbers_table(numbers: pd.DataFrame, container=None) -> None:
+def numbers_table(numbers: pd.DataFrame, container: Container | None = None) -> None:
     """A table that is only read, as plain HTML (every cell and heading escaped, so a
     record's name shows literally), not ``st.dataframe``: its data-grid scripts (about
     0.2 MB) would load on every page that shows one (docs/performance.md). The HTML is
@@ -82,7 +97,7 @@ def table_html(numbers: pd.DataFrame, language: str) -> str:
     return reports.table_html(numbers)
 
 
-def headline(totals, share) -> None:
+def headline(totals: Totals, share: KpShare) -> None:
     """The five headline figures shared by the Overview and the Funder summary."""
     cols = st.columns(5)
     cols[0].metric(_("Activities"), format_count(totals.activities))
@@ -169,7 +184,7 @@ def format_share(value: float | None) -> str:
     return formatting.share(value)
 
 
-def format_date(value) -> str:
+def format_date(value: dt.date | None) -> str:
     """A date written out: ``1 March 2026`` / ``1 mars 2026``."""
     return formatting.date(value)
 
@@ -206,7 +221,9 @@ def activity_download(filters: Filters, role: str | None, fmt: str = "csv") -> C
     return lambda: exports.audited_export(db.engine(), who, role, filters, fmt)
 
 
-def activity_download_button(container, label: str, filters: Filters, role: str | None, fmt: str) -> None:
+def activity_download_button(
+    container: Container, label: str, filters: Filters, role: str | None, fmt: str
+) -> None:
     """A download of the activities this role may read, in the import format."""
     container.download_button(
         label,

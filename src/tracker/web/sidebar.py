@@ -10,6 +10,7 @@ from tracker.i18n import _
 from tracker.results.filters import MEASURES, PERIODS, Filters, from_query, to_query
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES, labeller
 from tracker.web import reads
+from tracker.web.render import Container, label_from
 
 FILTERS_KEY = "shared_filters"
 URL_NOTICE_KEY = "shared_filters_notice"
@@ -104,7 +105,7 @@ def shared_filters(role: str | None) -> Filters:
     return chosen
 
 
-def measure_control(prefix: str, container=st) -> str:
+def measure_control(prefix: str, container: Container = st) -> str:
     """Activities or staff-days: every view offers both measures."""
     chosen = container.segmented_control(
         _("Measure"),
@@ -127,7 +128,10 @@ def log_search_form(filters: Filters, role: str | None) -> Filters:
             _("Organisations"), options.organisations, key="log_organisations"
         )
         countries = cols[2].multiselect(
-            _("Countries"), list(options.countries), format_func=options.countries.get, key="log_countries"
+            _("Countries"),
+            list(options.countries),
+            format_func=label_from(options.countries),
+            key="log_countries",
         )
         types = cols[3].multiselect(
             _("Activity types"), ACTIVITY_TYPES, format_func=labeller("activity_type"), key="log_types"
