@@ -257,16 +257,7 @@ def _audit(
     session: Session, actor: str, action: str, submission: Submission, before: dict[str, Any] | None
 ) -> None:
     session.flush()
-    session.add(
-        AuditEntry(
-            actor=actor,
-            action=action,
-            entity="submission",
-            entity_id=submission.id,
-            before=before,
-            after=snapshot(submission),
-        )
-    )
+    audit.record_entry(session, actor, action, "submission", submission.id, before, snapshot(submission))
 
 
 def history(session: Session, submission_id: int) -> list[AuditEntry]:
