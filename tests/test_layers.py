@@ -81,6 +81,7 @@ ALLOWED_UPWARD: dict[tuple[str, str], str] = {
     ("io.iati", "results.target_status"): "the IATI file carries each target's actual (one computation)",
     ("io.iati", "results.filters"): "the IATI file's public, live activities by filters' one rule",
     ("io.exports", "results.activity_log"): "an audited export reads the rows the activity log reads",
+    ("io.exports", "results.filters"): "the type of the filters an audited export hands to the activity log",
 }
 
 

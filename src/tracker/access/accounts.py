@@ -35,7 +35,6 @@ from tracker.access.permissions import ROLES
 from tracker.db.models import AuditEntry, User, utcnow
 from tracker.errors import ValidationFailed
 from tracker.i18n import N_, _, ngettext
-from tracker.records import audit
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +173,16 @@ def _audit(
     session: Session, actor: str, action: str, user: User, before: dict[str, Any] | None = None
 ) -> None:
     session.flush()
-    audit.record_entry(session, actor, action, "user", user.id, before, user_snapshot(user))
+    session.add(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            entity="user",
+            entity_id=user.id,
+            before=before,
+            after=user_snapshot(user),
+        )
+    )
 
 
 def user_snapshot(user: User) -> dict[str, Any]:

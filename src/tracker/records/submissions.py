@@ -60,7 +60,7 @@ STATUS_LABELS = {
 NOTICES_KEY = "submission_notices"
 
 if TYPE_CHECKING:  # the importer imports this module
-    from tracker.io.pipeline import ImportPlan
+    from tracker.io.importer import ImportPlan
 
 
 # ---- reading and checking the proposed activity ---------------------------------------
