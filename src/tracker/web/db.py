@@ -54,7 +54,8 @@ def read(build: Callable[..., R], *args: Any) -> R:
 def write(action: Callable[..., object], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
     """Run one write in one transaction. On a broken rule show its sentence, write
     nothing and return (False, the problem); on success clear every cached read and
-    return (True, the result)."""
+    return (True, the result). (The second item is ``Any``: the action's result or the
+    problem, which the caller tells apart by the flag; a union would not narrow on it.)"""
     try:
         with database.writing(engine()) as session:
             result = action(session, *args, **kwargs)
