@@ -5,7 +5,9 @@ import streamlit as st
 
 from tracker.errors import ValidationFailed
 from tracker.i18n import _, ngettext
+from tracker.io import submission_import
 from tracker.records import submissions
+from tracker.results import submission_options
 from tracker.text.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db, render
 
@@ -29,7 +31,7 @@ sent = st.session_state.pop("report_sent", None)
 if sent:
     st.success(_("Sent for review: submission {id}.").format(id=sent))
 
-options = db.read(submissions.form_options_for, account.role)
+options = db.read(submission_options.form_options_for, account.role)
 mine = db.read(submissions.list_for, account)
 editing_id = st.session_state.get("report_editing")
 editing = next((s for s in mine if s.id == editing_id and s.status == "returned"), None)
@@ -38,7 +40,7 @@ if editing is not None:
     st.subheader(_("Fix submission {id} and send it again").format(id=editing.id))
     st.info(_("The reviewer's comment: {comment}").format(comment=markdown_literal(editing.comment or "")))
     defaults = submissions.form_values_from(editing.fields, submissions.event_ids(options))
-    options = db.read(submissions.form_options_for, account.role, editing.fields)
+    options = db.read(submission_options.form_options_for, account.role, editing.fields)
 else:
     st.subheader(_("A new activity"))
     defaults = activity_form.new_activity_defaults(options, None, account.organisation)
@@ -117,7 +119,7 @@ st.caption(
 upload = st.file_uploader(_("Spreadsheet"), type=["csv", "xlsx"], key="report_upload")
 if upload is not None:
     data = upload.getvalue()
-    plan, _created = db.read(submissions.submit_file, account, data, upload.name, None, True)
+    plan, _created = db.read(submission_import.submit_file, account, data, upload.name, None, True)
     if plan.problems:
         st.error(_("Nothing was sent; correct these rows, then upload the file again:"))
         st.code("\n".join(str(p) for p in plan.problems[:200]), language=None)
@@ -131,7 +133,7 @@ if upload is not None:
             ).format(n=len(plan.rows)),
             key="report_upload_send",
         ):
-            ok, result = db.write(submissions.submit_file_count, account, data, upload.name)
+            ok, result = db.write(submission_import.submit_file_count, account, data, upload.name)
             if ok:
                 st.success(
                     ngettext(

@@ -7,6 +7,7 @@ import streamlit as st
 from tracker.db.models import SUBMISSION_STATUSES
 from tracker.i18n import _, ngettext
 from tracker.records import activity_fields, submissions
+from tracker.results import submission_options
 from tracker.text.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db
 
@@ -134,7 +135,7 @@ if item["status"] == "submitted":
         )
     )
     note = st.text_input(_("Note to the member (optional)"), key=f"review_note_{picked}")
-    options = db.read(submissions.form_options_for, reviewer.role, item["activity"])
+    options = db.read(submission_options.form_options_for, reviewer.role, item["activity"])
     defaults = submissions.form_values_from(item["activity"], submissions.event_ids(options))
     slots: activity_form.Slots = {}
     pressed, values = activity_form.activity_form(

@@ -89,7 +89,9 @@ def test_a_theme_merge_that_would_give_two_targets_one_scope_is_refused_and_chan
 
 def test_merging_forums_repoints_activities_events_and_outcomes(session):
     reference_lists.add_forum(session, "KP Plenary dup", "KP")
-    event = reference_lists.add_event(session, "KP Plenary dup", "Extra session", dt.date(2024, 5, 1))
+    event = reference_lists.save_event(
+        session, "test", "KP Plenary dup", "Extra session", dt.date(2024, 5, 1)
+    )
     activity = add_activity(session, forum="KP Plenary dup", event_id=event.id)
     outcome = _outcome(session, forum="KP Plenary dup")
     category_target = _target(session, "category:KP")

@@ -17,7 +17,7 @@ from tracker.access import accounts
 from tracker.db import database
 from tracker.db.models import Activity, Outcome, Submission
 from tracker.errors import NotFound, PermissionDenied, ValidationFailed, VersionConflict
-from tracker.io import exports
+from tracker.io import exports, submission_import
 from tracker.records import entry, submissions
 from tracker.results import analytics, views
 from tracker.results.filters import Filters
@@ -276,16 +276,16 @@ def test_a_spreadsheet_becomes_submissions_all_or_nothing(session, people):
         b"2026-10-01,KP Intersessional,Land rights,meeting,First\n"
         b"2026-10-02,KP Intersessional,Land rights,meeting,Second\n"
     )
-    plan, created = submissions.submit_file(session, people["zela"], good, "mine.csv", dry_run=True)
+    plan, created = submission_import.submit_file(session, people["zela"], good, "mine.csv", dry_run=True)
     assert plan.ok and created == [] and len(plan.rows) == 2
-    plan, created = submissions.submit_file(session, people["zela"], good, "mine.csv")
+    plan, created = submission_import.submit_file(session, people["zela"], good, "mine.csv")
     session.commit()
     assert [s.fields["title"] for s in created] == ["First", "Second"]
     assert all(s.organisation == "ZELA" for s in created)
     bad = good + b"2026-10-03,KP Intersessional,Galaxy,meeting,Third\n"
-    plan, created = submissions.submit_file(session, people["zela"], bad, "mine.csv")
+    plan, created = submission_import.submit_file(session, people["zela"], bad, "mine.csv")
     assert not plan.ok and created == []
-    assert any(p.row == 3 and p.column == "themes" for p in plan.problems)
+    assert any(p.row == 4 and p.column == "themes" for p in plan.problems)
     assert len(session.scalars(select(Submission)).all()) == 2
 
 

@@ -231,7 +231,9 @@ def test_activities_use_the_import_format_field_names(world, client):
     assert secret["forum"] == SECRET_FORUM and secret["forum_category"] == "Other international"
     assert secret["date"] == SECRET_DAY.isoformat() and secret["effort_days"] == 4
     assert (
-        secret["country"] == "TV" and secret["grants"] == GRANT and secret["confidentiality"] == "restricted"
+        secret["country"] == "TV"
+        and secret["grants"] == [GRANT]
+        and secret["confidentiality"] == "restricted"
     )
     assert {"themes", "activity_type", "organisations", "evidence_url", "event", "id", "updated_at"} <= set(
         secret

@@ -16,8 +16,9 @@ from starlette.responses import JSONResponse, Response
 from tracker.access.permissions import EDITORS, MEMBER
 from tracker.api.core import ApiError, Caller, endpoint, engine, json_body
 from tracker.db import database
-from tracker.errors import TrackerError, ValidationFailed
+from tracker.errors import NotFound, PermissionDenied, TrackerError, ValidationFailed
 from tracker.i18n import _
+from tracker.records import submissions
 from tracker.records.activity_fields import BY_COLUMN, EXPORT_COLUMNS, label
 
 SUBMITTERS = (*EDITORS, MEMBER)
@@ -67,8 +68,6 @@ def create_submission(request: Request, caller: Caller, body: bytes) -> Response
         raise ApiError(422, _("“organisation” must be text."), {"organisation": _("not text")})
     if caller.role == MEMBER and organisation and organisation.strip() != (caller.account.organisation or ""):
         raise ApiError(403, _("A member submits for its own organisation only; leave out “organisation”."))
-    from tracker.records import submissions  # type: ignore[attr-defined,unused-ignore]  # lane E1
-
     try:
         with database.writing(engine()) as session:
             submission = submissions.submit(
@@ -84,8 +83,6 @@ def create_submission(request: Request, caller: Caller, body: bytes) -> Response
 
 @endpoint(SUBMITTERS)
 def list_submissions(request: Request, caller: Caller, body: bytes) -> Response:
-    from tracker.records import submissions  # type: ignore[attr-defined,unused-ignore]  # lane E1
-
     status = request.query_params.get("status", "").strip() or None
     if status is not None and status not in STATUSES:
         raise ApiError(
@@ -110,8 +107,6 @@ def _text(body: dict[str, Any], key: str) -> str:
 
 
 def _review(request: Request, caller: Caller, body: bytes, action: str) -> Response:
-    from tracker.records import submissions  # type: ignore[attr-defined,unused-ignore]  # lane E1
-
     submission_id = _submission_id(request)
     values = json_body(body) if action != "approve" or body.strip() else {}
     try:
@@ -137,8 +132,10 @@ def _review(request: Request, caller: Caller, body: bytes, action: str) -> Respo
                     session, submission_id, caller.account, _text(values, "reason")
                 )
             record = submissions.as_dict(submission)
-    except LookupError:
+    except (LookupError, NotFound):
         raise _not_found(submission_id) from None
+    except PermissionDenied as refused:
+        raise ApiError(403, str(refused)) from None
     except ValidationFailed as refused:
         raise ApiError(422, str(refused), _field_messages(refused)) from None
     except TrackerError as refused:

@@ -275,7 +275,7 @@ def merge_forums(session: Session, duplicate: str, keep: str, actor: str) -> int
     if source.id == target.id:
         raise ValidationFailed(_("Choose two different forums."))
     for event in session.scalars(select(ForumEvent).where(ForumEvent.forum_id == source.id)):
-        event.forum_id = target.id
+        event.forum = target
     for child in session.scalars(select(Forum).where(Forum.parent_id == source.id)):
         child.parent_id = target.id
     affected = list(session.scalars(select(Activity).where(Activity.forum_id == source.id)))

@@ -24,7 +24,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import event, select
@@ -37,7 +37,7 @@ from tracker.errors import NotFound, PermissionDenied, ValidationFailed, Version
 from tracker.i18n import N_, _
 from tracker.records import activities, audit
 from tracker.records.activity_fields import EXPORT_COLUMNS
-from tracker.records.entry import FormOptions, form_options
+from tracker.records.entry import FormOptions
 from tracker.records.validation import ActivityInput, describe_errors
 from tracker.vocabulary import CONFIDENTIALITY_LEVELS
 
@@ -58,9 +58,6 @@ STATUS_LABELS = {
     "rejected": N_("rejected"),
 }
 NOTICES_KEY = "submission_notices"
-
-if TYPE_CHECKING:  # the importer imports this module
-    from tracker.io.importer import ImportPlan
 
 
 # ---- reading and checking the proposed activity ---------------------------------------
@@ -183,7 +180,7 @@ def _require_reviewer(account: Account) -> None:
         raise PermissionDenied(_("Only staff and admins review submissions."))
 
 
-def _member_organisation(account: Account) -> str:
+def member_organisation(account: Account) -> str:
     if not account.organisation:
         raise PermissionDenied(
             _("Your account has no organisation yet: ask an admin to set it on the Users page.")
@@ -315,7 +312,7 @@ def submit(
     """A new submission: a member's for its own organisation; staff and admins' for any
     (``organisation`` required). Raises ValidationFailed naming each field."""
     if account.role == MEMBER:
-        own = _member_organisation(account)
+        own = member_organisation(account)
         if organisation and organisation.strip().casefold() != own.casefold():
             raise PermissionDenied(
                 _("A member submits for its own organisation ({own}) only.").format(own=own)
@@ -623,73 +620,6 @@ def queue(
     return rows
 
 
-# ---- a spreadsheet of submissions (the activity import format) ------------------------
-
-
-def submit_file(
-    session: Session,
-    account: Account,
-    data: bytes,
-    filename: str,
-    organisation: str | None = None,
-    dry_run: bool = False,
-) -> tuple[ImportPlan, list[Submission]]:
-    """Upload a spreadsheet in the activity import format as submissions, all or nothing.
-
-    Reads and checks the rows with the importer (``importer.plan_import``, the same
-    preview), then refuses what a submission may not do (update an existing activity by
-    ``external_id``, add a theme), then, unless ``dry_run`` or a problem, creates one
-    submission per row. Returns (the plan, the submissions created). One function, so it
-    moves onto the import pipeline as one piece.
-    """
-    from tracker.io import importer
-
-    if account.role == MEMBER:
-        _member_organisation(account)
-    elif account.role not in EDITORS:
-        raise PermissionDenied(_("Only members, staff and admins submit activities."))
-    plan = importer.plan_import(session, data, filename)
-    for row in plan.rows:
-        if row.activity_id is not None:
-            plan.problems.append(
-                importer.Problem(
-                    row.number,
-                    "external_id",
-                    _(
-                        "“{id}” is already activity {n}: a submission proposes a new activity, so leave "
-                        "external_id empty or give a new one."
-                    ).format(id=row.record.external_id, n=row.activity_id),
-                )
-            )
-    new_themes = {t.casefold() for t in plan.new_themes}
-    for row in plan.rows:
-        for theme in row.record.themes:
-            if theme.casefold() in new_themes:
-                plan.problems.append(
-                    importer.Problem(
-                        row.number,
-                        "themes",
-                        _("“{name}” is not a known theme: an admin can add it to the theme list.").format(
-                            name=theme
-                        ),
-                    )
-                )
-    plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    if not plan.ok or dry_run:
-        return plan, []
-    events = {e.id: e.name for e in session.scalars(select(ForumEvent))}
-    created: list[Submission] = []
-    for row in plan.rows:
-        cells = record_cells(row.final_record, events)
-        created.append(submit(session, account, cells, organisation))
-    return plan, created
-
-
-def submit_file_count(session: Session, account: Account, data: bytes, filename: str) -> int:
-    """``submit_file`` for a page: how many submissions the file became."""
-    return len(submit_file(session, account, data, filename)[1])
-
-
 def record_cells(record: ActivityInput, event_names: Mapping[int, str]) -> dict[str, str]:
     """A checked activity back into import-format cells."""
     cells = {
@@ -768,38 +698,6 @@ def form_values_from(cells: Mapping[str, str], event_ids: Mapping[tuple[str, str
         "external_id": cells.get("external_id", ""),
         "grants": names("grants"),
     }
-
-
-def form_options_for(
-    session: Session, role: str | None, proposed: Mapping[str, str] | None = None
-) -> FormOptions:
-    """The Add activity form's choices for this role: for a member, no name that only
-    restricted records carry and no grant list; with ``proposed`` cells, their forum and
-    organisations are offered too (a reviewer edits what the member proposed)."""
-    from dataclasses import replace
-
-    from tracker.results.analytics import restricted_only_names
-
-    options = form_options(session)
-    hidden = restricted_only_names(session, role)
-    if role not in EDITORS:
-        options = replace(
-            options,
-            forums=[f for f in options.forums if f not in hidden.forums],
-            events=[e for e in options.events if e.id not in hidden.events],
-            organisations=[o for o in options.organisations if o not in hidden.organisations],
-            countries={c: n for c, n in options.countries.items() if c not in hidden.countries},
-            grants=[],
-        )
-    if proposed:
-        forum = proposed.get("forum", "")
-        organisations = [n.strip() for n in proposed.get("organisations", "").split(";") if n.strip()]
-        options = replace(
-            options,
-            forums=sorted({*options.forums, *([forum] if forum else [])}, key=str.casefold),
-            organisations=sorted({*options.organisations, *organisations}, key=str.casefold),
-        )
-    return options
 
 
 def event_names(options: FormOptions) -> dict[int, str]:
