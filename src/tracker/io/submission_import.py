@@ -28,11 +28,10 @@ def submit_file(
 ) -> tuple[ImportPlan, list[Submission]]:
     """Upload a spreadsheet in the activity import format as submissions, all or nothing.
 
-    Reads and checks the rows with the importer (``importer.plan_import``, the same
-    preview), then refuses what a submission may not do (update an existing activity by
-    ``external_id``; an unknown theme is refused by the importer itself), then, unless ``dry_run`` or a problem, creates one
-    submission per row. Returns (the plan, the submissions created). One function, so it
-    moves onto the import pipeline as one piece.
+    Reads and checks the rows with the importer (``importer.plan_import``: the same preview;
+    an unknown theme is refused there), refuses a row that would update an existing
+    activity by ``external_id``, then, unless ``dry_run`` or a problem, creates one
+    submission per row. Returns (the plan, the submissions created).
     """
     if account.role == MEMBER:
         member_organisation(account)
