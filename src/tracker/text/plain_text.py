@@ -30,3 +30,24 @@ def plotly_literal(text: object) -> str:
     (``<a href>``, ``<b>``, ``<br>`` ...) and decodes entities, so ``&``, ``<`` and ``>``
     become entities and show as themselves."""
     return html.escape(str(text), quote=False)
+
+
+def svg_text(text: object) -> str:
+    """``text`` for the text or an attribute of an SVG drawing shown through ``st.markdown``.
+
+    XML escaping alone keeps the drawing well formed, but Streamlit's Markdown still reads
+    the characters around the tags (a line break ends the HTML block; ``*``, ``_``, ``[``,
+    ``:``, ``$`` could then format, link or fetch). So every ASCII punctuation character
+    becomes a numeric character reference (which the HTML parser turns back into the
+    character as plain text, never read as Markdown) and line breaks and other control
+    characters become spaces.
+    """
+    out = []
+    for char in str(text):
+        if char in string.punctuation:
+            out.append(f"&#{ord(char)};")
+        elif char < " " or char == "\x7f":
+            out.append(" ")
+        else:
+            out.append(char)
+    return "".join(out)
