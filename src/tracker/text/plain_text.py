@@ -17,12 +17,21 @@ import re
 import string
 
 _SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+# Streamlit's Markdown turns bare addresses into links after parsing (GFM autolink literals
+# run on the text, so escapes do not stop them): an invisible word joiner (U+2060) inside
+# "http://", "www." and after "@" keeps what is shown and breaks the pattern.
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp):)|(\bwww)(?=\.)|(@)")
+WORD_JOINER = "\u2060"
+
+
+def _no_autolink(text: str) -> str:
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)
 
 
 def markdown_literal(text: object) -> str:
     """``text`` escaped so that Streamlit's Markdown shows it exactly, as plain text."""
     value = " ".join(str(text).splitlines()) if "\n" in str(text) or "\r" in str(text) else str(text)
-    return _SPECIAL.sub(r"\\\1", value)
+    return _SPECIAL.sub(r"\\\1", _no_autolink(value))
 
 
 def plotly_literal(text: object) -> str:
@@ -43,7 +52,7 @@ def svg_text(text: object) -> str:
     characters become spaces.
     """
     out = []
-    for char in str(text):
+    for char in _no_autolink(str(text)):
         if char in string.punctuation:
             out.append(f"&#{ord(char)};")
         elif char < " " or char == "\x7f":
