@@ -368,7 +368,7 @@ def map_svg(view: CountryMap, title: str | None = None) -> str:
     legend = []
     decimals = 1 if view.measure == "effort_days" else 0
     lower = 0.0
-    for i, (colour, bound) in enumerate(zip(SCALE, bounds, strict=True)):
+    for i, (colour, bound) in enumerate(zip(SCALE[: len(bounds)], bounds, strict=True)):
         x = 8 + i * 90
         label = f"{formatting.number(lower, decimals)}–{formatting.number(bound, decimals)}"
         legend.append(
