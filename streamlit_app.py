@@ -22,5 +22,9 @@ if __name__ == "__main__":
 
     entry.run()
 else:
+    from starlette.middleware import Middleware
+
+    from tracker.web.media_guard import MediaGuard
+
     legacy_pages.navigate_through_entry_script()
-    app = st.App("streamlit_app.py", routes=ROUTES)
+    app = st.App("streamlit_app.py", routes=ROUTES, middleware=[Middleware(MediaGuard)])

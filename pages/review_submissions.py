@@ -81,8 +81,8 @@ item = view.submission
 st.subheader(_("Submission {id}").format(id=item["id"]))
 st.caption(
     _("From {organisation}, sent by {who} on {when}; status: {status}.").format(
-        organisation=item["organisation"],
-        who=item["submitted_by"],
+        organisation=markdown_literal(item["organisation"]),
+        who=markdown_literal(item["submitted_by"]),
         when=item["submitted_at"][:10],
         status=_(submissions.STATUS_LABELS[item["status"]]),
     )
@@ -104,7 +104,7 @@ if view.problems:
         + "\n".join(f"- {markdown_literal(p)}" for p in view.problems)
     )
 if view.new_names:
-    st.caption(_("Approving adds: {names}.").format(names="; ".join(view.new_names)))
+    st.caption(_("Approving adds: {names}.").format(names=markdown_literal("; ".join(view.new_names))))
 
 left, right = st.columns(2)
 left.markdown("**" + _("As submitted") + "**")
@@ -164,7 +164,7 @@ if item["status"] == "submitted":
             ok, _result = db.write(submissions.return_to_member, picked, reviewer, comment)
             if ok:
                 st.session_state["review_done"] = _("Returned to {organisation}.").format(
-                    organisation=item["organisation"]
+                    organisation=markdown_literal(item["organisation"])
                 )
                 st.rerun()
 

@@ -162,7 +162,7 @@ def test_the_digest_names_nothing_only_a_restricted_record_carries(restricted_wo
     with database.session_factory(restricted_world)() as session:
         content = digest.content(session, role, today)
         staff_content = digest.content(session, "staff", today)
-    assert any(event == SECRET_EVENT for _d, event, _f, _p in staff_content.events)  # the walk reaches it
+    assert any(event.name == SECRET_EVENT for event in staff_content.events)  # the walk reaches it
     recipient = digest.Recipient("reader", "Reader", "reader@example.org", role, language)
     message = digest.build_message(recipient, content, "tracker@example.org")
     for part in ("plain", "html"):
@@ -226,3 +226,47 @@ def test_the_report_page_offers_members_no_name_only_a_restricted_record_carries
     assert SECRET_FORUM not in at.selectbox(key="report_0_0_forum").options
     assert SECRET_ORGANISATION not in at.multiselect(key="report_0_0_organisations").options
     _assert_hidden(_text(at), "report page")
+
+
+class _SecretWeek(dt.date):
+    """``today`` a few days before the secret event, so the feed's window holds it."""
+
+    @classmethod
+    def today(cls) -> _SecretWeek:
+        day = SECRET_DAY - dt.timedelta(days=3)
+        return cls(day.year, day.month, day.day)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_calendar_feed_read_with_a_token_names_nothing_only_a_restricted_record_carries(
+    restricted_world, monkeypatch, role
+):
+    """Issue 22.1/22.3: ``/calendar.ics`` as a calendar application reads it, with a member's
+    or funder's calendar token (``tracker.access.tokens``), every category; staff's feed, the
+    control, names the secret event on the same day."""
+    import types
+
+    from starlette.testclient import TestClient
+
+    from tracker.access import tokens
+    from tracker.publish import calendar_feed
+    from tracker.web import routes
+
+    monkeypatch.setattr(calendar_feed, "dt", types.SimpleNamespace(**{**vars(dt), "date": _SecretWeek}))
+    routes._engine.cache_clear()
+    with database.session_factory(restricted_world).begin() as session:
+        raw = {
+            who: tokens.create_token(session, f"demo-{who}", "feed", "tester", scope="calendar").raw
+            for who in (role, "staff")
+        }
+    from starlette.applications import Starlette
+
+    with TestClient(Starlette(routes=routes.ROUTES)) as client:
+        seen = client.get(routes.CALENDAR_PATH, params={"token": raw["staff"]})
+        assert seen.status_code == 200 and SECRET_EVENT in seen.text  # the walk reaches it
+        for category in (None, "KP", "UN", "Other international", "Regional", "National"):
+            params = {"token": raw[role], **({"category": category} if category else {})}
+            response = client.get(routes.CALENDAR_PATH, params=params)
+            assert response.status_code == 200, (role, category)
+            _assert_hidden(response.text, f"calendar feed of {role}, {category}")
+    routes._engine.cache_clear()

@@ -13,12 +13,12 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 import pandas as pd
 
 from tracker.i18n import _
 from tracker.text import formatting
+from tracker.text.plain_text import svg_text as escape
 from tracker.vocabulary import SHIFT_DECISION_DATE
 
 # The Plotly share chart's colours (charts.SHARE_COLOURS), without importing Plotly.
@@ -307,7 +307,7 @@ def bar_chart_svg(
     height = y + margin
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
-        f'role="img" aria-label="{escape(title, {chr(34): "&quot;"})}" font-family="{escape(FONT)}" '
+        f'role="img" aria-label="{escape(title)}" font-family="{escape(FONT)}" '
         f'style="max-width:640px;height:auto;display:block">'
         f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
     )

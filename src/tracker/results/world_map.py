@@ -23,7 +23,6 @@ import math
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,6 +34,8 @@ from tracker.results import analytics
 from tracker.results.filters import Filters
 from tracker.text import formatting
 from tracker.text.countries import local_name
+from tracker.text.plain_text import plotly_literal
+from tracker.text.plain_text import svg_text as escape
 
 BOUNDARIES = "countries-110m.json"
 MAP_COLUMNS = ["country_code", "country", "activities", "effort_days", "kp_share"]
@@ -186,10 +187,10 @@ def _hover(row: Any) -> str:
     share = formatting.share(row.kp_share) if row.kp_share is not None else "–"
     return "<br>".join(
         [
-            f"<b>{escape(row.country)}</b>",
-            f"{escape(_('Activities'))}: {formatting.number(int(row.activities))}",
-            f"{escape(_('Staff-days'))}: {formatting.number(float(row.effort_days), 1)}",
-            f"{escape(_('KP share'))}: {share}",
+            f"<b>{plotly_literal(row.country)}</b>",
+            f"{plotly_literal(_('Activities'))}: {formatting.number(int(row.activities))}",
+            f"{plotly_literal(_('Staff-days'))}: {formatting.number(float(row.effort_days), 1)}",
+            f"{plotly_literal(_('KP share'))}: {share}",
         ]
     )
 
@@ -367,7 +368,7 @@ def map_svg(view: CountryMap, title: str | None = None) -> str:
     legend = []
     decimals = 1 if view.measure == "effort_days" else 0
     lower = 0.0
-    for i, (colour, bound) in enumerate(zip(SCALE, bounds, strict=True)):
+    for i, (colour, bound) in enumerate(zip(SCALE[: len(bounds)], bounds, strict=True)):
         x = 8 + i * 90
         label = f"{formatting.number(lower, decimals)}–{formatting.number(bound, decimals)}"
         legend.append(
@@ -381,7 +382,7 @@ def map_svg(view: CountryMap, title: str | None = None) -> str:
     note_text = f'<text x="8" y="{legend_y + 32}" font-size="10">{escape(note)}</text>' if note else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_WIDTH} {height}" width="100%" '
-        f'role="img" aria-label="{escape(heading, {chr(34): "&quot;"})}" '
+        f'role="img" aria-label="{escape(heading)}" '
         f'style="max-width:{SVG_WIDTH * 1.5:.0f}px;font-family:system-ui, Arial, sans-serif">'
         f'<text x="8" y="15" font-size="12" font-weight="bold">{escape(heading)}</text>'
         f'<g transform="translate(0 {top})">{"".join(shapes)}</g>'

@@ -19,6 +19,7 @@ from tracker.records import activity_fields
 from tracker.records.activity_fields import FIELDS, form_defaults
 from tracker.records.entry import EventChoice, FormOptions
 from tracker.records.validation import TITLE_MAX, ActivityInput
+from tracker.text.plain_text import markdown_literal
 from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS, labeller
 from tracker.web.render import Container
 
@@ -256,7 +257,11 @@ def field_problems(values: FormValues, options: FormOptions | None = None) -> di
             problems.setdefault("event_id", []).append(
                 _(
                     "“{event}” is an event of {other}, not of {forum}: choose one of its events or none."
-                ).format(event=event.name, other=event.forum, forum=fields["forum"])
+                ).format(
+                    event=markdown_literal(event.name),
+                    other=markdown_literal(event.forum),
+                    forum=markdown_literal(fields["forum"]),
+                )
             )
     return problems
 

@@ -59,9 +59,13 @@ def navigation(role: str | None) -> st.Page:
     """
     from tracker.config import PROJECT_ROOT
 
-    def page(rule: PageRule, title: str, url_path: str, default: bool) -> st.Page:
+    def page(rule: PageRule, title: str, url_path: str, default: bool, visible: bool = True) -> st.Page:
         return st.Page(
-            str(PROJECT_ROOT / "pages" / f"{rule.name}.py"), title=title, url_path=url_path, default=default
+            str(PROJECT_ROOT / "pages" / f"{rule.name}.py"),
+            title=title,
+            url_path=url_path,
+            default=default,
+            visibility="visible" if visible else "hidden",
         )
 
     if role is None:
@@ -69,10 +73,19 @@ def navigation(role: str | None) -> st.Page:
         visitor = [page(login, _(login.title), login.url_path, True)]
         visitor += [page(login, _(login.title), rule.url_path, False) for rule in PAGES if rule is not login]
         return st.navigation(visitor, position="hidden")
+    # Streamlit serves the default page only at the root (its public address is ""), so the
+    # role's first page is also registered, hidden, under its own address: a shared link such
+    # as the funder's /funder-summary opens it instead of "Page not found" over the page.
+    rules = pages_for(role)
     sections: dict[str, list[st.Page]] = {}
-    for index, rule in enumerate(pages_for(role)):
+    for index, rule in enumerate(rules):
         sections.setdefault(_(rule.section) if rule.section else "", []).append(
-            page(rule, _(rule.title), rule.url_path, index == 0)
+            page(rule, _(rule.title), "" if index == 0 else rule.url_path, index == 0)
+        )
+    if rules:
+        first = rules[0]
+        sections.setdefault(_(first.section) if first.section else "", []).append(
+            page(first, _(first.title), first.url_path, False, visible=False)
         )
     return st.navigation(sections, expanded=True)
 

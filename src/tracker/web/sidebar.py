@@ -8,6 +8,7 @@ import streamlit as st
 
 from tracker.i18n import _
 from tracker.results.filters import MEASURES, PERIODS, Filters, from_query, to_query
+from tracker.text.plain_text import markdown_literal
 from tracker.vocabulary import ACTIVITY_TYPES, FORUM_CATEGORIES, labeller
 from tracker.web import reads
 from tracker.web.render import Container, label_from
@@ -52,7 +53,7 @@ def shared_filters(role: str | None) -> Filters:
         if problems:
             state[URL_NOTICE_KEY] = _(
                 "Part of this link's filters was not understood and is ignored: {problems}."
-            ).format(problems="; ".join(problems))
+            ).format(problems=markdown_literal("; ".join(problems)))
     if state.get(URL_NOTICE_KEY):
         st.warning(state[URL_NOTICE_KEY])
     current: Filters = state[FILTERS_KEY]

@@ -65,7 +65,7 @@ def import_flow(screen: ImportScreen) -> None:
         st.warning(
             _("This file was already imported on {at} by {who} (as “{file}”).").format(
                 at=f"{formatting.date(previous.imported_at.date())} {previous.imported_at:%H:%M} UTC",
-                who=previous.imported_by,
+                who=markdown_literal(previous.imported_by),
                 file=markdown_literal(previous.filename),
             )
         )
@@ -106,13 +106,19 @@ def import_flow(screen: ImportScreen) -> None:
         st.warning(
             _("These rows look like likely duplicates of activities already in the tracker:")
             + "\n\n"
-            + "\n".join(f"- {d}" for d in plan.duplicates[:200])
+            + "\n".join(f"- {markdown_literal(d)}" for d in plan.duplicates[:200])
         )
         confirmed = st.checkbox(_("Import them anyway"), key=f"{prefix}_confirm_duplicates")
     if plan.new_forums:
         st.write(
             _("New forums that will be created: {names}").format(
                 names=markdown_literal(", ".join(f"{n} ({c})" for n, c in plan.new_forums.items()))
+            )
+        )
+    if plan.new_themes:
+        st.write(
+            _("New themes that will be created: {names}").format(
+                names=markdown_literal(", ".join(plan.new_themes))
             )
         )
     if plan.new_organisations:
