@@ -190,6 +190,8 @@ def test_new_theme_names_in_the_import_preview_are_text(hostile_db):
     )
     at = open_page("pages/import_activities.py", role="staff")
     at.file_uploader(key="import_upload").upload("t.csv", (header + rows).encode(), "text/csv").run()
+    _inert(at.checkbox(key="import_create_themes").label)
+    at.checkbox(key="import_create_themes").check().run()
     shown = next(m.value for m in at.markdown if "New themes that will be created" in m.value)
     _inert(shown)
     for payload in PAYLOADS:
