@@ -56,7 +56,9 @@ class MediaGuard:
         self.app = app
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope.get("type") == "http" and MEDIA_PREFIX in scope.get("path", ""):
+        path = scope.get("path", "")
+        # Streamlit serves downloads at {base}/media/… and its own files at {base}/static/….
+        if scope.get("type") == "http" and MEDIA_PREFIX in path and "/static/" not in path:
             if not await anyio.to_thread.run_sync(signed_in, _cookie(scope)):
                 await send(
                     {
