@@ -193,13 +193,13 @@ def test_one_typo_during_a_distributed_attack_costs_the_real_user_a_second_not_a
     for n in range(30):
         _login(alice, "alice", f"botnet guess {n}", f"192.0.2.{n}", now)
     assert _login(alice, "alice", "one typo here", USER_ADDRESS, now).message == accounts.LOGIN_FAILED
-    assert accounts.throttle_wait(alice, "alice", USER_ADDRESS, now) == 1
+    assert throttle.throttle_wait(alice, "alice", USER_ADDRESS, now) == 1
     assert _login(alice, "alice", "second typo!", USER_ADDRESS, now + dt.timedelta(seconds=1)).account is None
-    assert accounts.throttle_wait(alice, "alice", USER_ADDRESS, now + dt.timedelta(seconds=1)) == 2
+    assert throttle.throttle_wait(alice, "alice", USER_ADDRESS, now + dt.timedelta(seconds=1)) == 2
     # a guessing address that keeps at it (across usernames) soon waits the whole username's minute
     for n in range(7):
         _login(alice, f"user{n}", "guess", "192.0.2.1", now + dt.timedelta(seconds=1))
-    assert accounts.throttle_wait(alice, "alice", "192.0.2.1", now + dt.timedelta(seconds=1)) >= 30
+    assert throttle.throttle_wait(alice, "alice", "192.0.2.1", now + dt.timedelta(seconds=1)) >= 30
     later = now + dt.timedelta(seconds=3)
     assert _login(alice, "alice", PASSWORD, USER_ADDRESS, later).account is not None
 
