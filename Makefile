@@ -5,7 +5,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast install install-dev lint typecheck lock bench bench-postgres bench-network messages clean
+.PHONY: run dev test test-fast install install-dev lint typecheck lock bench bench-postgres bench-network messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer).")'
@@ -34,6 +34,13 @@ run: install
 	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/tracker seed-demo --if-empty; fi
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) \
 		--browser.gatherUsageStats false
+
+## make dev: as `make run`, but the app reruns when a source file is saved (.streamlit/config.toml turns the watcher off for servers)
+dev: install
+	$(BIN)/tracker init-db
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/tracker seed-demo --if-empty; fi
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) \
+		--browser.gatherUsageStats false --server.fileWatcherType auto --server.runOnSave true
 
 ## make test: lint, format check, type check and the whole test suite (PostgreSQL too when TRACKER_TEST_POSTGRES_URL is set),
 ## in parallel: one pytest-xdist worker per core (WORKERS=1 for one), each with its own PostgreSQL

@@ -6,7 +6,7 @@ Screenshots go to the git-ignored test-artifacts/ folder.
 Under pytest-xdist every worker has its own session fixtures: its own database, app
 process on its own free port, server log and Chromium, so workers share nothing but the
 screenshots folder (each test writes its own file names). Tests that only read share
-their worker's app; tests that change data start their own.
+their worker's app; tests that change what others read start their own (``own_app``).
 """
 
 from __future__ import annotations
@@ -71,10 +71,9 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> N
     raise RuntimeError("streamlit did not become healthy")
 
 
-@pytest.fixture(scope="session")
-def app(tmp_path_factory):
+@contextlib.contextmanager
+def demo_app(folder: Path, log_name: str) -> Iterator[dict[str, object]]:
     """The demo database plus one activity with a script in its title, served by streamlit."""
-    folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'tracker.db'}"
     engine = database.open_database(url)
     with database.session_factory(engine).begin() as session:
@@ -84,12 +83,25 @@ def app(tmp_path_factory):
     engine.dispose()
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_SECRET_KEY": "browser-tests"}
     ARTIFACTS.mkdir(exist_ok=True)
-    with streamlit_server(
-        PROJECT_ROOT / "streamlit_app.py",
-        env,
-        ARTIFACTS / f"streamlit-server-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log",
-    ) as base:
+    with streamlit_server(PROJECT_ROOT / "streamlit_app.py", env, ARTIFACTS / log_name) as base:
         yield {"url": base, "script_id": script_id, "database": url}
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The worker's shared app, for tests that only read (or whose writes no other test sees)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with demo_app(tmp_path_factory.mktemp("browser"), f"streamlit-server-{worker}.log") as served:
+        yield served
+
+
+@pytest.fixture
+def own_app(tmp_path, request):
+    """A fresh demo database and server for one test that changes data other tests read
+    (a funder's grants, an import's counts): it starts clean on its rerun too."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with demo_app(tmp_path, f"streamlit-server-{worker}-{request.node.name[:60]}.log") as served:
+        yield served
 
 
 @contextlib.contextmanager
@@ -146,10 +158,23 @@ def browser():
         chromium.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_report = report
+    return report
+
+
 @pytest.fixture
-def page(browser, tmp_path):
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
     yield page
+    report = getattr(request.node, "call_report", None)
+    if report is not None and report.failed:
+        # What the browser showed when the test failed: the first thing to look at.
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name[:80]}.png"), full_page=True)
     context.close()

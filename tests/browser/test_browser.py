@@ -102,7 +102,8 @@ def test_staff_adds_an_activity_and_finds_it_in_the_log_and_the_overview(page, a
     shot(page, "overview")
 
 
-def test_staff_imports_a_file_and_sees_the_preview_and_the_result(page, app, tmp_path):
+def test_staff_imports_a_file_and_sees_the_preview_and_the_result(page, own_app, tmp_path):
+    app = own_app
     data = tmp_path / "two.csv"
     data.write_text(
         "date,forum,themes,activity_type,title,external_id\n"

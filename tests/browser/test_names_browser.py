@@ -1,6 +1,6 @@
 """Issue 22.5 in Chromium: the injection payloads in grant, funder and theme names never become
 an image fetched from elsewhere or a ``javascript:`` link on the Funder summary and Themes pages.
-Run on its own: it adds records to the browser tests' database."""
+It runs on its own app (``own_app``): it links the demo funder to a grant."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def _assert_inert(page) -> None:
     assert page.locator('a[href*="example.invalid"]').count() == 0
 
 
-def test_payload_names_are_text_on_the_funder_summary_and_themes_pages(page, app, browser):
+def test_payload_names_are_text_on_the_funder_summary_and_themes_pages(page, own_app, browser):
+    app = own_app
     _add_payload_records(app["database"])
     log_in(page, app, "funder")
     page.goto(f"{app['url']}/funder-summary?grant=G-PAYLOAD")

@@ -16,7 +16,8 @@ OUTCOME_FILE = (
 )
 
 
-def test_staff_import_an_outcome_find_it_and_edit_it(page, app, tmp_path):
+def test_staff_import_an_outcome_find_it_and_edit_it(page, own_app, tmp_path):
+    app = own_app
     data = tmp_path / "outcome.csv"
     data.write_text(OUTCOME_FILE)
     log_in(page, app, "staff")

@@ -29,7 +29,8 @@ def activities_shown(page) -> int:
     return int(metric(page, "Activities").replace(",", ""))
 
 
-def test_report_return_fix_approve_then_count(phone, page, app):  # noqa: F811 - the imported fixture
+def test_report_return_fix_approve_then_count(phone, page, own_app):  # noqa: F811 - the imported fixture
+    app = own_app
     log_in(phone, app, "member")
     open_route(phone, app, "overview", "Overview")
     before = activities_shown(phone)
