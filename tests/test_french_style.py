@@ -66,3 +66,53 @@ def test_a_no_break_space_comes_before_colon_semicolon_question_and_exclamation_
         french for _english, french in pairs if re.search(r"[^\u00a0\u202f]([:;?!])(\s|$)", _prose(french))
     ]
     assert wrong == []
+
+
+GLOSSARY_DOC = Path(__file__).resolve().parents[1] / "docs" / "translation.md"
+FRENCH_DOCS = sorted((Path(__file__).resolve().parents[1] / "docs" / "fr").glob("*.md"))
+
+
+def glossary() -> list[tuple[str, str, list[str]]]:
+    """(English, French, the variants not to use) for each row of docs/translation.md's glossary."""
+    text = GLOSSARY_DOC.read_text(encoding="utf-8")
+    section = text.split("## Glossary", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or cells[0] in {"English", "---"}:
+            continue
+        rows.append((cells[0], cells[1], [v.strip() for v in cells[2].split(";") if v.strip()]))
+    return rows
+
+
+def _variant_pattern(variant: str) -> re.Pattern[str]:
+    # An all-capitals abbreviation (ID) is matched as written; words in any case.
+    flags = 0 if variant.isupper() else re.IGNORECASE
+    return re.compile(rf"(?<![\w’-]){re.escape(variant)}(?![\w-])", flags)
+
+
+def test_the_glossary_has_a_french_term_and_variants_for_each_concept():
+    rows = glossary()
+    assert len(rows) >= 15
+    assert all(french and variants for _english, french, variants in rows)
+    assert ("staff-days", "jours-personne", ["jours de travail", "jours-homme", "journées de travail"]) in rows
+
+
+def test_one_term_per_concept_in_the_catalogue_and_the_french_docs(pairs):
+    checks = [(english, variant, _variant_pattern(variant)) for english, _fr, vs in glossary() for variant in vs]
+    texts = [(f"msgid {english[:50]!r}", _prose(french)) for english, french in pairs]
+    texts += [(path.name, _prose(path.read_text(encoding="utf-8"))) for path in FRENCH_DOCS]
+    found = [
+        (where, concept, variant)
+        for where, text in texts
+        for concept, variant, pattern in checks
+        if pattern.search(text)
+    ]
+    assert found == []
+
+
+def test_the_glossary_check_catches_a_variant():
+    assert _variant_pattern("jours de travail").search("Part du PK en jours de travail")
+    assert _variant_pattern("ID").search("son ID")
+    assert not _variant_pattern("ID").search("son identifiant")
+    assert not _variant_pattern("don").search("donnez-en un autre")
