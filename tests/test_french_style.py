@@ -95,11 +95,12 @@ def test_the_glossary_has_a_french_term_and_variants_for_each_concept():
     rows = glossary()
     assert len(rows) >= 15
     assert all(french and variants for _english, french, variants in rows)
-    assert ("staff-days", "jours-personne", ["jours de travail", "jours-homme", "journées de travail"]) in rows
+    staff_days = ("staff-days", "jours-personne", ["jours de travail", "jours-homme", "journées de travail"])
+    assert staff_days in rows
 
 
 def test_one_term_per_concept_in_the_catalogue_and_the_french_docs(pairs):
-    checks = [(english, variant, _variant_pattern(variant)) for english, _fr, vs in glossary() for variant in vs]
+    checks = [(english, v, _variant_pattern(v)) for english, _fr, variants in glossary() for v in variants]
     texts = [(f"msgid {english[:50]!r}", _prose(french)) for english, french in pairs]
     texts += [(path.name, _prose(path.read_text(encoding="utf-8"))) for path in FRENCH_DOCS]
     found = [
