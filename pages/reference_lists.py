@@ -35,8 +35,16 @@ def merge_form(key: str, names: list[str], merge: Callable[[Session, str, str, s
             _("Merge two spellings of one {what}: every activity moves to the one kept.").format(what=what)
         )
         cols = st.columns(2)
-        duplicate = cols[0].selectbox(_("Duplicate (removed)"), names, index=None, key=f"lists_dup_{key}")
-        keep = cols[1].selectbox(_("Keep"), names, index=None, key=f"lists_keep_{key}")
+        duplicate = cols[0].selectbox(
+            _("Duplicate (removed)"),
+            names,
+            index=None,
+            key=f"lists_dup_{key}",
+            placeholder=_("Choose a name"),
+        )
+        keep = cols[1].selectbox(
+            _("Keep"), names, index=None, key=f"lists_keep_{key}", placeholder=_("Choose a name")
+        )
         if st.form_submit_button(_("Merge")) and duplicate and keep:
             ok, moved = db.write(merge, duplicate, keep, auth.actor())
             if ok:
@@ -65,7 +73,11 @@ with forums_tab:
             key="lists_forum_category",
         )
         parent = cols[2].selectbox(
-            _("Part of (optional)"), list(tables["forums"].forum), index=None, key="lists_forum_parent"
+            _("Part of (optional)"),
+            list(tables["forums"].forum),
+            index=None,
+            key="lists_forum_parent",
+            placeholder=_("None: a forum of its own"),
         )
         if st.form_submit_button(_("Add the forum")):
             ok, _forum = db.write(reference_lists.add_forum, name, category, parent)
@@ -86,7 +98,11 @@ with events_tab:
     with st.form("lists_add_event", clear_on_submit=True):
         cols = st.columns(3)
         forum = cols[0].selectbox(
-            _("Forum"), list(tables["forums"].forum), index=None, key="lists_event_forum"
+            _("Forum"),
+            list(tables["forums"].forum),
+            index=None,
+            key="lists_event_forum",
+            placeholder=_("Choose a forum"),
         )
         name = cols[1].text_input(_("Event name"), key="lists_event_name")
         place = cols[2].text_input(_("Place"), key="lists_event_place")
@@ -115,7 +131,12 @@ with events_tab:
         events = tables["events"]
         labels = {int(r.id): f"{r.start} · {r.forum} · {r.event}" for r in events.itertuples()}
         chosen = st.selectbox(
-            _("Event"), list(labels), index=None, format_func=lambda i: labels[i], key="lists_fix_event"
+            _("Event"),
+            list(labels),
+            index=None,
+            format_func=lambda i: labels[i],
+            key="lists_fix_event",
+            placeholder=_("Choose an event"),
         )
         if chosen is not None:
             row = events[events.id == chosen].iloc[0]

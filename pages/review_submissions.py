@@ -65,7 +65,12 @@ st.dataframe(
 waiting_ids = [r["id"] for r in rows if r["status"] == "submitted"]
 if len(waiting_ids) > 1:
     with st.form("review_many"):
-        chosen = st.multiselect(_("Approve several as they are"), waiting_ids, key="review_many_ids")
+        chosen = st.multiselect(
+            _("Approve several as they are"),
+            waiting_ids,
+            key="review_many_ids",
+            placeholder=_("Choose submissions"),
+        )
         if st.form_submit_button(_("Approve the chosen submissions")) and chosen:
             ok, result = db.write(submissions.approve_many, chosen, reviewer)
             if ok:

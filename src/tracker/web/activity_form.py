@@ -119,7 +119,11 @@ def activity_form(
             values["event_id"] = defaults["event_id"]
         under(st, "event_id")
         values["themes"] = left.multiselect(
-            _(LABELS["themes"]), options.themes, default=defaults["themes"], key=f"{key}_themes"
+            _(LABELS["themes"]),
+            options.themes,
+            default=defaults["themes"],
+            key=f"{key}_themes",
+            placeholder=_("Choose one or more themes"),
         )
         under(left, "themes")
         values["activity_type"] = right.selectbox(
@@ -144,6 +148,7 @@ def activity_form(
             options.organisations,
             default=[o for o in defaults["organisations"] if o in options.organisations],
             key=f"{key}_organisations",
+            placeholder=_("Choose organisations"),
         )
         others = right.text_input(
             _("Other organisations, separated by ;"),
@@ -214,6 +219,7 @@ def activity_form(
                 sorted(set(options.grants) | set(stored_grants)),
                 default=stored_grants,
                 key=f"{key}_grants",
+                placeholder=_("No grant"),
                 help=_("The grants that fund this activity."),
             )
             if options.grants or stored_grants

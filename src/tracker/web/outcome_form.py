@@ -72,6 +72,7 @@ def outcome_form(
                 options.themes,
                 default=[t for t in start.get("themes", []) if t in options.themes],
                 key=f"{key}_themes",
+                placeholder=_("Choose one or more themes"),
             ),
             "forum": right.selectbox(
                 label("forum"),
@@ -104,6 +105,7 @@ def outcome_form(
                 default=[i for i in start.get("activity_ids", linked) if i in options.activities],
                 format_func=lambda i: options.activities[i],
                 key=f"{key}_activities",
+                placeholder=_("Choose activities"),
                 help=_("Type to search the contributing activities by date or title."),
             ),
         }

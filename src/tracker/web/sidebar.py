@@ -124,18 +124,28 @@ def log_search_form(filters: Filters, role: str | None) -> Filters:
     with st.form("log_search"):
         text = st.text_input(_("Search titles, descriptions and outcomes"), key="log_text")
         cols = st.columns(4)
-        forums = cols[0].multiselect(_("Forums"), options.forums, key="log_forums")
+        forums = cols[0].multiselect(
+            _("Forums"), options.forums, key="log_forums", placeholder=_("All forums")
+        )
         organisations = cols[1].multiselect(
-            _("Organisations"), options.organisations, key="log_organisations"
+            _("Organisations"),
+            options.organisations,
+            key="log_organisations",
+            placeholder=_("All organisations"),
         )
         countries = cols[2].multiselect(
             _("Countries"),
             list(options.countries),
             format_func=label_from(options.countries),
             key="log_countries",
+            placeholder=_("All countries"),
         )
         types = cols[3].multiselect(
-            _("Activity types"), ACTIVITY_TYPES, format_func=labeller("activity_type"), key="log_types"
+            _("Activity types"),
+            ACTIVITY_TYPES,
+            format_func=labeller("activity_type"),
+            key="log_types",
+            placeholder=_("All types"),
         )
         st.form_submit_button(_("Search"))
     return filters.with_(
