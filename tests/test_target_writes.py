@@ -223,3 +223,18 @@ def test_overview_share_targets_follow_the_filters(session):
     assert scopes(Filters(date_from=dt.date(2026, 1, 1))) == []
     assert scopes(Filters(categories=("UN",))) == []
     assert scopes(Filters(themes=("KP reform", "Land rights"))) == []
+
+
+def test_the_trend_charts_share_axis_reads_like_the_tables_in_french():
+    trend = target_status.Trend("kp_share_by_count", "all", [(2024, 0.5)], [], [])
+    with use_language("fr"):
+        figure = result_figures.trend_figure(trend)
+    assert list(figure.layout.yaxis.ticktext) == [
+        "0\u00a0%",
+        "20\u00a0%",
+        "40\u00a0%",
+        "60\u00a0%",
+        "80\u00a0%",
+        "100\u00a0%",
+    ]
+    assert figure.layout.yaxis.tickformat is None

@@ -63,6 +63,12 @@ def value_format(measure: str) -> str:
     return ",.1f" if measure == "effort_days" else ",.0f"
 
 
+def share_axis(fig: go.Figure) -> None:
+    """A 0–100 % y axis whose ticks are Babel's text (``62 %`` in French, as in the tables):
+    d3's ``%`` format cannot put the space before the sign."""
+    fig.update_yaxes(range=[0, 1], tickvals=SHARE_TICKS, ticktext=[formatting.share(v) for v in SHARE_TICKS])
+
+
 def layout(fig: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
         separators=separators(),
@@ -178,7 +184,7 @@ def kp_share_chart(shares: pd.DataFrame, period: str, targets: pd.DataFrame | No
             xperiod="M12",
             xperiodalignment="middle",
         )
-    fig.update_yaxes(range=[0, 1], tickvals=SHARE_TICKS, ticktext=[formatting.share(v) for v in SHARE_TICKS])
+    share_axis(fig)
     _date_axis(fig, period)
     title = _("Share of the coalition's engagement spent in KP forums, per {period}").format(period=_(period))
     return _mark_decision(

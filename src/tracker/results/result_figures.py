@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from tracker.i18n import _
 from tracker.results import target_status
-from tracker.results.charts import CATEGORY_COLOURS, layout, separators
+from tracker.results.charts import CATEGORY_COLOURS, layout, separators, share_axis
 from tracker.results.target_text import status_text, target_text, value_text
 from tracker.text import formatting
 from tracker.text.plain_text import plotly_literal
@@ -179,7 +179,7 @@ def trend_figure(trend: target_status.Trend) -> go.Figure:
             hovertemplate="%{customdata}<extra></extra>",
         )
     if trend.measure in SHARE_MEASURES:
-        fig.update_yaxes(range=[0, 1], tickformat=".0%")
+        share_axis(fig)
     fig.update_xaxes(dtick=1, tickformat="d")
     title = _("{measure}, {scope}: actual per year against the targets").format(
         measure=measure, scope=scope_label(trend.scope)
