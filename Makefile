@@ -5,7 +5,7 @@ PORT ?= 8501
 ADDRESS ?= localhost
 BIN := $(VENV)/bin
 
-.PHONY: run dev test test-fast install install-dev lint typecheck lock bench bench-postgres bench-network messages clean
+.PHONY: run dev test test-fast install install-dev lint typecheck lock bench bench-concurrency bench-postgres bench-network messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: set PYTHON=python3.11 (or newer).")'
@@ -78,6 +78,10 @@ lock: $(BIN)/python
 bench: install-dev
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.clicks
+
+## make bench-concurrency: 20 members switching the Overview's Period at once, against 20 sessions of the one-chart app
+bench-concurrency: install-dev
+	$(BIN)/python -m benchmarks.concurrency
 
 ## make bench-postgres: 1M activities on PostgreSQL (starts the local server; see docs/performance.md)
 bench-postgres: install-dev
