@@ -10,12 +10,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, insert, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import (
@@ -37,6 +38,11 @@ from tracker.i18n import _
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_OPTION = "tracker_write"
+
+
+# Rows per INSERT … RETURNING: one huge executemany costs quadratic time in SQLAlchemy's
+# result splicing.
+INSERT_SLICE = 500
 
 
 def redacted(url: str) -> str:
@@ -258,3 +264,30 @@ def count_activities(session: Session) -> int:
     from tracker.db.models import Activity
 
     return session.scalar(select(func.count()).select_from(Activity)) or 0
+
+
+def insert_many_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``table`` (integer primary key ``id``) in bulk; their ids, in order.
+
+    PostgreSQL: one ``INSERT … RETURNING`` per slice, ordered by SQLAlchemy's sentinel.
+    SQLite has no such sentinel, and there SQLAlchemy falls back to one statement per row
+    (10,000 round trips for 10,000 rows). A SQLite writer holds the database's only write
+    lock for its whole transaction, so rows inserted in one ``executemany`` take the ids
+    after the largest one, in order: the first row's RETURNING gives the start, and the
+    largest id afterwards proves the run is contiguous (else nothing is kept: the caller's
+    transaction rolls back)."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.name != "sqlite":
+        ids: list[int] = []
+        for offset in range(0, len(rows), INSERT_SLICE):
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            ids += list(session.execute(statement, rows[offset : offset + INSERT_SLICE]).scalars())
+        return ids
+    first = int(session.execute(insert(table).returning(table.c.id), rows[:1]).scalar_one())
+    if len(rows) > 1:
+        session.execute(insert(table), rows[1:])
+    last = session.scalar(select(func.max(table.c.id)))
+    if last != first + len(rows) - 1:
+        raise RuntimeError(f"ids of a bulk insert into {table.name} are not contiguous: {first}..{last}")
+    return list(range(first, first + len(rows)))

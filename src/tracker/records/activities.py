@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from tracker.db import database
 from tracker.db.models import (
     Activity,
     AuditEntry,
@@ -36,7 +37,6 @@ from tracker.records import activity_fields, audit
 from tracker.records.validation import ActivityInput
 
 BATCH = 2000
-INSERT_SLICE = 500
 
 
 # ---- names to records ----------------------------------------------------------------
@@ -435,13 +435,7 @@ def create_activities(
     ids: list[int] = []
     for start in range(0, len(drafts), BATCH):
         batch = drafts[start : start + BATCH]
-        rows = [_row(d, actor, now) for d in batch]
-        # Core inserts in slices: RETURNING over one huge executemany costs quadratic time
-        # in SQLAlchemy's result splicing.
-        batch_ids: list[int] = []
-        for offset in range(0, len(rows), INSERT_SLICE):
-            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            batch_ids += list(session.execute(statement, rows[offset : offset + INSERT_SLICE]).scalars())
+        batch_ids = database.insert_many_returning_ids(session, table, [_row(d, actor, now) for d in batch])
         theme_links, organisation_links, grant_links, entries = [], [], [], []
         for activity_id, new in zip(batch_ids, batch, strict=True):
             new.id = activity_id
