@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from babel.core import negotiate_locale
+
 LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCE_LANGUAGE = "en"
 _override: contextvars.ContextVar[str | None] = contextvars.ContextVar("tracker_language", default=None)
@@ -138,3 +140,19 @@ COLUMN_LABELS = {
 def column_labels(columns: Iterable[object]) -> dict[str, str]:
     """Headers in the current language for st.dataframe(column_config=...): the frame itself is unchanged."""
     return {c: _(COLUMN_LABELS[c]) for c in columns if isinstance(c, str) and c in COLUMN_LABELS}
+
+
+def negotiate(accept_language: str) -> str | None:
+    """The available language an HTTP ``Accept-Language`` header prefers (``fr-CH,fr;q=0.9,en;q=0.8``
+    gives ``fr``), or None when it names none of them."""
+    wanted: list[tuple[float, str]] = []
+    for part in accept_language.split(","):
+        tag, _sep, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        if tag and weight > 0:
+            wanted.append((weight, tag.strip()))
+    preferred = [tag for _weight, tag in sorted(wanted, key=lambda pair: -pair[0])]
+    return negotiate_locale(preferred, available_languages(), sep="-")

@@ -320,3 +320,22 @@ def test_the_openapi_document_is_valid_and_describes_every_route(world, client):
         for method, operation in item.items():
             if path != "/api/v1/openapi.json":
                 assert {"401", "403", "429"} <= set(operation["responses"]), (method, path)
+
+
+def test_errors_answer_in_the_language_the_caller_prefers(world, client):
+    french = {"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"}
+    refused = client.get("/api/v1/summary", headers=french)
+    assert refused.status_code == 401
+    assert refused.headers["content-language"] == "fr"
+    assert refused.json()["error"].startswith("Envoyez un jeton")
+    body = client.post(
+        "/api/v1/submissions", content=b"[1]", headers={**french, **bearer(world.tokens["staff"])}
+    )
+    assert body.status_code == 422 and "objet JSON" in body.json()["error"]
+    unknown = client.get("/api/v1/nowhere", headers=french)
+    assert unknown.status_code == 404 and unknown.headers["content-language"] == "fr"
+    english = client.get("/api/v1/summary", headers={"Accept-Language": "de, en;q=0.5"})
+    assert english.headers["content-language"] == "en"
+    assert english.json()["error"].startswith("Send a token")
+    default = client.get("/api/v1/summary")
+    assert default.headers["content-language"] == "en" and default.json()["error"].startswith("Send a token")

@@ -4,7 +4,9 @@
 counts the token (``tracker.access.tokens.use_token``: 401, or 429 with ``Retry-After``),
 refuses a role that may not (403), turns a ``TrackerError`` into 422 (or ``NotFound`` into
 404) and anything unexpected into 500 with one sentence, logging only the error's type:
-never a traceback or a message that could carry a record's text.
+never a traceback or a message that could carry a record's text. Every sentence is in the
+language the request's ``Accept-Language`` prefers (English or French, else English;
+``Content-Language`` says which).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from tracker.access import tokens
 from tracker.access.accounts import Account
 from tracker.db import database
 from tracker.errors import TrackerError
-from tracker.i18n import _
+from tracker.i18n import _, current_language, negotiate, use_language
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,13 @@ def endpoint(roles: tuple[str, ...]) -> Callable[[Handler], Callable[[Request], 
 
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         def answer(request: Request, body: bytes) -> Response:
+            language = negotiate(request.headers.get("accept-language", ""))
+            with use_language(language):
+                response = answer_in_language(request, body)
+                response.headers["Content-Language"] = current_language()
+            return response
+
+        def answer_in_language(request: Request, body: bytes) -> Response:
             try:
                 return handler(request, authorise(request, roles), body)
             except ApiError as error:
@@ -167,4 +176,7 @@ def json_body(body: bytes) -> dict[str, Any]:
 
 
 async def not_found_response(request: Request) -> Response:
-    return error_response(ApiError(404, _("There is no such API address; see /api/v1/openapi.json.")))
+    with use_language(negotiate(request.headers.get("accept-language", ""))):
+        response = error_response(ApiError(404, _("There is no such API address; see /api/v1/openapi.json.")))
+        response.headers["Content-Language"] = current_language()
+    return response
