@@ -75,7 +75,14 @@ def describe_violations(violations: Iterable[dict[str, Any]]) -> str:
 
 
 def page_width(page: Any) -> int:
-    return int(page.evaluate("document.scrollingElement.scrollWidth"))
+    """How wide the page scrolls: the document's width, or that of Streamlit's main area,
+    which scrolls on its own (overflow: auto) and so never widens the document."""
+    return int(
+        page.evaluate(
+            """() => Math.max(document.scrollingElement.scrollWidth,
+                              document.querySelector('[data-testid=stMain]')?.scrollWidth ?? 0)"""
+        )
+    )
 
 
 CLIPPABLE = "[data-testid=stMetricValue], [data-testid=stMetricLabel], button"
