@@ -75,7 +75,15 @@ def _check(page, width: int, french: bool, vocabulary, user_data) -> dict[str, s
 def _whole_page_shot(page, path) -> None:
     """The whole page at phone width: Streamlit's main area scrolls inside the window, so a
     "full page" screenshot shows one screen; the window is made as tall as the page first."""
-    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+    height = page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid=stMain]');
+            const block = document.querySelector('[data-testid=stMainBlockContainer]');
+            main.scrollTop = 0;
+            return Math.ceil(Math.max(main.scrollHeight, block.scrollHeight,
+                                      block.getBoundingClientRect().bottom));
+        }"""
+    )
     page.set_viewport_size({"width": PHONE["width"], "height": min(max(height, PHONE["height"]), 16_000)})
     _settle(page)
     page.screenshot(path=str(path))
@@ -139,9 +147,7 @@ def test_every_page_at_both_widths(browser, served, role):
                     found[key] = f"{found[key]} | " if key in found else ""
                     found[key] += f"{viewport['width']} px: {what}"
             if french:
-                page.screenshot(
-                    path=str(ARTIFACTS / f"every-page-{role}-{rule.url_path}.png"), full_page=True
-                )
+                _whole_page_shot(page, ARTIFACTS / f"every-page-{role}-{rule.url_path}.png")
     finally:
         context.close()
     new = {key: what for key, what in found.items() if key not in KNOWN_FAILURES}
