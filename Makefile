@@ -26,7 +26,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-dev: $(VENV)/.installed-dev
+# axe-core (tests/browser/audit.py) from the npm registry at the version package-lock.json pins,
+# when npm is installed; without it the accessibility audit is skipped locally (CI requires it).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm is not installed: the accessibility audit (axe-core) will be skipped"; fi
+
+install-dev: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 
 ## make run: install, migrate, load demo data into an empty default database, start the app
 run: install
@@ -103,4 +109,4 @@ messages: install-dev
 	$(BIN)/pybabel compile -d $(LOCALE) -D tracker --statistics
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts .lock-venv
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .mypy_cache test-artifacts .lock-venv

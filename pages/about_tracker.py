@@ -16,7 +16,7 @@ st.markdown(
         "to shift its effort away from the KP; the tracker shows whether and how that shift happens."
     )
 )
-st.subheader(_("How the numbers are counted"))
+st.header(_("How the numbers are counted"))
 st.markdown(
     _(
         "- Engagement is shown two ways: by number of activities and by effort in staff-days.\n"

@@ -109,7 +109,7 @@ else:
             if ok:
                 _done(_("Deleted. Choose it again here to restore it."))
 
-st.subheader(_("Contributing activities"))
+st.header(_("Contributing activities"))
 contributions = outcome_records.contributions_table(current.contributions)
 if contributions.empty:
     st.caption(_("No contributing activity is linked."))

@@ -25,7 +25,7 @@ else:
     render.chart(view.top_figure, view.top, "top_forums")
 
 if view.calendar is not None:
-    st.subheader(_("Calendar of {forum}").format(forum=markdown_literal(view.forum)))
+    st.header(_("Calendar of {forum}").format(forum=markdown_literal(view.forum)))
     if view.calendar.empty:
         st.info(_("No dated events are recorded for this forum."))
     else:
@@ -46,7 +46,7 @@ if view.calendar is not None:
             },
         )
 
-st.subheader(_("Subscribe to the forum calendar"))
+st.header(_("Subscribe to the forum calendar"))
 st.markdown(render.calendar_links())
 st.caption(
     _(
@@ -57,7 +57,7 @@ st.caption(
     )
 )
 
-st.subheader(_("Forums by category"))
+st.header(_("Forums by category"))
 for category, table in view.by_category.items():
     n = int(table.activities.sum())
     count = ngettext("{n} activity", "{n} activities", n).format(n=render.format_count(n))

@@ -97,7 +97,7 @@ if view.is_empty:
         if chosen_grant is not None
         else _("No activities in this period. Choose a wider period.")
     )
-    st.subheader(_("Strategy targets"))
+    st.header(_("Strategy targets"))
     st.html(reports.targets_html(report))
     st.stop()
 
@@ -124,25 +124,25 @@ for column, fmt, label in (
 
 # Static SVG charts, as in the report: the funder's first screen never waits for the
 # Plotly bundle (docs/performance.md). The numbers behind each are beside it.
-st.subheader(_("KP share in this period"))
+st.header(_("KP share in this period"))
 render.static_numbers(view.shares, "summary_kp_share", f"{named}-kp-share.csv")
-st.subheader(_("Engagement per forum category"))
+st.header(_("Engagement per forum category"))
 st.markdown(reports.category_chart_svg(view), unsafe_allow_html=True)
 render.static_numbers(view.engagement, "summary_engagement", f"{named}-engagement.csv")
-st.subheader(_("Engagement per theme"))
+st.header(_("Engagement per theme"))
 st.caption(_("An activity with several themes counts once under each of its themes, with its full effort."))
 st.markdown(reports.themes_chart_svg(view), unsafe_allow_html=True)
 render.static_numbers(view.theme_matrix, "summary_themes", f"{named}-themes.csv")
 if report.countries is not None and not report.countries.is_empty:
-    st.subheader(_("Where the coalition works"))
+    st.header(_("Where the coalition works"))
     render.static_map(report.countries, f"{named}-countries.csv")
-st.subheader(_("Outcome records"))
+st.header(_("Outcome records"))
 st.html(reports.outcome_records_html(report))
-st.subheader(_("Outcomes of public activities"))
+st.header(_("Outcomes of public activities"))
 if view.outcomes.empty:
     st.info(_("No public outcome recorded in this period."))
 else:
     # A list, not a table: it reads on a phone without sideways scrolling.
     st.html(reports.outcomes_list_html(view))
-st.subheader(_("Strategy targets"))
+st.header(_("Strategy targets"))
 st.html(reports.targets_html(report))

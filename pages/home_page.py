@@ -29,7 +29,7 @@ if summary.demo_data:
     st.info(_("This database holds illustrative demo data, not the coalition's real records."))
 
 if summary.is_empty:
-    st.subheader(_("No activities recorded yet"))
+    st.header(_("No activities recorded yet"))
     st.write(
         _(
             "Once staff add activities or import a spreadsheet, the totals appear here. "
@@ -37,7 +37,7 @@ if summary.is_empty:
         )
     )
 else:
-    st.subheader(_("The shift away from the Kimberley Process"))
+    st.header(_("The shift away from the Kimberley Process"))
     st.write(
         _(
             "Share of the coalition's engagement spent in KP forums, before and since its decision of "
@@ -87,12 +87,12 @@ if role in (STAFF, ADMIN):
         )
         st.page_link("pages/review_submissions.py", label=_("Open the Review page"))
     reminders = db.read(home.staff_reminders, today)
-    st.subheader(_("Forum events of the next 60 days"))
+    st.header(_("Forum events of the next 60 days"))
     if reminders.upcoming.empty:
         st.caption(_("No forum event in the calendar for the next 60 days."))
     else:
         st.html(home.reminder_list_html(reminders.upcoming))
-    st.subheader(_("Past events of the last 90 days with nothing logged"))
+    st.header(_("Past events of the last 90 days with nothing logged"))
     if reminders.unlogged.empty:
         st.caption(_("Every forum event of the last 90 days has at least one activity logged."))
     else:

@@ -47,7 +47,7 @@ if view.without_forum:
             view.without_forum,
         ).format(n=formatting.number(view.without_forum))
     )
-st.subheader(_("Outcomes and the activities that contributed"))
+st.header(_("Outcomes and the activities that contributed"))
 if view.hidden:
     st.caption(
         ngettext(

@@ -23,7 +23,7 @@ by = (
 )
 measure = sidebar.measure_control("participation", right)
 
-st.subheader(_("Where the coalition works"))
+st.header(_("Where the coalition works"))
 where = reads.country_map(filters, role, measure)
 if where.is_empty:
     st.caption(_("No activity in this selection names a country."))

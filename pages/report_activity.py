@@ -37,12 +37,12 @@ editing_id = st.session_state.get("report_editing")
 editing = next((s for s in mine if s.id == editing_id and s.status == "returned"), None)
 
 if editing is not None:
-    st.subheader(_("Fix submission {id} and send it again").format(id=editing.id))
+    st.header(_("Fix submission {id} and send it again").format(id=editing.id))
     st.info(_("The reviewer's comment: {comment}").format(comment=markdown_literal(editing.comment or "")))
     defaults = submissions.form_values_from(editing.fields, submissions.event_ids(options))
     options = db.read(submission_options.form_options_for, account.role, editing.fields)
 else:
-    st.subheader(_("A new activity"))
+    st.header(_("A new activity"))
     defaults = activity_form.new_activity_defaults(options, None, account.organisation)
 st.caption(
     _(
@@ -83,7 +83,7 @@ if editing is not None and st.button(_("Cancel the fix"), key="report_cancel"):
     st.session_state.pop("report_editing", None)
     st.rerun()
 
-st.subheader(_("Your organisation's submissions"))
+st.header(_("Your organisation's submissions"))
 if not mine:
     st.caption(_("Nothing reported yet."))
 for submission in reversed(mine):
@@ -109,7 +109,7 @@ for submission in reversed(mine):
             st.session_state["report_editing"] = submission.id
             st.rerun()
 
-st.subheader(_("Send a spreadsheet"))
+st.header(_("Send a spreadsheet"))
 st.caption(
     _(
         "A file in the activity import format (CSV or XLSX) becomes one submission per row, all or "

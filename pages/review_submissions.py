@@ -83,7 +83,7 @@ labels = {r["id"]: f"{r['id']} · {r['organisation']} · {r['title']}" for r in 
 picked = st.selectbox(_("Submission"), list(labels), format_func=lambda i: labels[i], key="review_pick")
 view = db.read(submissions.review_view, reviewer, picked)
 item = view.submission
-st.subheader(_("Submission {id}").format(id=item["id"]))
+st.header(_("Submission {id}").format(id=item["id"]))
 st.caption(
     _("From {organisation}, sent by {who} on {when}; status: {status}.").format(
         organisation=markdown_literal(item["organisation"]),

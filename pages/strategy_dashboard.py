@@ -23,7 +23,7 @@ st.caption(
     )
 )
 st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))
-st.subheader(_("Each measure over the years, against its targets"))
+st.header(_("Each measure over the years, against its targets"))
 for index, trend in enumerate(reads.strategy_trends()):
     render.chart(
         trend.figure, trend.numbers, f"target_trend_{index}", f"targets-{trend.measure}-{index + 1}.csv"

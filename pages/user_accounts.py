@@ -15,7 +15,7 @@ admin = auth.current_account()
 assert admin is not None  # require() let only a signed-in admin through
 st.title(_("Users"))
 
-st.subheader(_("Create an account"))
+st.header(_("Create an account"))
 with st.form("users_create", clear_on_submit=True):
     cols = st.columns(2)
     username = cols[0].text_input(_("Username"), key="users_new_username")
@@ -40,7 +40,7 @@ with st.form("users_create", clear_on_submit=True):
         if ok:
             st.success(_("Account created."))
 
-st.subheader(_("Change an account"))
+st.header(_("Change an account"))
 names = list(reads.account_list().get("username", []))
 with st.form("users_change"):
     target = st.selectbox(_("Account"), names, key="users_target")
@@ -74,7 +74,7 @@ with st.form("users_change"):
         if ok:
             st.success(_("Saved."))
 
-st.subheader(_("Funders' grants"))
+st.header(_("Funders' grants"))
 st.caption(
     _(
         "A funder account linked to grants may open only those grants' summaries, and its Funder "
@@ -110,9 +110,9 @@ if funder_names and grant_ids:
 else:
     st.caption(_("Linking needs at least one funder account and one grant (Reference lists, Grants)."))
 
-st.subheader(_("API tokens"))
+st.header(_("API tokens"))
 token_panel(admin, names)
 
-st.subheader(_("Accounts"))
+st.header(_("Accounts"))
 accounts_table = reads.account_list()
 st.dataframe(accounts_table, hide_index=True, column_config=column_labels(accounts_table.columns))

@@ -327,7 +327,7 @@ def test_a_linked_funder_opens_on_its_grant_and_may_choose_only_its_own(grant_ap
     assert download_names and all(
         n.startswith("funder-summary-DEMO-GRANT-1-2021-01-01-2023-12-31") for n in download_names
     )
-    assert "Strategy targets" in [h.value for h in at.subheader]
+    assert "Strategy targets" in [h.value for h in at.header]
     assert at.query_params["grant"] == "DEMO-GRANT-1"
     # the coalition-wide period view stays available to a linked funder (aggregates only)
     select_box.select("").run()
@@ -370,7 +370,7 @@ def test_a_funder_with_no_grant_sees_the_period_view_only(grant_app):
     assert not [s for s in at.selectbox if s.key == "summary_grant"]
     assert any("not among the grants you may open" in w.value for w in at.warning)
     assert at.text_input(key="summary_from") is not None
-    assert "Strategy targets" in [h.value for h in at.subheader]
+    assert "Strategy targets" in [h.value for h in at.header]
 
 
 @pytest.mark.parametrize("role", ["member", "staff", "admin"])

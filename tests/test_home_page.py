@@ -31,7 +31,7 @@ def test_empty_database_shows_a_friendly_empty_state(use_database, fresh_caches)
     _prepare(use_database, demo=False)
     at = open_page(username="reader")
     assert at.title[0].value.startswith("KP Civil Society Coalition")
-    assert any("No activities recorded yet" in s.value for s in at.subheader)
+    assert any("No activities recorded yet" in s.value for s in at.header)
     assert metrics(at) == {}
 
 
@@ -162,4 +162,4 @@ def test_home_shows_staff_their_reminders_and_members_none(use_database, fresh_c
     assert "Soon session" in shown and "Recent unlogged" in shown
     assert "Recent logged" not in shown and "Far session" not in shown and "Old unlogged" not in shown
     at = open_page(username="reader")
-    assert not any("Forum events" in s.value for s in at.subheader)
+    assert not any("Forum events" in s.value for s in at.header)

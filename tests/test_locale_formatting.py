@@ -152,7 +152,7 @@ def test_home_in_french_formats_numbers_money_and_dates(fixture_app, monkeypatch
     captions = [c.value for c in at.caption]
     assert "Activités du 10 mars 2025 au 29 novembre 2026." in captions
     # Below the totals: the latest period against the previous, labelled with both spans.
-    assert "Dernière période par rapport à la précédente" in [s.value for s in at.subheader]
+    assert "Dernière période par rapport à la précédente" in [s.value for s in at.header]
     latest, previous = _expected_comparison(fixture_app, "fr")
     assert f"{latest} par rapport à {previous}" in captions
     if dt.date.today().year == 2026:  # the session's own year: a part year, in French month names
@@ -169,7 +169,7 @@ def test_home_in_english_keeps_english_formats(fixture_app, monkeypatch):
     assert "Activities from March 10, 2025 to November 29, 2026." in captions
     latest, previous = _expected_comparison(fixture_app, "en")
     assert f"{latest} against {previous}" in captions
-    assert "Latest period against the previous" in [s.value for s in at.subheader]
+    assert "Latest period against the previous" in [s.value for s in at.header]
 
 
 def test_overview_in_french_sets_plotly_separators_and_formats_hovers(fixture_app, monkeypatch):

@@ -95,7 +95,7 @@ def _listed(at) -> set[str]:
 
 
 def _text(at) -> str:
-    parts = [str(e.value) for e in (*at.markdown, *at.caption, *at.title, *at.subheader)]
+    parts = [str(e.value) for e in (*at.markdown, *at.caption, *at.title, *at.header, *at.subheader)]
     parts += [h.proto.body for h in at.get("html")]
     parts += [frame.value.to_csv() for frame in at.dataframe]
     parts += [box.value for box in at.html]  # the numbers behind the charts (render.numbers_table)

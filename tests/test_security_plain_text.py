@@ -73,7 +73,7 @@ def test_the_forum_calendar_heading_shows_the_forum_as_text(hostile_db):
     at = open_page("pages/forum_calendar.py", role="staff")
     at.selectbox(key="forums_forum").select(HOSTILE).run()
     assert not at.exception
-    headings = [h.value for h in at.subheader if "http" in h.value]
+    headings = [h.value for h in at.header if "http" in h.value]
     assert headings
     for heading in headings:
         _assert_plain(heading)

@@ -50,7 +50,11 @@ def entered_through_app() -> None:
 
 
 def navigation(role: str | None) -> st.Page:
-    """The pages this role may open, in sections, built on every run.
+    """The pages this role may open, in their order, built on every run.
+
+    One flat list, no sections: Streamlit draws a section as a header and a ``<div>`` inside
+    the navigation's ``<ul>``, which screen readers cannot read as a list (axe-core's
+    list/listitem rules, serious; docs/accessibility.md). ``PageRule.section`` still orders them.
 
     A visitor who is not signed in gets the log-in page, also under every other page's
     address (hidden): a shared link such as ``/overview?theme=...`` shows the log-in
@@ -77,17 +81,13 @@ def navigation(role: str | None) -> st.Page:
     # role's first page is also registered, hidden, under its own address: a shared link such
     # as the funder's /funder-summary opens it instead of "Page not found" over the page.
     rules = pages_for(role)
-    sections: dict[str, list[st.Page]] = {}
-    for index, rule in enumerate(rules):
-        sections.setdefault(_(rule.section) if rule.section else "", []).append(
-            page(rule, _(rule.title), "" if index == 0 else rule.url_path, index == 0)
-        )
+    pages = [
+        page(rule, _(rule.title), "" if index == 0 else rule.url_path, index == 0)
+        for index, rule in enumerate(rules)
+    ]
     if rules:
-        first = rules[0]
-        sections.setdefault(_(first.section) if first.section else "", []).append(
-            page(first, _(first.title), first.url_path, False, visible=False)
-        )
-    return st.navigation(sections, expanded=True)
+        pages.append(page(rules[0], _(rules[0].title), rules[0].url_path, False, visible=False))
+    return st.navigation(pages, expanded=True)
 
 
 def current_account() -> Account | None:

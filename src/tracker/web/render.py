@@ -121,9 +121,9 @@ def comparison(
     ``figures`` maps each of ``COMPARED`` to (latest, previous)."""
     against = _("{latest} against {previous}").format(latest=latest, previous=previous)
     if heading is None:
-        st.subheader(against)
+        st.header(against)
     else:
-        st.subheader(heading)
+        st.header(heading)
         st.caption(against)
     cols = st.columns(4)
     for col, key, label, digits in (
