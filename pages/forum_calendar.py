@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from tracker import vocabulary
 from tracker.i18n import _, column_labels, ngettext
 from tracker.text.plain_text import markdown_literal
 from tracker.web import auth, reads, render, sidebar
@@ -61,5 +62,5 @@ st.header(_("Forums by category"))
 for category, table in view.by_category.items():
     n = int(table.activities.sum())
     count = ngettext("{n} activity", "{n} activities", n).format(n=render.format_count(n))
-    with st.expander(f"{category} ({count})"):
+    with st.expander(f"{vocabulary.label('forum_category', category)} ({count})"):
         st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))

@@ -223,3 +223,11 @@ def test_every_link_filter_shows_in_the_sidebar_and_can_be_cleared(demo):
     assert at.multiselect(key="filters_categories").value == []
     assert dict(at.query_params) == {}
     assert metrics(at)["Activities"] == f"{analytics.totals(demo).activities:,}"
+
+
+def test_forums_page_names_the_categories_in_french(demo, monkeypatch):
+    monkeypatch.setenv("TRACKER_LANG", "fr")
+    at = open_page("pages/forum_calendar.py", role="member")
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Autres instances internationales (") for label in labels), labels
+    assert not any(label.startswith(("Other international", "Regional")) for label in labels)

@@ -43,8 +43,6 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
     # the targets table makes the page 408 px (English) and 482 px (French) wide at 390 px.
     ("funder-summary", "clipped"): "lane D (funder summary) / lane B",
     ("funder-summary", "width"): "lane D (funder summary) / lane B",
-    # "Forums by category" names the categories by their codes ("Other international", "Regional").
-    ("forums", "english"): "the lead (French terms: vocabulary labels)",
 }
 
 
