@@ -123,7 +123,7 @@ def test_each_role_gets_its_month_in_its_language_over_starttls(subscribed, mail
     result = {d.username: (d.sent, d.message) for d in deliveries}
     assert result["funder1"] == (True, "sent") and result["member1"] == (True, "sent")
     assert result["staff1"] == (True, "sent")
-    assert result["noaddress"] == (False, "no e-mail address on the account")
+    assert result["noaddress"] == (False, "no verified e-mail address on the account")
     assert result["refused"] == (False, "the mail server refused this address")
     assert "quiet" not in result
     messages = _parsed(mail_env["handler"])
