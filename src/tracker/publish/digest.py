@@ -108,7 +108,7 @@ def set_digest(
             name=user.username
         )
     if choice == "monthly" and user.email_verified_at is None:
-        return _("{name}'s e-mail address is not verified yet: the digest goes out once it is.").format(
+        return _("The e-mail address of {name} is not verified yet: the digest goes out once it is.").format(
             name=user.username
         )
     return None

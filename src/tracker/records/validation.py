@@ -333,6 +333,12 @@ def plain_message(item: Mapping[str, Any]) -> str:
     return _("is not valid: check it and try again")
 
 
+def labelled(label: str, problem: str) -> str:
+    """One problem naming its field by label ("Themes: choose at least one"), in the reader's
+    typography (French puts a no-break space before the colon)."""
+    return _("{field}: {problem}").format(field=label, problem=problem)
+
+
 def describe_errors(error: ValidationError) -> list[tuple[str, str]]:
     """(column, message) pairs in the import file's column names, each message in plain words."""
     problems = []
