@@ -187,7 +187,7 @@ def test_set_digest_and_language_through_the_cli(subscribed, monkeypatch, capsys
     assert "no xx translation" in capsys.readouterr().err
     subscribed.expire_all()
     prefs = digest.preferences(subscribed, "quiet")
-    assert prefs == digest.Preferences("fr", "monthly", "quiet@example.org")
+    assert prefs == digest.Preferences("fr", "monthly", "quiet@example.org", email_verified=True)
     assert cli.main(["set-digest", "noaddress", "monthly"]) == 0
     assert "has no e-mail address yet" in capsys.readouterr().err
 

@@ -285,3 +285,32 @@ def test_without_mail_settings_the_address_is_not_stored_and_the_reason_is_one_s
     assert any("Mail is not set up yet" in e.value for e in at.sidebar.error)
     with database.session_factory(app_database)() as session:
         assert digest.preferences(session, "demo-member").email is None
+
+
+# ---- refused forms keep what was typed --------------------------------------------------
+
+
+def test_a_refused_activity_keeps_what_was_typed(app_database):
+    at = open_page("pages/add_activity.py", role="staff")
+    at.text_input(key="add_0_0_title").input("Typed before the refusal")
+    at.text_area(key="add_0_0_description").input("A long description")
+    at.text_area(key="add_0_0_evidence").input("not a link")
+    at.button(key="FormSubmitter:add_0_0-Save").click().run()
+    assert any(e.value.startswith("Please correct") for e in at.error)
+    assert at.text_input(key="add_0_0_title").value == "Typed before the refusal"
+    assert at.text_area(key="add_0_0_description").value == "A long description"
+    assert at.text_area(key="add_0_0_evidence").value == "not a link"
+
+
+def test_a_refused_outcome_keeps_what_was_typed_and_names_fields_by_label(app_database):
+    at = open_page("pages/outcome_list.py", role="staff")
+    at.text_input(key="outcome_form_id").set_value("T-KEPT")
+    at.text_input(key="outcome_form_actor").set_value("A UN working group")
+    at.text_area(key="outcome_form_evidence").set_value("not a link")
+    at.get("form_submit_button")[0].click().run()
+    message = next(e.value for e in at.error if e.value.startswith("Please correct"))
+    assert "Themes: choose or type at least one" in message and "is not a web address" in message
+    assert not LIBRARY_WORDING.search(message)
+    assert at.text_input(key="outcome_form_id").value == "T-KEPT"
+    assert at.text_input(key="outcome_form_actor").value == "A UN working group"
+    assert at.text_area(key="outcome_form_evidence").value == "not a link"

@@ -121,6 +121,7 @@ def test_two_people_editing_one_record_the_second_is_refused_with_what_changed(s
     assert "Someone else saved this activity" in second.error[0].value
     changes = second.dataframe[0].value
     assert "First person's title" in set(changes.iloc[:, 2])
+    assert "Title" in set(changes.iloc[:, 0]) and "title" not in set(changes.iloc[:, 0])  # labels, not codes
     with _session(staff_db) as session:
         assert session.get(Activity, activity_id).title == "First person's title"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -41,7 +42,7 @@ def account_preferences(account: Account) -> digest.Preferences:
     return remembered[1]
 
 
-def _remember(account: Account, **changed: str | bool) -> None:
+def _remember(account: Account, **changed: Any) -> None:
     """The session's copy after this session saved ``changed`` on the account."""
     updated = dataclasses.replace(account_preferences(account), **changed)
     st.session_state[PREFERENCES_KEY] = (_signed_in_as(account), updated)
