@@ -12,11 +12,12 @@ st.title(_("Add an activity"))
 
 saved = st.session_state.pop("add_saved", None)
 if saved:
-    # The title is shown as code text so no Markdown in it renders; the link opens it for editing.
-    st.success(
-        _("Saved activity {id}: `{title}`. [Edit it](edit?id={id})").format(
-            id=saved[0], title=saved[1].replace("`", "'")
-        )
+    # The title is shown as code text so no Markdown in it renders; the link opens the record.
+    st.success(_("Saved: activity {id}, `{title}`.").format(id=saved[0], title=saved[1].replace("`", "'")))
+    st.page_link(
+        "pages/edit_activity.py",
+        label=_("Open activity {id}").format(id=saved[0]),
+        query_params={"id": str(saved[0])},
     )
 
 options = reads.form_options()
@@ -76,6 +77,5 @@ if pressed:
             st.session_state["add_saved"] = (result.id, result.title)
             keep = {"activity_date": record.activity_date, "forum": record.forum, "themes": record.themes}
             st.session_state["add_sticky"] = keep if pressed == save_another else None
-            if pressed == save:
-                st.switch_page("pages/edit_activity.py", query_params={"id": str(result.id)})
+            # Both buttons stay here and confirm "Saved" with a link to the record.
             st.rerun()

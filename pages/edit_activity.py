@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker.errors import VersionConflict
 from tracker.i18n import _, column_labels
-from tracker.records import entry
+from tracker.records import activity_fields, entry
 from tracker.records.activities import delete_activity, restore_activity, update_activity
 from tracker.text.plain_text import markdown_literal
 from tracker.web import activity_form, auth, db, reads, render
@@ -12,9 +12,12 @@ from tracker.web import activity_form, auth, db, reads, render
 auth.require("edit_activity")
 st.title(_("Edit an activity"))
 
+# One slot for the confirmation, drawn on every run, so the elements below keep their places
+# (and the delete panel its open state) whether or not a message shows.
+saved_slot = st.empty()
 saved = st.session_state.pop("edit_saved", None)
 if saved:
-    st.success(saved)
+    saved_slot.success(saved)
 
 search = st.text_input(_("Find by title or id"), value=st.query_params.get("id", ""), key="edit_search")
 matches = db.read(entry.find_activities, search, True)
@@ -69,12 +72,13 @@ else:
             elif isinstance(result, VersionConflict):
                 if result.changes:
                     st.write(_("What the other person changed (your edits were not saved):"))
-                    st.dataframe(render.changes_table(result.changes), hide_index=True)
+                    st.dataframe(render.changes_table(result.changes, activity_fields.label), hide_index=True)
                 if st.button(_("Load the latest version"), key="edit_reload"):
                     st.session_state.pop("edit_opened", None)
                     st.rerun()
 
-    with st.expander(_("Delete this activity")):
+    # A key and on_change keep the panel's open state across reruns (ticking the box reruns).
+    with st.expander(_("Delete this activity"), key="edit_delete_panel", on_change="rerun"):
         st.write(_("Deleting hides the activity from every view and total; it can be restored."))
         confirmed = st.checkbox(_("Yes, delete it"), key="edit_confirm_delete")
         if st.button(_("Delete"), disabled=not confirmed, key="edit_delete"):

@@ -15,9 +15,10 @@ from tracker.web.outcome_form import outcome_form, to_input
 role = auth.require("edit_outcome")
 st.title(_("Edit an outcome"))
 
+saved_slot = st.empty()  # drawn on every run: the elements below keep their places
 saved = st.session_state.pop("edit_outcome_saved", None)
 if saved:
-    st.success(saved)
+    saved_slot.success(saved)
 
 choices = db.read(outcome_records.outcome_choices, role)
 if not choices:
@@ -101,7 +102,8 @@ else:
         st.session_state.pop("edit_outcome_opened", None)
         st.rerun()
 
-    with st.expander(_("Delete this outcome")):
+    # A key and on_change keep the panel's open state across reruns (ticking the box reruns).
+    with st.expander(_("Delete this outcome"), key="edit_outcome_delete_panel", on_change="rerun"):
         st.write(_("Deleting hides the outcome from every view and total; it can be restored."))
         confirmed = st.checkbox(_("Yes, delete it"), key="edit_outcome_confirm_delete")
         if st.button(_("Delete"), disabled=not confirmed, key="edit_outcome_delete"):

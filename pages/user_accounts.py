@@ -15,8 +15,23 @@ admin = auth.current_account()
 assert admin is not None  # require() let only a signed-in admin through
 st.title(_("Users"))
 
+# The create form keeps what was typed when the account is refused (a weak password, a taken
+# name); only a created account empties it, before its widgets are drawn on the next run.
+CREATE_KEYS = (
+    "users_new_username",
+    "users_new_display",
+    "users_new_org",
+    "users_new_email",
+    "users_new_password",
+)
+created = st.session_state.pop("users_created", None)
+if created:
+    for widget_key in CREATE_KEYS:
+        st.session_state.pop(widget_key, None)
+    st.success(_("Account {name} created.").format(name=created))
+
 st.header(_("Create an account"))
-with st.form("users_create", clear_on_submit=True):
+with st.form("users_create"):
     cols = st.columns(2)
     username = cols[0].text_input(_("Username"), key="users_new_username")
     display_name = cols[1].text_input(_("Display name"), key="users_new_display")
@@ -38,7 +53,8 @@ with st.form("users_create", clear_on_submit=True):
             email=email or None,
         )
         if ok:
-            st.success(_("Account created."))
+            st.session_state["users_created"] = _account.username
+            st.rerun()
 
 st.header(_("Change an account"))
 names = list(reads.account_list().get("username", []))
@@ -46,11 +62,12 @@ with st.form("users_change"):
     target = st.selectbox(_("Account"), names, key="users_target")
     change = st.radio(
         _("Change"),
-        ("role", "organisation", "password", "disable", "enable"),
+        ("role", "organisation", "email", "password", "disable", "enable"),
         horizontal=True,
         format_func=lambda c: {
             "role": _("Set the role"),
             "organisation": _("Set the organisation"),
+            "email": _("Set the e-mail address"),
             "password": _("Set a new password"),
             "disable": _("Disable"),
             "enable": _("Enable"),
@@ -61,12 +78,15 @@ with st.form("users_change"):
     new_organisation = st.text_input(
         _("Organisation (a member reports for it; empty: none)"), key="users_change_organisation"
     )
+    new_email = st.text_input(_("E-mail address (taken as confirmed; empty: none)"), key="users_change_email")
     new_password = st.text_input(_("New password"), type="password", key="users_change_password")
     if st.form_submit_button(_("Apply")) and target:
         if change == "role":
             ok, _r = db.write(accounts.set_role, target, new_role, admin.username)
         elif change == "organisation":
             ok, _r = db.write(accounts.set_organisation, target, new_organisation, admin.username)
+        elif change == "email":
+            ok, _r = db.write(accounts.set_email, target, new_email, admin.username)
         elif change == "password":
             ok, _r = db.write(accounts.set_password, target, new_password, admin.username)
         else:
@@ -114,5 +134,5 @@ st.header(_("API tokens"))
 token_panel(admin, names)
 
 st.header(_("Accounts"))
-accounts_table = reads.account_list()
+accounts_table = reads.account_table()
 st.dataframe(accounts_table, hide_index=True, column_config=column_labels(accounts_table.columns))

@@ -232,7 +232,7 @@ def test_the_admin_creates_an_account_on_the_users_page(accounts_db):
     at.text_input(key="users_new_username").input("new.member")
     at.text_input(key="users_new_password").input("a fine long password")
     at.button[0].click().run()
-    assert any("Account created" in s.value for s in at.success)
+    assert any("Account new.member created." in s.value for s in at.success)
     assert "new.member" in set(at.dataframe[0].value.username)
 
 

@@ -123,7 +123,7 @@ def test_each_role_gets_its_month_in_its_language_over_starttls(subscribed, mail
     result = {d.username: (d.sent, d.message) for d in deliveries}
     assert result["funder1"] == (True, "sent") and result["member1"] == (True, "sent")
     assert result["staff1"] == (True, "sent")
-    assert result["noaddress"] == (False, "no e-mail address on the account")
+    assert result["noaddress"] == (False, "no verified e-mail address on the account")
     assert result["refused"] == (False, "the mail server refused this address")
     assert "quiet" not in result
     messages = _parsed(mail_env["handler"])
@@ -187,7 +187,7 @@ def test_set_digest_and_language_through_the_cli(subscribed, monkeypatch, capsys
     assert "no xx translation" in capsys.readouterr().err
     subscribed.expire_all()
     prefs = digest.preferences(subscribed, "quiet")
-    assert prefs == digest.Preferences("fr", "monthly", "quiet@example.org")
+    assert prefs == digest.Preferences("fr", "monthly", "quiet@example.org", email_verified=True)
     assert cli.main(["set-digest", "noaddress", "monthly"]) == 0
     assert "has no e-mail address yet" in capsys.readouterr().err
 

@@ -323,7 +323,7 @@ def test_a_linked_funder_opens_on_its_grant_and_may_choose_only_its_own(grant_ap
         f"{formatting.date(dt.date(2021, 1, 1))} to {formatting.date(dt.date(2023, 12, 31))}"
     ]
     assert any("Grant DEMO-GRANT-1" in c.value.replace("\\", "") for c in at.caption)  # names escaped
-    assert not at.text_input  # a grant's period is its own: no period to type
+    assert not at.main.text_input  # a grant's period is its own: no period to type
     assert download_names and all(
         n.startswith("funder-summary-DEMO-GRANT-1-2021-01-01-2023-12-31") for n in download_names
     )

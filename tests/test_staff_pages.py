@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.apptest import open_page
+from tests.apptest import assert_page_ran, open_page
 from tests.factories import add_activity
 from tracker.db import database
 from tracker.db.models import Activity, AuditEntry, Organisation
@@ -29,7 +29,7 @@ def _fill(at, key, title="Side event on land rights", themes=("Land rights",)):
     at.number_input(key=f"{key}_effort").set_value(2.5)
 
 
-def test_add_form_saves_a_complete_activity_and_opens_it_for_editing(staff_db):
+def test_add_form_saves_a_complete_activity_and_confirms_with_a_link_to_it(staff_db):
     at = open_page("pages/add_activity.py", role="staff")
     assert at.multiselect(key="add_0_0_organisations").value == ["ZELA"]  # the user's organisation
     assert at.radio(key="add_0_0_confidentiality").value == "internal"
@@ -37,9 +37,15 @@ def test_add_form_saves_a_complete_activity_and_opens_it_for_editing(staff_db):
     at.text_input(key="add_0_0_new_organisations").input("Brand New NGO")
     at.button(key="FormSubmitter:add_0_0-Save").click().run()
     assert not at.exception
-    assert at.title[0].value == "Edit an activity"
+    assert at.title[0].value == "Add an activity"  # stays here: no silent jump to Edit
     with _session(staff_db) as session:
         activity = session.scalar(select(Activity))
+        assert [s.value for s in at.success] == [
+            f"Saved: activity {activity.id}, `Side event on land rights`."
+        ]
+        link = at.get("page_link")[0].proto
+        assert (link.label, link.page) == (f"Open activity {activity.id}", "edit")
+        assert f"id={activity.id}" in link.query_string
         assert (activity.title, activity.forum.name, activity.effort_days, activity.created_by) == (
             "Side event on land rights",
             "EITI",
@@ -77,7 +83,7 @@ def test_choosing_an_event_fills_forum_and_date_and_save_and_add_another_keeps_t
     at.multiselect(key=f"{key}_themes").set_value(["KP reform"])
     at.text_input(key=f"{key}_title").input("Plenary statement")
     at.button(key=f"FormSubmitter:{key}-Save and add another").click().run()
-    assert any("Saved activity" in s.value for s in at.success)
+    assert any(s.value.startswith("Saved: activity") for s in at.success)
     with _session(staff_db) as session:
         activity = session.scalar(select(Activity))
         assert (activity.event.name, activity.activity_date) == ("KP Plenary 2019", dt.date(2019, 11, 18))
@@ -115,6 +121,7 @@ def test_two_people_editing_one_record_the_second_is_refused_with_what_changed(s
     assert "Someone else saved this activity" in second.error[0].value
     changes = second.dataframe[0].value
     assert "First person's title" in set(changes.iloc[:, 2])
+    assert "Title" in set(changes.iloc[:, 0]) and "title" not in set(changes.iloc[:, 0])  # labels, not codes
     with _session(staff_db) as session:
         assert session.get(Activity, activity_id).title == "First person's title"
 
@@ -188,3 +195,21 @@ def test_export_page_offers_three_formats(staff_db):
     at = open_page("pages/export_activities.py", role="staff")
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["CSV", "XLSX", "JSON"]
+
+
+def test_after_an_edit_ticking_yes_delete_it_keeps_the_delete_panel_open(staff_db):
+    with _session(staff_db) as session:
+        activity_id = add_activity(session, title="Kept panel").id
+        session.commit()
+    at = open_page("pages/edit_activity.py", role="staff", query={"id": str(activity_id)})
+    key = _edit_key(at)
+    at.text_input(key=f"{key}_title").input("Kept panel, revised")
+    at.button(key=f"FormSubmitter:{key}-Save changes").click().run()
+    assert any("Saved version 2" in s.value for s in at.success)
+    at.session_state["edit_delete_panel"] = True  # the person opens the panel (the browser says so)
+    at.run()
+    at.checkbox(key="edit_confirm_delete").check().run()
+    assert_page_ran(at)
+    panel = next(e for e in at.expander if e.label == "Delete this activity")
+    assert panel.proto.expanded and at.session_state["edit_delete_panel"] is True
+    assert not at.button(key="edit_delete").disabled

@@ -31,7 +31,7 @@ def _problems(**overrides):
         ("cost_usd", "inf", "cost_usd", "finite"),
         ("cost_usd", "lots", "cost_usd", "must be a number"),
         ("evidence_urls", "javascript:alert(1)", "evidence_url", "http:// or https://"),
-        ("themes", "", "themes", "at least 1"),
+        ("themes", "", "themes", "at least one"),
     ],
 )
 def test_bad_values_are_named_by_column(field, value, column, fragment):

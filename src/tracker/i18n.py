@@ -134,6 +134,10 @@ COLUMN_LABELS = {
     "baseline": N_("Baseline"),
     "note": N_("Note"),
     "kp_share": N_("KP share"),
+    # the Users page's accounts table
+    "email_verified": N_("E-mail confirmed"),
+    "is_demo": N_("Demo account"),
+    "last_login_at": N_("Last log-in (UTC)"),
 }
 
 

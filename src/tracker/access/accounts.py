@@ -63,6 +63,7 @@ class Account:
     active: bool
     is_demo: bool
     last_login_at: dt.datetime | None
+    email_verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def _account(user: User) -> Account:
         user.active,
         user.is_demo,
         user.last_login_at,
+        bool(user.email and user.email_verified_at),
     )
 
 
@@ -197,6 +199,7 @@ def user_snapshot(user: User) -> dict[str, Any]:
         "language": user.language,
         "digest": user.digest,
         "review_digest": user.review_digest,
+        "email_verified": bool(user.email and user.email_verified_at),
     }
 
 
@@ -262,6 +265,8 @@ def create_user(
         role=role,
         organisation=(organisation or "").strip()[:200] or None,
         email=check_email(email) if email else None,
+        # An address an administrator types is taken as verified (see ``set_email``).
+        email_verified_at=utcnow() if email else None,
         password_hash=_hasher.hash(password),
         password_changed_at=utcnow(),
         is_demo=is_demo,
@@ -314,11 +319,11 @@ def set_role(session: Session, username: str, role: str, actor: str) -> None:
     _audit(session, actor, "set_role", user, before=before)
 
 
-SETTINGS = ("language", "digest", "email")  # what an account's own preferences change
+SETTINGS = ("language", "digest")  # what an account's own preferences change (e-mail: set_own_email)
 
 
 def update_settings(session: Session, user: User, actor: str, **values: str | None) -> User:
-    """Change an account's own settings (``SETTINGS``: language, digest, e-mail), audited
+    """Change an account's own settings (``SETTINGS``: language, digest), audited
     as one ``update`` of the account. The caller has checked the values."""
     unknown = set(values) - set(SETTINGS)
     if unknown:
@@ -339,6 +344,56 @@ def set_organisation(session: Session, username: str, organisation: str | None, 
         raise ValidationFailed(_("An organisation name is at most 200 characters."))
     user.organisation = name or None
     _audit(session, actor, "update", user, before=before)
+
+
+def _address_free(session: Session, user: User, email: str) -> None:
+    taken = session.scalar(
+        select(User.username).where(func.lower(User.email) == email.lower(), User.id != user.id)
+    )
+    if taken is not None:
+        raise ValidationFailed(
+            _("The address {email} belongs to another account: type another one.").format(email=email)
+        )
+
+
+def set_email(session: Session, username: str, email: str | None, actor: str) -> None:
+    """An administrator sets (or, blank, removes) an account's e-mail address. The
+    administrator vouches for it, so it counts as verified: the digest may go to it."""
+    user = _existing(session, username)
+    before = user_snapshot(user)
+    address = check_email(email) if email and email.strip() else None
+    if address:
+        _address_free(session, user, address)
+    user.email = address
+    user.email_verified_at = utcnow() if address else None
+    _audit(session, actor, "update", user, before=before)
+
+
+def set_own_email(session: Session, username: str, email: str, actor: str) -> str:
+    """A person sets their own address: stored unverified (no digest goes to it) until they
+    open the signed link ``tracker.access.email_verification`` sends; returns the address."""
+    user = _existing(session, username)
+    before = user_snapshot(user)
+    address = check_email(email)
+    _address_free(session, user, address)
+    if address != user.email or user.email_verified_at is None:
+        user.email = address
+        user.email_verified_at = None
+        _audit(session, actor, "update", user, before=before)
+    return address
+
+
+def mark_email_verified(session: Session, username: str, email: str, when: dt.datetime) -> bool:
+    """The account's address is ``email`` and its owner proved they read it: mark it verified.
+    False when the account changed its address since (the link was for another one)."""
+    user = find_user(session, username)
+    if user is None or not user.active or (user.email or "").lower() != email.lower():
+        return False
+    if user.email_verified_at is None:
+        before = user_snapshot(user)
+        user.email_verified_at = when
+        _audit(session, user.username, "verify_email", user, before=before)
+    return True
 
 
 def list_accounts(session: Session) -> list[Account]:

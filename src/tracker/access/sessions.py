@@ -60,6 +60,12 @@ def _key() -> bytes:
     return configured.encode() if configured else _PROCESS_KEY
 
 
+def signing_key() -> bytes:
+    """The app's secret key (``TRACKER_SECRET_KEY``; without it, one random key per process):
+    cookies here, and e-mail verification links (``tracker.access.email_verification``)."""
+    return _key()
+
+
 def _float_env(name: str, default: float, floor: float) -> float:
     try:
         return max(floor, float(os.environ.get(name, str(default))))

@@ -356,6 +356,9 @@ class User(Base):
     digest: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     # Reviewers (staff, admins): one e-mail a day listing new member submissions, if opted in.
     review_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When the address in ``email`` was verified (None: not yet; no digest goes to it).
+    # Migration 0014; set by an administrator or by the account's own signed link.
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class LoginThrottle(Base):

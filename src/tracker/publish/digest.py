@@ -61,6 +61,7 @@ class Preferences:
     language: str | None
     digest: str
     email: str | None
+    email_verified: bool = False
 
 
 def _user(session: Session, username: str) -> User:
@@ -72,7 +73,9 @@ def _user(session: Session, username: str) -> User:
 
 def preferences(session: Session, username: str) -> Preferences:
     user = _user(session, username)
-    return Preferences(user.language, user.digest or "none", user.email)
+    return Preferences(
+        user.language, user.digest or "none", user.email, bool(user.email and user.email_verified_at)
+    )
 
 
 def check_language(language: str) -> str:
@@ -97,12 +100,15 @@ def set_digest(
     if choice not in DIGEST_CHOICES:
         raise ValidationFailed(_("Choose monthly or none."))
     user = _user(session, username)
-    values: dict[str, str | None] = {"digest": choice}
-    if email is not None:
-        values["email"] = accounts.check_email(email)
-    accounts.update_settings(session, user, actor, **values)
+    if email is not None:  # the command line's --email: an administrator's address, verified
+        accounts.set_email(session, username, email, actor)
+    accounts.update_settings(session, user, actor, digest=choice)
     if choice == "monthly" and not user.email:
         return _("{name} has no e-mail address yet: the digest goes out once one is set (--email).").format(
+            name=user.username
+        )
+    if choice == "monthly" and user.email_verified_at is None:
+        return _("The e-mail address of {name} is not verified yet: the digest goes out once it is.").format(
             name=user.username
         )
     return None
@@ -124,7 +130,11 @@ def subscribers(session: Session) -> list[Recipient]:
     users = session.scalars(
         select(User).where(User.digest == "monthly", User.active.is_(True)).order_by(User.username)
     )
-    return [Recipient(u.username, u.display_name, u.email, u.role, u.language) for u in users]
+    # An address its owner has not verified yet gets nothing (it may be mistyped, or someone else's).
+    return [
+        Recipient(u.username, u.display_name, u.email if u.email_verified_at else None, u.role, u.language)
+        for u in users
+    ]
 
 
 def previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -370,7 +380,7 @@ def send_digests(
                 (
                     recipient,
                     None,
-                    Delivery(recipient.username, None, False, _("no e-mail address on the account")),
+                    Delivery(recipient.username, None, False, _("no verified e-mail address on the account")),
                 )
             )
             continue

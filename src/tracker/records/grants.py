@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from tracker.db.models import Activity, Grant, User, activity_grants, user_grants
 from tracker.errors import ValidationFailed
-from tracker.i18n import _
+from tracker.i18n import N_, _
 from tracker.records import audit
-from tracker.records.validation import blank_to_none, describe_errors, parse_iso_date, text_problem
+from tracker.records.validation import blank_to_none, labelled, parse_iso_date, plain_message, text_problem
 from tracker.text import formatting
 
 ENTITY = "grant"
@@ -32,6 +32,16 @@ COLUMNS = ["grant_id", "funder", "title", "start", "end", "amount", "currency"]
 REQUIRED_COLUMNS = ("grant_id", "funder", "title", "start", "end")
 FIELD_FOR_COLUMN = {"start": "start_date", "end": "end_date"}
 COLUMN_FOR_FIELD = {v: k for k, v in FIELD_FOR_COLUMN.items()}
+# The grant form's labels by field (Reference lists, Grants): problems name the field so.
+FIELD_LABELS = {
+    "grant_id": N_("Grant id"),
+    "funder": N_("Funder"),
+    "title": N_("Grant title"),
+    "start_date": N_("First day of the grant"),
+    "end_date": N_("Last day of the grant"),
+    "amount": N_("Amount (optional)"),
+    "currency": N_("Currency (ISO 4217, e.g. USD)"),
+}
 
 
 def _date(value: Any) -> Any:
@@ -292,7 +302,11 @@ def save_grant_values(session: Session, values: dict[str, Any], actor: str) -> G
     try:
         record = GrantInput(**values)
     except ValidationError as error:
-        problems = [f"{COLUMN_FOR_FIELD.get(c, c)}: {m}" for c, m in describe_errors(error)]
+        problems = [
+            labelled(_(FIELD_LABELS[f]) if f in FIELD_LABELS else f, plain_message(item))
+            for item in error.errors()
+            for f in [str(item["loc"][0]) if item["loc"] else "grant_id"]
+        ]
         raise ValidationFailed(
             _("The grant was not saved ({problem}): correct it and save again.").format(problem=problems[0]),
             problems,

@@ -14,7 +14,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlparse
 
 from pydantic import (
     BaseModel,
@@ -34,6 +33,7 @@ from tracker.i18n import _
 from tracker.records import audit, outcome_fields
 from tracker.records.validation import (
     blank_to_none,
+    check_web_urls,
     country_code,
     describe_errors,
     one_of,
@@ -162,11 +162,7 @@ class OutcomeInput(BaseModel):
     @field_validator("evidence_urls", mode="after")
     @classmethod
     def _urls(cls, value: list[str]) -> list[str]:
-        for url in value:
-            parsed = urlparse(url)
-            if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
-                raise ValueError(_("must be http:// or https:// addresses ({url} is not)").format(url=url))
-        return value
+        return check_web_urls(value)
 
     @field_validator("themes", "activities", mode="after")
     @classmethod

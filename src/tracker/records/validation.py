@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
@@ -240,10 +240,7 @@ class ActivityInput(BaseModel):
     @field_validator("evidence_urls", mode="after")
     @classmethod
     def _urls(cls, value: list[str]) -> list[str]:
-        for url in value:
-            if not is_web_url(url):
-                raise ValueError(_("must be http:// or https:// addresses ({url} is not)").format(url=url))
-        return value
+        return check_web_urls(value)
 
     @field_validator("themes", "organisations", "grants", mode="after")
     @classmethod
@@ -266,13 +263,86 @@ FIELD_LABELS = {
 }
 
 
+def web_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be an evidence or source link, in plain words; None when it can."""
+    if is_web_url(url):
+        return None
+    return _("“{url}” is not a web address: each link starts with http:// or https://").format(url=url[:200])
+
+
+def check_web_urls(value: list[str]) -> list[str]:
+    """The ``after`` validator of every list of evidence links (activities, outcomes)."""
+    for url in value:
+        problem = web_url_problem(url)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def _number_limit(context: dict[str, Any], key: str) -> str:
+    from tracker.text import formatting
+
+    limit = context.get(key)
+    if isinstance(limit, int | float):
+        return formatting.number(float(limit), 0 if float(limit).is_integer() else 2)
+    return str(limit)
+
+
+def plain_message(item: Mapping[str, Any]) -> str:
+    """One pydantic error in plain words of the reader's language (never the library's wording).
+
+    Our own validators raise ``ValueError`` with a translated sentence, passed on as is;
+    pydantic's built-in checks (required, list length, number, date, yes/no) are reworded
+    here, the one place for them, for activities, outcomes, targets, grants and submissions."""
+    kind = str(item.get("type", ""))
+    context: dict[str, Any] = dict(item.get("ctx") or {})
+    if kind == "value_error":
+        error = context.get("error")
+        return str(error) if error is not None else str(item.get("msg", "")).removeprefix("Value error, ")
+    if kind == "missing":
+        return _("is required")
+    if kind == "too_short":
+        value = item.get("input")
+        if isinstance(value, list | tuple | set | dict):
+            return _("choose or type at least one")
+        return _("must not be empty")
+    if kind == "too_long":
+        return _("must be at most {n} characters").format(n=context.get("max_length", ""))
+    if kind == "string_too_short":
+        return _("must not be empty")
+    if kind == "string_too_long":
+        return _("must be at most {n} characters").format(n=context.get("max_length", ""))
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("must be a whole number")
+    if kind.startswith(("float_", "decimal_")) or kind in ("finite_number",):
+        return _("must be a number")
+    if kind.startswith("bool_"):
+        return _("must be yes or no")
+    if kind.startswith(("date_", "datetime_")):
+        return _("must be a date written YYYY-MM-DD")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("must be at least {n}").format(n=_number_limit(context, "ge" if "ge" in context else "gt"))
+    if kind in ("less_than_equal", "less_than"):
+        return _("must be at most {n}").format(n=_number_limit(context, "le" if "le" in context else "lt"))
+    if kind in ("literal_error", "enum"):
+        return _("must be one of: {choices}").format(choices=context.get("expected", ""))
+    if kind == "extra_forbidden":
+        return _("is not a field of this record: remove it")
+    if kind in ("string_type", "list_type"):
+        return _("is not in the expected form: retype it")
+    return _("is not valid: check it and try again")
+
+
+def labelled(label: str, problem: str) -> str:
+    """One problem naming its field by label ("Themes: choose at least one"), in the reader's
+    typography (French puts a no-break space before the colon)."""
+    return _("{field}: {problem}").format(field=label, problem=problem)
+
+
 def describe_errors(error: ValidationError) -> list[tuple[str, str]]:
-    """(column, message) pairs in the import file's column names."""
+    """(column, message) pairs in the import file's column names, each message in plain words."""
     problems = []
     for item in error.errors():
         column = str(item["loc"][0]) if item["loc"] else "row"
-        message = item["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        problems.append((FIELD_LABELS.get(column, column), message))
+        problems.append((FIELD_LABELS.get(column, column), plain_message(item)))
     return problems

@@ -18,7 +18,7 @@ from tracker.i18n import _
 from tracker.records import activity_fields
 from tracker.records.activity_fields import FIELDS, form_defaults
 from tracker.records.entry import EventChoice, FormOptions
-from tracker.records.validation import TITLE_MAX, ActivityInput
+from tracker.records.validation import TITLE_MAX, ActivityInput, labelled, plain_message
 from tracker.text.plain_text import markdown_literal
 from tracker.vocabulary import ACTIVITY_TYPES, CONFIDENTIALITY_LEVELS, labeller
 from tracker.web.render import Container
@@ -252,7 +252,7 @@ def field_problems(values: FormValues, options: FormOptions | None = None) -> di
     except ValidationError as error:
         for item in error.errors():
             name = str(item["loc"][0]) if item["loc"] else "title"
-            message = item["msg"].removeprefix("Value error, ")
+            message = plain_message(item)
             if item["type"].endswith("too_short") and name in ("forum", "themes"):
                 message = _("choose at least one") if name == "themes" else _("choose a forum")
             problems.setdefault(name, []).append(message)
@@ -279,7 +279,7 @@ def to_input(
     problems = field_problems(values, options)
     if problems:
         return None, [
-            f"{activity_fields.label(name)}: {message}"
+            labelled(activity_fields.label(name), message)
             for name, messages in problems.items()
             for message in messages
         ]
@@ -302,4 +302,4 @@ def show_problems(
         slot = slots.get(name)
         if slot is not None:
             slot.error("\n\n".join(messages))
-    return [f"{activity_fields.label(n)}: {m}" for n, messages in problems.items() for m in messages]
+    return [labelled(activity_fields.label(n), m) for n, messages in problems.items() for m in messages]

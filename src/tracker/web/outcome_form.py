@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from tracker.i18n import _
 from tracker.records import outcome_fields
 from tracker.records.outcomes import STATEMENT_MAX, OutcomeInput, input_problems
+from tracker.records.validation import labelled
 from tracker.results.outcome_records import OutcomeFormOptions
 from tracker.vocabulary import CHANGE_TYPES, CONFIDENTIALITY_LEVELS, SUBSTANTIATION_LEVELS, labeller
 
@@ -140,4 +141,4 @@ def to_input(values: dict[str, Any]) -> tuple[OutcomeInput | None, list[str]]:
     try:
         return OutcomeInput(**values), []
     except ValidationError as error:
-        return None, [f"{outcome_fields.label(c)}: {m}" for c, m in input_problems(error)]
+        return None, [labelled(outcome_fields.label(c), m) for c, m in input_problems(error)]

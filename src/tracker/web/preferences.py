@@ -1,4 +1,5 @@
-"""The signed-in account's own settings in the sidebar: its language and the monthly digest.
+"""The signed-in account's own settings in the sidebar: its language, the monthly digest and
+its own e-mail address (verified by a signed link before any digest goes to it).
 
 Both are saved on the account (``users.language``, ``users.digest``; migration 0007).
 They are read from the database once per session (the sidebar draws them on every rerun)
@@ -8,13 +9,18 @@ and the session's copy is replaced whenever this session saves a change.
 from __future__ import annotations
 
 import dataclasses
+import os
+from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from tracker import i18n
 from tracker.access.accounts import Account
+from tracker.db.models import utcnow
 from tracker.i18n import _
-from tracker.publish import digest
+from tracker.publish import digest, verification_mail
+from tracker.text.plain_text import markdown_literal
 from tracker.web import db
 from tracker.web.auth import SESSION_KEY
 
@@ -36,7 +42,7 @@ def account_preferences(account: Account) -> digest.Preferences:
     return remembered[1]
 
 
-def _remember(account: Account, **changed: str) -> None:
+def _remember(account: Account, **changed: Any) -> None:
     """The session's copy after this session saved ``changed`` on the account."""
     updated = dataclasses.replace(account_preferences(account), **changed)
     st.session_state[PREFERENCES_KEY] = (_signed_in_as(account), updated)
@@ -66,7 +72,8 @@ def language_choice(account: Account) -> None:
 
 
 def digest_choice(account: Account) -> None:
-    """The sidebar's monthly-digest switch; the choice is saved on the account."""
+    """The sidebar's monthly-digest switch; the choice is saved on the account. The digest
+    goes only to a verified address: ``email_choice`` below sets and verifies one."""
     prefs = account_preferences(account)
     wanted = st.toggle(_("Monthly digest by e-mail"), value=prefs.digest == "monthly", key="sidebar_digest")
     if wanted != (prefs.digest == "monthly"):
@@ -75,7 +82,48 @@ def digest_choice(account: Account) -> None:
         if done:
             _remember(account, digest=chosen)
     if wanted and not prefs.email:
-        st.caption(_("Your account has no e-mail address yet: ask an administrator to add one."))
+        st.caption(_("Your account has no e-mail address yet: type yours below, then open the link we send."))
+    elif wanted and not prefs.email_verified:
+        st.caption(
+            _("The digest goes to {email} once you open the link sent there.").format(
+                email=markdown_literal(prefs.email or "")
+            )
+        )
+    email_choice(account)
+
+
+def app_address() -> str:
+    """The address people open the app at, for links in e-mail: ``TRACKER_PUBLIC_URL`` if set
+    (behind a proxy that rewrites the host), else the address this browser used."""
+    configured = os.environ.get("TRACKER_PUBLIC_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    parts = urlsplit(st.context.url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "http://localhost:8501"
+
+
+def email_choice(account: Account) -> None:
+    """The account's own e-mail address: typed here, verified by a signed link sent to it
+    (``tracker.publish.verification_mail``; the link opens ``/verify-email``)."""
+    prefs = account_preferences(account)
+    with st.expander(_("Your e-mail address"), key="sidebar_email_panel", on_change="rerun"):
+        if prefs.email and prefs.email_verified:
+            st.caption(_("{email} (confirmed)").format(email=markdown_literal(prefs.email)))
+        elif prefs.email:
+            st.caption(_("{email} (not confirmed yet)").format(email=markdown_literal(prefs.email)))
+        with st.form("sidebar_email_form", border=False):
+            typed = st.text_input(_("E-mail address"), value=prefs.email or "", key="sidebar_email")
+            if st.form_submit_button(_("Send me the confirmation link")):
+                done, address = db.write(
+                    verification_mail.set_and_send, account.username, typed, app_address(), utcnow()
+                )
+                if done:
+                    _remember(account, email=address, email_verified=False)
+                    st.success(
+                        _("Sent: open the link in the e-mail to {email} to confirm it.").format(
+                            email=markdown_literal(address)
+                        )
+                    )
 
 
 def review_digest_choice(account: Account) -> None:

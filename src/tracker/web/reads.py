@@ -5,6 +5,8 @@ Reads whose output differs by role take the role explicitly, as their services d
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from tracker.access import accounts
@@ -39,3 +41,29 @@ _accounts = cached(accounts.list_accounts)
 
 def account_list() -> pd.DataFrame:
     return pd.DataFrame([a.__dict__ for a in _accounts()]).drop(columns="id", errors="ignore")
+
+
+def account_table() -> pd.DataFrame:
+    """The Users page's table: roles by label, blanks (not "None") where nothing is set, the
+    last log-in as a date and time; headers through ``i18n.column_labels``."""
+    from tracker.text import formatting
+    from tracker.vocabulary import label
+
+    def when(value: object) -> str:
+        return f"{formatting.date(value)} {value:%H:%M}" if isinstance(value, dt.datetime) else ""
+
+    rows = [
+        {
+            "username": a.username,
+            "display_name": a.display_name,
+            "role": label("role", a.role),
+            "organisation": a.organisation or "",
+            "email": a.email or "",
+            "email_verified": a.email_verified,
+            "active": a.active,
+            "is_demo": a.is_demo,
+            "last_login_at": when(a.last_login_at),
+        }
+        for a in _accounts()
+    ]
+    return pd.DataFrame(rows, columns=list(rows[0]) if rows else None)

@@ -205,9 +205,24 @@ def format_days(value: float) -> str:
     return _("{value} staff-days").format(value=format_staff_days(value))
 
 
-def changes_table(changes: dict[str, tuple[object, object]]) -> pd.DataFrame:
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def changes_table(
+    changes: dict[str, tuple[object, object]], label: Callable[[str], str] | None = None
+) -> pd.DataFrame:
+    """The concurrent-edit comparison: each field by its label (``label``: the record type's
+    ``activity_fields.label`` or ``outcome_fields.label``), blanks for nothing."""
     return pd.DataFrame(
-        [(field, str(before), str(after)) for field, (before, after) in changes.items()],
+        [
+            (label(field) if label else field, _shown(before), _shown(after))
+            for field, (before, after) in changes.items()
+        ],
         columns=[_("Field"), _("In the version you opened"), _("Now")],
     )
 

@@ -14,24 +14,28 @@ sent on same-site navigation) or by a calendar token in the address (``?token=TO
 ``tracker create-token USERNAME --name LABEL --scope calendar``; calendar applications fetch
 without cookies). A token in the address is the only credential looked at when present.
 Anyone else gets 401, with one sentence.
+
+``GET /verify-email?token=…`` opens the link that verifies an account's own e-mail address
+(``tracker.access.email_verification``) and answers one sentence in the account's language.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from tracker import api, config
-from tracker.access import sessions, tokens
+from tracker.access import accounts, sessions, tokens
 from tracker.access.accounts import Account
 from tracker.db import database
 from tracker.db.models import utcnow
-from tracker.i18n import _
+from tracker.i18n import _, current_language, use_language
 from tracker.publish import calendar_feed
 from tracker.results import world_map
 
@@ -142,10 +146,49 @@ def boundaries(request: Request) -> Response:
     )
 
 
-# The session cookie, the calendar feed, the map's boundaries, then the HTTP API (/api/v1/…).
+def verify_email(request: Request) -> Response:
+    """``GET /verify-email?token=…``: the link of ``tracker.access.email_verification``. One
+    sentence in the account's language, and a link back to the app; no sign-in needed (the
+    signed token is the proof)."""
+    from tracker.access import email_verification
+    from tracker.access.email_verification import Outcome
+
+    token = request.query_params.get("token", "")
+    engine = _engine(config.database_url())
+    with database.writing(engine) as session:
+        outcome, username = email_verification.verify(session, token, utcnow())
+        user = accounts.find_user(session, username) if username else None
+        language = user.language if user is not None else None
+    with use_language(language):
+        sentence = {
+            Outcome.VERIFIED: _("Your e-mail address is confirmed: the monthly digest can go to it."),
+            Outcome.EXPIRED: _("This link has expired: type your address again in the app to get a new one."),
+            Outcome.STALE: _("This link is for an address the account no longer uses: nothing was changed."),
+            Outcome.INVALID: _(
+                "This link is not valid: copy the whole link from the e-mail, or ask for a new one."
+            ),
+        }[outcome]
+        body = (
+            f'<!doctype html><html lang="{html.escape(current_language())}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(_('E-mail address'))}</title></head>"
+            f'<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em">'
+            f'<p>{html.escape(sentence)}</p><p><a href="/">{html.escape(_("Open the tracker"))}</a></p>'
+            "</body></html>"
+        )
+    return HTMLResponse(
+        body,
+        status_code=200 if outcome is Outcome.VERIFIED else 400,
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+# The session cookie, the calendar feed, the map's boundaries, e-mail verification, then the
+# HTTP API (/api/v1/…).
 ROUTES = [
     Route(PATH, session_cookie, methods=["POST", "DELETE"]),
     Route(CALENDAR_PATH, calendar_ics, methods=["GET"]),
     Route(GEO_PATH, boundaries, methods=["GET"]),
+    Route("/verify-email", verify_email, methods=["GET"]),
     *api.ROUTES,
 ]
