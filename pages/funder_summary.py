@@ -127,9 +127,9 @@ else:
                 label, min_value=earliest, max_value=latest, format=render.date_input_format(), key=key
             )
         button.form_submit_button(_("Show this period"), on_click=apply_picked_dates)
-    refused = st.session_state.pop("summary_refused", None)
-    if refused:
-        st.error(refused)
+    problem = st.session_state.pop("summary_refused", None)
+    if problem:
+        st.error(problem)
         st.stop()
     shown = {"first": render.format_date(date_from), "last": render.format_date(date_to)}
     st.caption(_("Showing {first} to {last}.").format(**shown))

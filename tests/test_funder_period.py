@@ -16,14 +16,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.apptest import clear_caches, open_page
-from tracker.access import accounts
+from tests.apptest import open_page
+from tests.test_grant_summary import grant_app  # noqa: F401 - the fixture: funder-alpha funds DEMO-GRANT-1
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo, seed_demo_accounts
+from tracker.demo.seed import seed_demo
 from tracker.i18n import use_language
 from tracker.publish import reports
-from tracker.records import grants
 from tracker.results import static_charts, views
 from tracker.text import formatting
 
@@ -223,21 +222,6 @@ def test_the_xlsx_headings_are_in_the_readers_language(demo_report):
 # ---- the page -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def grant_app(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
-        seed_demo_accounts(session)
-        accounts.create_user(session, "funder-alpha", "a-long-password-1", "funder", "t")
-        grants.link_user(session, "funder-alpha", "DEMO-GRANT-1", "t")
-    engine.dispose()
-    yield use_sqlite_database
-    clear_caches()
-
-
 def quick_box(at):
     return next(s for s in at.selectbox if s.key == "summary_quick")
 
@@ -247,7 +231,8 @@ def caption_of(at, first: dt.date, last: dt.date) -> bool:
     return any(c.value == wanted for c in at.caption)
 
 
-def test_quick_choices_set_the_period_and_the_pickers(grant_app):
+@pytest.mark.usefixtures("grant_app")
+def test_quick_choices_set_the_period_and_the_pickers():
     at = open_page("pages/funder_summary.py", username="funder-alpha")
     next(s for s in at.selectbox if s.key == "summary_grant").select("").run()  # the period view
     box = quick_box(at)
