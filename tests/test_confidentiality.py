@@ -113,7 +113,7 @@ def test_html_report_is_self_contained_escaped_and_public_only(records):
     parser.feed(page)
     assert [v for v in parser.found if v.startswith(("http:", "https:", "//"))] == []
     assert "<script" not in page and "<link" not in page
-    assert page.count("<svg") == 3  # static charts: shift, categories, themes
+    assert page.count("<svg") == 4  # static charts: shift, the period's KP share, categories, themes
 
 
 def test_xlsx_report_is_public_only(records):

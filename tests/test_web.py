@@ -125,13 +125,13 @@ def download_names(monkeypatch):
     return names
 
 
-def test_the_funder_period_applies_on_enter_and_names_every_download(demo_db, download_names):
+def test_the_funder_period_applies_when_shown_and_names_every_download(demo_db, download_names):
     at = open_page("pages/funder_summary.py", role="funder")
     assert download_names and not any("2019-01-01" in name for name in download_names)
     at.date_input(key="summary_from").set_value(dt.date(2019, 1, 1))
     at.date_input(key="summary_to").set_value(dt.date(2019, 12, 31))
     download_names.clear()
-    # What Enter in either field does: submit the period form (AppTest has no key presses).
+    # The picked days apply only with "Show this period" (the period form).
     next(b for b in at.button if b.label == "Show this period").click().run()
     assert len(download_names) == 7  # the report as HTML, PDF and XLSX, and four chart CSVs (the map too)
     assert all(name.startswith("funder-summary-2019-01-01-2019-12-31") for name in download_names), (
