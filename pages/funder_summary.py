@@ -9,6 +9,7 @@ from tracker.errors import ValidationFailed
 from tracker.i18n import _
 from tracker.publish import reports
 from tracker.records import grants
+from tracker.results import views
 from tracker.text import formatting
 from tracker.text.plain_text import markdown_literal
 from tracker.web import auth, reads, render
@@ -64,27 +65,72 @@ if chosen_grant is not None:
     )
     report = reads.funder_report(date_from, date_to, chosen_grant.grant_id)
 else:
-    # A form: Enter in either field (or the button) applies the period, and nothing else on
-    # the page (figures, downloads, file names) changes until it is applied, so every
-    # download is of the period shown on screen.
-    period = st.session_state.setdefault(
-        "summary_applied", ((today - dt.timedelta(days=365)).isoformat(), today.isoformat())
+    # Dates are picked (a calendar, or typed in the reader's order), or set by a quick choice.
+    # The pickers are a form: nothing else on the page (figures, downloads, file names)
+    # changes until the period is applied, so every download is of the period shown on screen.
+    options = reads.filter_options(role)
+    quick = views.summary_period_choices(
+        today,
+        [(c.grant_id, c.start_date, c.end_date) for c in choices],
+        options.first_date,
+        options.last_date,
     )
+    by_key = {choice.key: choice for choice in quick}
+    st.session_state.setdefault("summary_applied", views.last_twelve_months(today))
+    st.session_state.setdefault("summary_from", st.session_state["summary_applied"][0])
+    st.session_state.setdefault("summary_to", st.session_state["summary_applied"][1])
+
+    # Both ways of choosing apply in a callback, before the page runs, so the quick choice
+    # below already names the period this run shows.
+    def apply_quick_choice() -> None:
+        picked = by_key.get(st.session_state.get("summary_quick") or "")
+        if picked is not None:
+            applied = (picked.date_from, picked.date_to)
+            st.session_state["summary_applied"] = applied
+            st.session_state["summary_from"], st.session_state["summary_to"] = applied
+
+    def apply_picked_dates() -> None:
+        first, last = st.session_state.get("summary_from"), st.session_state.get("summary_to")
+        if first is None or last is None:
+            st.session_state["summary_refused"] = _(
+                "Pick both days of the period, then press “Show this period”."
+            )
+        elif first > last:
+            st.session_state["summary_refused"] = _(
+                "The first day of the period is after the last: swap them, then show this period."
+            )
+        else:
+            st.session_state["summary_applied"] = (first, last)
+
+    date_from, date_to = st.session_state["summary_applied"]
+    # The quick choice names the applied period when one matches it, and is empty otherwise.
+    st.session_state["summary_quick"] = next(
+        (c.key for c in quick if (c.date_from, c.date_to) == (date_from, date_to)), None
+    )
+    st.selectbox(
+        _("Quick choice of period"),
+        list(by_key),
+        format_func=render.label_from({c.key: c.label for c in quick}),
+        index=None,
+        placeholder=_("Choose a period, or pick the dates below"),
+        key="summary_quick",
+        on_change=apply_quick_choice,
+    )
+    # The calendars reach five years around every activity, grant and the applied period.
+    first_year = (options.first_date or today).year
+    earliest = min([dt.date(first_year - 5, 1, 1), date_from] + [c.date_from for c in quick])
+    latest = max([dt.date(today.year + 5, 12, 31), date_to] + [c.date_to for c in quick])
     with st.form("summary_period_form", border=False):
         left, right, button = st.columns([2, 2, 1], vertical_alignment="bottom")
-        typed_from = left.text_input(_("Period from (YYYY-MM-DD)"), value=period[0], key="summary_from")
-        typed_to = right.text_input(_("to (YYYY-MM-DD)"), value=period[1], key="summary_to")
-        if button.form_submit_button(_("Show this period")):
-            period = (typed_from.strip(), typed_to.strip())
-    try:
-        date_from, date_to = (dt.date.fromisoformat(day) for day in period)
-    except ValueError:
-        st.error(_("Write both days of the period as YYYY-MM-DD, for example 2025-01-31, then press Enter."))
+        for column, label, key in ((left, _("From"), "summary_from"), (right, _("To"), "summary_to")):
+            column.date_input(
+                label, min_value=earliest, max_value=latest, format=render.date_input_format(), key=key
+            )
+        button.form_submit_button(_("Show this period"), on_click=apply_picked_dates)
+    problem = st.session_state.pop("summary_refused", None)
+    if problem:
+        st.error(problem)
         st.stop()
-    if date_from > date_to:
-        st.error(_("The first day of the period is after the last: swap them, then press Enter."))
-        st.stop()
-    st.session_state["summary_applied"] = period
     shown = {"first": render.format_date(date_from), "last": render.format_date(date_to)}
     st.caption(_("Showing {first} to {last}.").format(**shown))
     report = reads.funder_report(date_from, date_to)
@@ -104,7 +150,8 @@ if view.is_empty:
 render.headline(view.totals, view.kp_share)
 # The shift as a static SVG: shown before the Plotly bundle has loaded (or without it).
 # Inline through st.markdown (st.html strips SVG); its text is escaped by the chart builder.
-st.markdown(report.shift.shift_chart(render.format_share), unsafe_allow_html=True)
+# The period shown here is the shaded band.
+st.markdown(reports.shift_chart_svg(report), unsafe_allow_html=True)
 
 # Every download of this page is named with the grant (if one is chosen) and the period it holds.
 named = reports.file_stem(report)
@@ -125,6 +172,7 @@ for column, fmt, label in (
 # Static SVG charts, as in the report: the funder's first screen never waits for the
 # Plotly bundle (docs/performance.md). The numbers behind each are beside it.
 st.header(_("KP share in this period"))
+st.markdown(reports.period_share_chart_svg(view), unsafe_allow_html=True)
 render.static_numbers(view.shares, "summary_kp_share", f"{named}-kp-share.csv")
 st.header(_("Engagement per forum category"))
 st.markdown(reports.category_chart_svg(view), unsafe_allow_html=True)

@@ -323,7 +323,7 @@ def test_a_linked_funder_opens_on_its_grant_and_may_choose_only_its_own(grant_ap
         f"{formatting.date(dt.date(2021, 1, 1))} to {formatting.date(dt.date(2023, 12, 31))}"
     ]
     assert any("Grant DEMO-GRANT-1" in c.value.replace("\\", "") for c in at.caption)  # names escaped
-    assert not at.main.text_input  # a grant's period is its own: no period to type
+    assert not at.main.date_input  # a grant's period is its own: no period to pick
     assert download_names and all(
         n.startswith("funder-summary-DEMO-GRANT-1-2021-01-01-2023-12-31") for n in download_names
     )
@@ -331,7 +331,7 @@ def test_a_linked_funder_opens_on_its_grant_and_may_choose_only_its_own(grant_ap
     assert at.query_params["grant"] == "DEMO-GRANT-1"
     # the coalition-wide period view stays available to a linked funder (aggregates only)
     select_box.select("").run()
-    assert at.text_input(key="summary_from") is not None
+    assert at.date_input(key="summary_from") is not None
     assert "grant" not in at.query_params
 
 
@@ -369,7 +369,7 @@ def test_a_funder_with_no_grant_sees_the_period_view_only(grant_app):
     assert at.title[0].value == "Funder summary"
     assert not [s for s in at.selectbox if s.key == "summary_grant"]
     assert any("not among the grants you may open" in w.value for w in at.warning)
-    assert at.text_input(key="summary_from") is not None
+    assert at.date_input(key="summary_from") is not None
     assert "Strategy targets" in [h.value for h in at.header]
 
 

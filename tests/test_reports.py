@@ -19,6 +19,7 @@ from tracker.db.models import AuditEntry
 from tracker.db.reference_data import load_reference_data
 from tracker.demo.seed import seed_demo
 from tracker.publish import reports
+from tracker.results import static_charts
 from tracker.text import formatting
 
 WHEN = dt.datetime(2026, 1, 5, 9, 30)
@@ -202,11 +203,14 @@ def test_the_funder_summary_page_draws_static_charts_only(demo_url, monkeypatch)
     monkeypatch.setenv("DATABASE_URL", demo_url)
     clear_caches()
     at = open_page("pages/funder_summary.py", role="funder")
-    at.text_input(key="summary_from").input("2024-01-01")
-    at.text_input(key="summary_to").input("2024-12-31")
+    at.date_input(key="summary_from").set_value(dt.date(2024, 1, 1))
+    at.date_input(key="summary_to").set_value(dt.date(2024, 12, 31))
     next(b for b in at.button if b.label == "Show this period").click().run()
     svgs = [m.value for m in at.markdown if m.value.startswith("<svg")]
-    assert len(svgs) == 3 and "March 2020 decision" in svgs[0]
+    # The shift (the chosen period shaded), the period's own KP share, categories and themes.
+    assert len(svgs) == 4 and "March 2020 decision" in svgs[0]
+    assert f'fill="{static_charts.HIGHLIGHT_COLOUR}"' in svgs[0]  # the chosen period, shaded
+    assert "KP share per quarter in this period" in svgs[1]
     assert at.get("plotly_chart") == []  # the first screen does not need the Plotly bundle
     assert at.dataframe.len == 0  # nor the data-grid scripts: the numbers are plain tables
     assert any("<table>" in h.proto.body for h in at.get("html"))

@@ -82,8 +82,8 @@ def _every_state(at, page: str):
         if grant_box:  # every role here may choose the grant: the funder opens on it
             grant_box[0].set_value("").run()  # the coalition-wide period view
         for first, last in ((dt.date(2024, 1, 1), dt.date(2024, 12, 31)), (SECRET_DAY, SECRET_DAY)):
-            at.text_input(key="summary_from").input(first.isoformat())
-            at.text_input(key="summary_to").input(last.isoformat())
+            at.date_input(key="summary_from").set_value(first)
+            at.date_input(key="summary_to").set_value(last)
             next(b for b in at.button if b.label == "Show this period").click().run()
             assert any(f"Showing {format_date(first)} to {format_date(last)}" in c.value for c in at.caption)
             yield at

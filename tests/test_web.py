@@ -125,13 +125,13 @@ def download_names(monkeypatch):
     return names
 
 
-def test_the_funder_period_applies_on_enter_and_names_every_download(demo_db, download_names):
+def test_the_funder_period_applies_when_shown_and_names_every_download(demo_db, download_names):
     at = open_page("pages/funder_summary.py", role="funder")
     assert download_names and not any("2019-01-01" in name for name in download_names)
-    at.text_input(key="summary_from").input("2019-01-01")
-    at.text_input(key="summary_to").input("2019-12-31")
+    at.date_input(key="summary_from").set_value(dt.date(2019, 1, 1))
+    at.date_input(key="summary_to").set_value(dt.date(2019, 12, 31))
     download_names.clear()
-    # What Enter in either field does: submit the period form (AppTest has no key presses).
+    # The picked days apply only with "Show this period" (the period form).
     next(b for b in at.button if b.label == "Show this period").click().run()
     assert len(download_names) == 7  # the report as HTML, PDF and XLSX, and four chart CSVs (the map too)
     assert all(name.startswith("funder-summary-2019-01-01-2019-12-31") for name in download_names), (
@@ -145,12 +145,15 @@ def test_the_funder_period_applies_on_enter_and_names_every_download(demo_db, do
     assert metrics(at)["Activities"] == f"{expected.totals.activities:,}"
 
 
-def test_a_malformed_funder_period_is_one_sentence(demo_db):
+def test_a_reversed_funder_period_is_one_sentence(demo_db):
     at = open_page("pages/funder_summary.py", role="funder")
-    at.text_input(key="summary_from").input("2019-13-01")
+    at.date_input(key="summary_from").set_value(dt.date(2020, 1, 1))
+    at.date_input(key="summary_to").set_value(dt.date(2019, 1, 1))
     next(b for b in at.button if b.label == "Show this period").click().run()
     assert not at.exception
-    assert any("YYYY-MM-DD" in e.value for e in at.error)
+    assert [e.value for e in at.error] == [
+        "The first day of the period is after the last: swap them, then show this period."
+    ]
 
 
 def test_accounts_module_is_untouched_by_the_web_side():

@@ -95,14 +95,24 @@ def test_an_unknown_link_parameter_is_named_and_dropped(page, app):
     assert "type=meeting" not in page.url
 
 
-def test_the_funder_download_after_typing_a_period_is_of_that_period(page, app):
+def pick_date(page, label: str, day: str) -> None:
+    """Type ``day`` (YYYY-MM-DD) into the Streamlit date field labelled ``label``: a group of
+    year, month and day spin buttons, each typed as a person types it."""
+    for part, value in zip(("year", "month", "day"), day.split("-"), strict=True):
+        segment = page.get_by_role("spinbutton", name=f"{part}, {label}", exact=True)
+        segment.focus()
+        segment.press_sequentially(value)
+        assert segment.get_attribute("aria-valuenow") == str(int(value))
+
+
+def test_the_funder_download_after_picking_a_period_is_of_that_period(page, app):
     log_in(page, app, "funder")
     page.get_by_role("heading", name="Funder summary").wait_for()
     idle(page)
-    page.get_by_role("textbox", name="Period from (YYYY-MM-DD)").fill("2019-01-01")
-    to = page.get_by_role("textbox", name="to (YYYY-MM-DD)")
-    to.fill("2019-12-31")
-    # Typed but not applied: the page still shows its period, and a download is of that period.
+    # The date pickers write English dates as YYYY-MM-DD (render.date_input_format).
+    pick_date(page, "From", "2019-01-01")
+    pick_date(page, "To", "2019-12-31")
+    # Picked but not applied: the page still shows its period, and a download is of that period.
     # The page opens on the last 365 days, written the reader's way in its caption.
     last = dt.date.today()
     first = last - dt.timedelta(days=365)
@@ -110,12 +120,13 @@ def test_the_funder_download_after_typing_a_period_is_of_that_period(page, app):
     with page.expect_download(timeout=120_000) as download:
         page.get_by_role("button", name="Download the figures (XLSX)").click()
     assert download.value.suggested_filename == f"funder-summary-{first}-{last}.xlsx"
-    to.press("Enter")
+    page.get_by_role("button", name="Show this period").click()
     page.get_by_text("Showing January 1, 2019 to December 31, 2019.").wait_for()
     idle(page)
     engine = database.make_engine(app["database"])
     with database.session_factory(engine)() as session:
         expected = views.funder_summary(session, dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+        year_2020 = views.funder_summary(session, dt.date(2020, 1, 1), dt.date(2020, 12, 31))
     engine.dispose()
     assert metric(page, "Activities") == f"{expected.totals.activities:,}"
     button = page.get_by_role("button", name="Download the figures (XLSX)")
@@ -123,6 +134,15 @@ def test_the_funder_download_after_typing_a_period_is_of_that_period(page, app):
         button.click()
     assert download.value.suggested_filename == "funder-summary-2019-01-01-2019-12-31.xlsx"
     assert Path(download.value.path()).stat().st_size > 0
+    # A quick choice applies at once: the figures and the file name follow it.
+    page.get_by_role("combobox", name="Quick choice of period").click()
+    page.get_by_role("option", name="Year 2020").click()
+    page.get_by_text("Showing January 1, 2020 to December 31, 2020.").wait_for()
+    idle(page)
+    assert metric(page, "Activities") == f"{year_2020.totals.activities:,}"
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Download the figures (XLSX)").click()
+    assert download.value.suggested_filename == "funder-summary-2020-01-01-2020-12-31.xlsx"
 
 
 def test_a_link_to_a_page_the_role_may_not_open_lands_on_its_own_first_page(page, app):

@@ -47,28 +47,40 @@ PERCENT_FORMAT = "0.0%"
 CSS = """
 html { -webkit-text-size-adjust: 100%; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif;
-       margin: 1.5rem auto; max-width: 46rem; color: #222; line-height: 1.45; padding: 0 1rem; }
+       margin: 1.5rem auto; max-width: 46rem; color: #222; line-height: 1.45; padding: 0 1rem;
+       overflow-wrap: break-word; }
 h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 1.8rem; }
+h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
 .muted { color: #555; font-size: .9rem; } .demo { background: #fff4d6; padding: .5rem .8rem; }
+.lead { break-after: avoid; page-break-after: avoid; }
 .figures { display: flex; flex-wrap: wrap; gap: .8rem 1.5rem; margin: 1rem 0; }
 .figures div { min-width: 8.5rem; } .figures b { display: block; font-size: 1.4rem; }
+.table-box { max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .5rem 0; }
-th, td { border-bottom: 1px solid #ddd; padding: .3rem .35rem; text-align: left; vertical-align: top; }
-td.n, th.n { text-align: right; white-space: nowrap; }
-.chart { margin: .8rem 0; break-inside: avoid; page-break-inside: avoid; }
+th, td { border-bottom: 1px solid #ddd; padding: .3rem .35rem; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; }
+td.n, th.n, table.periods td:first-child { text-align: right; white-space: nowrap; }
+table.periods td:first-child { text-align: left; }
+thead { display: table-header-group; }
+table, figure, .chart, .panel, .figures, tr, ul.outcomes li { break-inside: avoid; page-break-inside: avoid; }
+.chart { margin: .8rem 0; }
 .chart svg { width: 100%; height: auto; max-width: 640px; }
-.panel { display: flex; flex-wrap: wrap; gap: .5rem 2rem; border: 1px solid #ddd; padding: .6rem .9rem;
-         break-inside: avoid; }
+.panel { display: flex; flex-wrap: wrap; gap: .5rem 2rem; border: 1px solid #ddd; padding: .6rem .9rem; }
 .panel div { min-width: 12rem; } .panel b { font-size: 1.2rem; }
-ul.outcomes { padding-left: 1.1rem; } ul.outcomes li { margin-bottom: .6rem; break-inside: avoid; }
+ul.outcomes { padding-left: 1.1rem; } ul.outcomes li { margin-bottom: .6rem; }
 @media (max-width: 30rem) { body { padding: 0 .6rem; margin: .8rem auto; } table { font-size: .8rem; }
-                            th, td { padding: .25rem .2rem; } }
-@page { size: A4; margin: 18mm 16mm 20mm 16mm;
+                            th, td { padding: .25rem .2rem; } td.n, th.n { white-space: normal; }
+                            .figures div, .panel div { min-width: 0; flex: 1 1 8rem; } }
+@page { size: A4; margin: 15mm 15mm 18mm 15mm;
         @bottom-center { content: "PAGE_LABEL " counter(page) " / " counter(pages);
                          font-size: 9pt; color: #555; } }
-@media print { body { margin: 0; max-width: none; padding: 0; font-size: 10.5pt; }
-               h2 { break-after: avoid; page-break-after: avoid; }
-               tr, .figures, .panel { break-inside: avoid; page-break-inside: avoid; } }
+@media print { body { margin: 0; max-width: none; padding: 0; font-size: 10pt; line-height: 1.35; }
+               h1 { font-size: 17pt; } h2 { font-size: 13pt; margin-top: 1.2rem; }
+               .figures { margin: .6rem 0; gap: .4rem 1.2rem; } .figures b { font-size: 14pt; }
+               .table-box { overflow: visible; }
+               .panel { padding: .4rem .8rem; } .panel div { min-width: 0; flex: 1 1 16rem; }
+               /* Sized so the shift chart stays on page 1 in both languages. */
+               .chart svg { max-width: 125mm !important; } .chart.small svg { max-width: 140mm !important; } }
 """
 
 
@@ -244,14 +256,14 @@ def targets_html(report: FunderReport) -> str:
     """The targets section's body: a note and the table, or one sentence when there are none."""
     if not report.targets:
         return f"<p>{_e(_('No strategy target for the years of this period.'))}</p>"
-    return f'<p class="muted">{_e(_(TARGETS_NOTE))}</p>{_table(targets_table(report), set())}'
+    return f'<p class="muted lead">{_e(_(TARGETS_NOTE))}</p>{_table(targets_table(report), set())}'
 
 
 def _e(value: object) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _table(frame: pd.DataFrame, numeric: set[str]) -> str:
+def _table(frame: pd.DataFrame, numeric: set[str], css_class: str = "") -> str:
     head = "".join(f'<th class="{"n" if c in numeric else ""}">{_e(c)}</th>' for c in frame.columns)
     body = "".join(
         "<tr>"
@@ -259,7 +271,10 @@ def _table(frame: pd.DataFrame, numeric: set[str]) -> str:
         + "</tr>"
         for row in frame.to_dict("records")
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # In its own box: a table wider than a phone scrolls inside it, never the page.
+    attribute = f' class="{css_class}"' if css_class else ""
+    table = f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="table-box">{table}</div>'
 
 
 def table_html(frame: pd.DataFrame) -> str:
@@ -296,6 +311,33 @@ def share_table(view: FunderSummaryView) -> pd.DataFrame:
             _("KP share by staff-days"): [formatting.share(v) for v in view.shares.by_effort],
         }
     )
+
+
+def _share_or_none(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def period_share_chart_svg(view: FunderSummaryView) -> str:
+    """The KP share of each quarter (or year) of the period, both ways, as a static SVG."""
+    title = (
+        _("KP share per quarter in this period")
+        if view.period == "quarter"
+        else _("KP share per year in this period")
+    )
+    rows = [
+        (str(period), _share_or_none(count), _share_or_none(effort))
+        for period, count, effort in zip(
+            view.shares.period, view.shares.by_count, view.shares.by_effort, strict=True
+        )
+    ]
+    return static_charts.period_share_chart_svg(title, rows, formatting.share)
+
+
+def shift_chart_svg(report: FunderReport) -> str:
+    """The whole record's shift, per year, with the report's period shaded."""
+    view = report.view
+    highlight = (view.date_from, view.date_to) if view.date_from and view.date_to else None
+    return report.shift.shift_chart(formatting.share, highlight)
 
 
 def category_totals(view: FunderSummaryView) -> pd.DataFrame:
@@ -395,7 +437,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
         if view.demo_data
         else ""
     )
-    shift_chart = report.shift.shift_chart(formatting.share)
+    shift_chart = shift_chart_svg(report)
     categories = category_totals(view)
     category_chart = category_chart_svg(view)
     category_table = pd.DataFrame(
@@ -427,7 +469,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
     return f"""<!DOCTYPE html>
 <html lang="{_e(language)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(_("Funder summary"))}: {_e(period)}</title>
+<title>{_e(_("Funder summary: {period}").format(period=period))}</title>
 <style>{css}</style>
 </head><body>
 <h1>{_e(_("KP Civil Society Coalition: funder summary"))}</h1>
@@ -443,7 +485,7 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
 {grant_line}{demo}
 {_figures(view)}
 <h2>{_e(_("The shift away from the Kimberley Process"))}</h2>
-<p>{
+<p class="lead">{
         _e(
             _(
                 "Since March 2020 the coalition has moved its effort from KP meetings to the UN, regional "
@@ -455,13 +497,14 @@ def _html(report: FunderReport, generated_at: dt.datetime) -> str:
 {_shift_panel(report)}
 <div class="chart">{shift_chart}</div>
 <h2>{_e(_("KP share in this period"))}</h2>
-{_table(share_table(view), numeric)}
+<div class="chart small">{period_share_chart_svg(view)}</div>
+{_table(share_table(view), numeric, "periods")}
 <h2>{_e(_("Engagement per forum category"))}</h2>
-<div class="chart">{category_chart}</div>
+<div class="chart small">{category_chart}</div>
 {_table(category_table, numeric)}
 <h2>{_e(_("Engagement per theme"))}</h2>
-<p class="muted">{_e(_(MULTI_THEME_NOTE))}</p>
-<div class="chart">{themes_chart}</div>
+<p class="muted lead">{_e(_(MULTI_THEME_NOTE))}</p>
+<div class="chart small">{themes_chart}</div>
 {_table(theme_table, numeric)}
 {countries_html(report)}
 <h2>{_e(_("Outcome records"))}</h2>
@@ -495,11 +538,15 @@ def countries_html(report: FunderReport) -> str:
     )
 
 
+PDF_VARIANT = "pdf/ua-1"  # WeasyPrint's PDF/UA: a tagged PDF (screen readers follow its structure)
+
+
 def pdf_report(report: FunderReport, generated_at: dt.datetime, language: str | None = None) -> bytes:
-    """The same document as the HTML report, printed on A4 by WeasyPrint."""
+    """The same document as the HTML report, printed on A4 by WeasyPrint as a tagged PDF
+    (PDF/UA-1) whose language and title are the HTML's ``lang`` and ``<title>``."""
     from weasyprint import HTML
 
-    return HTML(string=html_report(report, generated_at, language)).write_pdf()
+    return HTML(string=html_report(report, generated_at, language)).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def _fraction(value: float | None) -> float | None:
@@ -571,15 +618,36 @@ def _xlsx(report: FunderReport) -> bytes:
         ),
         percent_columns={3, 4},
     )
-    _sheet(book, _("By category"), view.engagement.drop(columns="period_start"))
-    _sheet(book, _("By theme"), view.theme_matrix)
-    _sheet(book, _("Public outcomes"), view.outcomes)
+    _sheet(book, _("By category"), readable(view.engagement.drop(columns="period_start")))
+    _sheet(book, _("By theme"), readable(view.theme_matrix))
+    _sheet(book, _("Public outcomes"), readable(view.outcomes))
     if report.outcome_records is not None:
-        _sheet(book, _("Public outcome records"), report.outcome_records)
+        _sheet(book, _("Public outcome records"), readable(report.outcome_records))
     _targets_sheet(book, report)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# Columns whose values are stored codes, shown by their label in the reader's language.
+VOCABULARY_COLUMNS = {
+    "category": "forum_category",
+    "change_type": "change_type",
+    "substantiation": "substantiation",
+}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame for a person to read (the report's XLSX): headings and vocabulary values in the
+    reader's language, themes by their translated name. Files meant for re-import (the
+    activity and outcome exports, the chart CSVs) keep their stored column names and codes."""
+    shown = frame.copy()
+    for column, kind in VOCABULARY_COLUMNS.items():
+        if column in shown:
+            shown[column] = [vocabulary_label(kind, value) if value else "" for value in shown[column]]
+    if "theme" in shown:
+        shown["theme"] = [_(value) for value in shown["theme"]]
+    return shown.rename(columns=column_labels(shown.columns))
 
 
 def _sheet(

@@ -38,14 +38,20 @@ class HomeSummary:
     def is_empty(self) -> bool:
         return self.totals.activities == 0
 
-    def shift_chart(self, share_format: Callable[[float | None], str] = static_charts.format_share) -> str:
-        """The light static shift chart (SVG text), in the reader's number format."""
+    def shift_chart(
+        self,
+        share_format: Callable[[float | None], str] = static_charts.format_share,
+        highlight: tuple[dt.date, dt.date] | None = None,
+    ) -> str:
+        """The light static shift chart (SVG text), in the reader's number format; with
+        ``highlight``, that period (a summary's) shaded."""
         before, since = self.kp_share_before_shift, self.kp_share_since_shift
         return static_charts.shift_chart_svg(
             static_charts.points_from_shares(self.yearly_shares),
             (before.by_count, before.by_effort),
             (since.by_count, since.by_effort),
             share_format=share_format,
+            highlight=highlight,
         )
 
 

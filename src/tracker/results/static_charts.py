@@ -26,6 +26,8 @@ COUNT_COLOUR = "#D55E00"
 EFFORT_COLOUR = "#000000"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 WIDTH = 480  # drawn small and scaled up: its text stays readable on a 390 px phone
+HIGHLIGHT_COLOUR = "#DCEBF7"  # the chosen period's band: light, so both lines stay legible on it
+HIGHLIGHT_EDGE = "#7FA9CF"
 CHAR_WIDTH = 0.62  # of the font size: wider than the average glyph of the fonts above
 
 
@@ -77,6 +79,11 @@ def points_from_shares(shares: pd.DataFrame) -> list[ShiftPoint]:
     return points
 
 
+def _year_fraction(day: dt.date) -> float:
+    """Where ``day`` falls on a year axis: its year plus the part of the year gone."""
+    return day.year + (day.timetuple().tm_yday - 1) / 366
+
+
 def format_share(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
@@ -87,12 +94,15 @@ def shift_chart_svg(
     since: tuple[float | None, float | None],
     share_format: Callable[[float | None], str] = format_share,
     year_format: Callable[[int], str] = str,
+    highlight: tuple[dt.date, dt.date] | None = None,
+    date_format: Callable[[dt.date], str] = formatting.date,
 ) -> str:
     """The yearly KP share by number of activities and by staff-days, with the March 2020
     decision marked and the share before and since it in the legend.
 
     ``before`` and ``since`` are (by count, by effort); ``share_format`` formats a share
-    for the reader's language. A year with no activities is a gap in the line.
+    for the reader's language. A year with no activities is a gap in the line. With
+    ``highlight`` (first and last day), that period is a shaded band, named in the legend.
     """
     shift = dt.date.fromisoformat(SHIFT_DECISION_DATE)
     title = _("KP share of the coalition's engagement, per year")
@@ -112,6 +122,16 @@ def shift_chart_svg(
             ),
         ),
     ]
+    if highlight is not None:
+        legend.append(
+            (
+                HIGHLIGHT_COLOUR,
+                "band",
+                _("Shaded: this summary’s period, {first} to {last}").format(
+                    first=date_format(highlight[0]), last=date_format(highlight[1])
+                ),
+            )
+        )
     margin = 14
     room = WIDTH - 2 * margin
     title_size = _fit(title, 16, room)
@@ -125,11 +145,17 @@ def shift_chart_svg(
     y += 10
     for colour, dash, lines in legend_lines:
         y += legend_size + 6
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(
-            f'<line x1="{margin}" y1="{y - 4:.1f}" x2="{margin + 26}" y2="{y - 4:.1f}" stroke="{colour}" '
-            f'stroke-width="3"{dash_attr}/>'
-        )
+        if dash == "band":
+            parts.append(
+                f'<rect x="{margin}" y="{y - 11:.1f}" width="26" height="13" fill="{colour}" '
+                f'stroke="{HIGHLIGHT_EDGE}" stroke-width="1"/>'
+            )
+        else:
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(
+                f'<line x1="{margin}" y1="{y - 4:.1f}" x2="{margin + 26}" y2="{y - 4:.1f}" '
+                f'stroke="{colour}" stroke-width="3"{dash_attr}/>'
+            )
         for index, line in enumerate(lines):
             if index:
                 y += legend_size + 3
@@ -148,6 +174,7 @@ def shift_chart_svg(
     def ypos(share: float) -> float:
         return plot_bottom - share * plot_height
 
+    grid_at = len(parts)
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         ty = ypos(tick)
         parts.append(
@@ -172,6 +199,17 @@ def shift_chart_svg(
     def xpos(fraction_year: float) -> float:
         return plot_left + (fraction_year - first) / span * (plot_right - plot_left)
 
+    if highlight is not None:
+        # The chosen period, drawn first so the grid, lines and markers stay on top of it.
+        band_left = max(xpos(_year_fraction(highlight[0])), plot_left)
+        band_right = min(xpos(_year_fraction(highlight[1] + dt.timedelta(days=1))), plot_right)
+        if band_right > band_left:
+            parts.insert(
+                grid_at,
+                f'<rect x="{band_left:.1f}" y="{plot_top:.1f}" width="{band_right - band_left:.1f}" '
+                f'height="{plot_height}" fill="{HIGHLIGHT_COLOUR}" stroke="{HIGHLIGHT_EDGE}" '
+                f'stroke-width="1"/>',
+            )
     # Year labels: as many as fit, every n-th year otherwise.
     label_room = text_width("0000", axis_size) + 8
     step = max(1, math.ceil(label_room / ((plot_right - plot_left) / span)))
@@ -188,8 +226,7 @@ def shift_chart_svg(
     )
     # The decision of March 2020, where it falls in the years shown.
     if first <= shift.year <= last:
-        fraction = shift.year + (shift.timetuple().tm_yday - 1) / 366
-        sx = xpos(fraction)
+        sx = xpos(_year_fraction(shift))
         label = _("March 2020 decision")
         size = 11.0
         anchor, tx = ("start", sx + 4) if sx + 4 + text_width(label, size) <= plot_right else ("end", sx - 4)
@@ -309,5 +346,82 @@ def bar_chart_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
         f'role="img" aria-label="{escape(title)}" font-family="{escape(FONT)}" '
         f'style="max-width:640px;height:auto;display:block">'
+        f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
+    )
+
+
+def period_share_chart_svg(
+    title: str,
+    rows: Sequence[tuple[str, float | None, float | None]],
+    share_format: Callable[[float | None], str] = format_share,
+) -> str:
+    """The KP share of each period (quarter or year) of a summary, by number of activities and
+    by staff-days: two bars per period on a 0–100 % scale, the share written after each bar.
+    A period with no activities has no bars and says so (a gap, never 0 %)."""
+    margin = 14
+    title_size = _fit(title, 15, WIDTH - 2 * margin)
+    size = 12.0
+    legend = [
+        (COUNT_COLOUR, _("By number of activities")),
+        (EFFORT_COLOUR, _("By staff-days")),
+    ]
+    parts = [
+        f'<text x="{margin}" y="{margin + title_size:.1f}" font-size="{title_size}" font-weight="600" '
+        f'fill="#222">{escape(title)}</text>'
+    ]
+    y = margin + title_size + 8
+    for colour, text in legend:
+        y += size + 6
+        parts.append(f'<rect x="{margin}" y="{y - 10:.1f}" width="22" height="10" fill="{colour}"/>')
+        parts.append(
+            f'<text x="{margin + 30}" y="{y:.1f}" font-size="{size}" fill="#222">{escape(text)}</text>'
+        )
+    y += 12
+    label_room = max([text_width(label, size) for label, _count, _effort in rows] + [30.0]) + 8
+    value_room = text_width(share_format(1.0), size) + 10
+    bar_left = margin + label_room
+    bar_room = WIDTH - margin - value_room - bar_left
+    bar_height = 9.0
+    for label, by_count, by_effort in rows:
+        row_height = 2 * bar_height + 10
+        parts.append(
+            f'<text x="{bar_left - 8:.1f}" y="{y + row_height / 2 + size / 3:.1f}" font-size="{size}" '
+            f'text-anchor="end" fill="#222">{escape(label)}</text>'
+        )
+        if by_count is None and by_effort is None:
+            parts.append(
+                f'<text x="{bar_left:.1f}" y="{y + row_height / 2 + size / 3:.1f}" font-size="{size}" '
+                f'fill="#555">{escape(_("no activities"))}</text>'
+            )
+        for offset, (colour, value) in enumerate(((COUNT_COLOUR, by_count), (EFFORT_COLOUR, by_effort))):
+            if value is None:
+                continue
+            top = y + 4 + offset * (bar_height + 2)
+            width = max(0.0, min(1.0, value)) * bar_room
+            parts.append(
+                f'<rect x="{bar_left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{bar_height}" '
+                f'fill="{colour}"/>'
+            )
+            parts.append(
+                f'<text x="{bar_left + width + 4:.1f}" y="{top + bar_height - 1:.1f}" font-size="{size - 1}" '
+                f'fill="#222">{escape(share_format(value))}</text>'
+            )
+        y += row_height
+    parts.append(
+        f'<line x1="{bar_left:.1f}" y1="{margin + title_size + 8 + 2 * (size + 6) + 12:.1f}" '
+        f'x2="{bar_left:.1f}" y2="{y:.1f}" stroke="#888" stroke-width="1"/>'
+    )
+    height = y + margin
+    description = " ".join(
+        _("{period}: {count} by activities, {effort} by staff-days.").format(
+            period=label, count=share_format(by_count), effort=share_format(by_effort)
+        )
+        for label, by_count, by_effort in rows
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" font-family="{escape(FONT)}" '
+        f'style="max-width:640px;height:auto;display:block">'
+        f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
         f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
     )

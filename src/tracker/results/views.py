@@ -7,6 +7,7 @@ One function per screen, so a page makes one call and renders. No Streamlit here
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,9 +15,11 @@ import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
 from tracker.db.demo_marker import has_demo_data
+from tracker.i18n import _
 from tracker.results import analytics, charts, results_views, target_status
 from tracker.results.activity_log import LogPage, log_page, public_outcomes
 from tracker.results.filters import Filters
+from tracker.text import formatting
 from tracker.text.countries import display_name
 from tracker.vocabulary import FORUM_CATEGORIES, SHARE_MEASURES
 
@@ -297,3 +300,48 @@ def funder_summary(
         themes_figure=None if empty else charts.theme_category_chart(matrix, "effort_days"),
         demo_data=has_demo_data(session),
     )
+
+
+# ---- the Funder summary's quick choices of period -------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """A ready-made period the Funder summary offers beside its date pickers."""
+
+    key: str  # stable across languages: ``last-12-months``, ``grant:ID``, ``year:2024``
+    label: str
+    date_from: dt.date
+    date_to: dt.date
+
+
+def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period the Funder summary opens on: the 365 days up to today."""
+    return today - dt.timedelta(days=365), today
+
+
+def summary_period_choices(
+    today: dt.date,
+    grant_periods: Sequence[tuple[str, dt.date, dt.date]],
+    first_date: dt.date | None,
+    last_date: dt.date | None,
+) -> list[PeriodChoice]:
+    """Last 12 months; each grant's period (``grant_periods``: the (id, first, last) of the
+    grants the reader may open, never another's); each calendar year from the first activity's
+    to this year, newest first."""
+    start, end = last_twelve_months(today)
+    choices = [PeriodChoice("last-12-months", _("Last 12 months"), start, end)]
+    for grant_id, first, last in grant_periods:
+        label = _("Grant {id}’s period ({first} to {last})").format(
+            id=grant_id, first=formatting.date(first), last=formatting.date(last)
+        )
+        choices.append(PeriodChoice(f"grant:{grant_id}", label, first, last))
+    newest = max(today.year, last_date.year if last_date else today.year)
+    oldest = first_date.year if first_date else today.year
+    for year in range(newest, oldest - 1, -1):
+        choices.append(
+            PeriodChoice(
+                f"year:{year}", _("Year {year}").format(year=year), dt.date(year, 1, 1), dt.date(year, 12, 31)
+            )
+        )
+    return choices

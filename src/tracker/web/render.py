@@ -189,6 +189,12 @@ def format_date(value: dt.date | None) -> str:
     return formatting.date(value)
 
 
+def date_input_format() -> str:
+    """How a date picker writes its date for the reader: day first in French (``31/01/2025``),
+    ISO in English (``2025-01-31``): both unambiguous where they are read."""
+    return "DD/MM/YYYY" if current_language() == "fr" else "YYYY-MM-DD"
+
+
 def format_delta(value: float, digits: int = 0) -> str:
     """A signed change for ``st.metric(delta=...)``: ``+1,234.5`` / ``-3``. The minus stays
     an ASCII hyphen in every language, as Streamlit reads it to point the arrow down."""
