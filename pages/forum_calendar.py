@@ -61,5 +61,6 @@ st.subheader(_("Forums by category"))
 for category, table in view.by_category.items():
     n = int(table.activities.sum())
     count = ngettext("{n} activity", "{n} activities", n).format(n=render.format_count(n))
-    with st.expander(f"{category} ({count})"):
-        st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))
+    with st.expander(f"{category} ({count})") as box:
+        # A light HTML table: long forum names wrap on a phone (a data grid cut them).
+        render.numbers_table(table, box)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 
 import pandas as pd
 from sqlalchemy import Select, func, select
@@ -16,8 +17,10 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.access.permissions import visible_confidentiality
 from tracker.db.models import Activity, Forum
+from tracker.i18n import column_labels
 from tracker.records import activity_fields
 from tracker.results.filters import Filters, conditions, public
+from tracker.text import formatting
 from tracker.text.countries import display_name
 
 PAGE_SIZE = 50
@@ -83,6 +86,40 @@ def log_page(
     )
     rows = pd.DataFrame([_row(a) for a in _load(session, ids)], columns=activity_fields.LOG_COLUMNS)
     return LogPage(rows=rows, total=total, page=page, page_size=page_size)
+
+
+def _cell_text(column: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return formatting.date(value)
+    if column == "effort_days":
+        return formatting.number(float(value), 1)  # type: ignore[arg-type]
+    if column == "cost_usd":
+        return formatting.money(float(value))  # type: ignore[arg-type]
+    return str(value)
+
+
+def log_list_html(rows: pd.DataFrame) -> str:
+    """A page of the log as a list that reads on a phone: each activity's date and full
+    title (wrapped, never cut), and every other column of its row in a detail view that
+    opens on a tap (``<details>``). Only the columns of ``rows``, the rows this role may
+    read; every text escaped."""
+    labels = column_labels(rows.columns)
+    details = [c for c in rows.columns if c not in ("id", "date", "title")]
+    entries = []
+    for row in rows.to_dict("records"):
+        facts = "".join(
+            f"<dt>{escape(labels.get(c, c))}</dt><dd>{escape(text)}</dd>"
+            for c in details
+            if (text := _cell_text(c, row[c]))
+        )
+        entries.append(
+            f'<li data-activity="{escape(str(row["id"]))}"><details><summary>'
+            f'<span class="tracker-when">{escape(_cell_text("date", row["date"]))}</span> '
+            f"<b>{escape(str(row['title']))}</b></summary><dl>{facts}</dl></details></li>"
+        )
+    return f'<ul class="tracker-list">{"".join(entries)}</ul>'
 
 
 def iter_visible_activities(

@@ -327,11 +327,43 @@ def outcomes_view(session: Session, filters: Filters | None = None, role: str | 
     )
 
 
-def outcomes_list_html(view: OutcomesView) -> str:
+OUTCOMES_PAGE_SIZE = 20  # a phone screen holds two or three; a page about 4,000 px long
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """Which part of a long list a page shows (the Outcomes list): items ``start``..``stop``."""
+
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def start(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def stop(self) -> int:
+        return min(self.total, self.page * self.page_size)
+
+
+def list_page(total: int, page: int, page_size: int = OUTCOMES_PAGE_SIZE) -> ListPage:
+    """Page ``page`` of a list of ``total`` items, moved into range (a stale page number
+    after the filters narrowed the list shows the last page)."""
+    last = max(1, -(-total // page_size))
+    return ListPage(total=total, page=min(max(1, page), last), page_size=page_size)
+
+
+def outcomes_list_html(view: OutcomesView, shown: ListPage | None = None) -> str:
     """The listed outcomes as an HTML list (a table would scroll sideways on a phone):
-    each with its date, type, forum, statement and contributing activities; every text escaped."""
+    each with its date, type, forum, statement and contributing activities; every text
+    escaped. ``shown``: only that page of the list (all of it without)."""
     entries = []
-    for item in view.items:
+    for item in view.items if shown is None else view.items[shown.start : shown.stop]:
         category = label("forum_category", item.category) if item.category else None
         where = " · ".join(escape(p) for p in (item.forum, category, item.country) if p)
         facts = [
@@ -390,6 +422,32 @@ def strategy_table(
     ]
     columns = ["year", "measure", "scope", "target", "actual", "status", "baseline", "note"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def targets_list_html(table: pd.DataFrame) -> str:
+    """``strategy_table`` for any screen, a phone's first: one short table per measure and
+    scope (their names as its heading, so they need no column) with the year, target,
+    actual and status, which fit 390 px; a baseline or note follows its row's target.
+    The full table is ``strategy_table`` itself (the page's detail view)."""
+    heads = [_("Year"), _("Target"), _("Actual"), _("Status")]
+    groups = []
+    for (measure, scope), rows in table.groupby(["measure", "scope"], sort=False):
+        body = []
+        for row in rows.itertuples():
+            extra = " · ".join(str(v) for v in (row.baseline, row.note) if v)
+            target = escape(str(row.target)) + (f"<br><small>{escape(extra)}</small>" if extra else "")
+            body.append(
+                f"<tr><td>{escape(str(row.year))}</td><td>{target}</td>"
+                f'<td class="tracker-number">{escape(str(row.actual))}</td>'
+                f"<td><b>{escape(str(row.status))}</b></td></tr>"
+            )
+        header = "".join(f'<th scope="col">{escape(h)}</th>' for h in heads)
+        groups.append(
+            f'<table class="tracker-targets"><caption style="text-align:left;font-weight:600;'
+            f'padding:0.6rem 0 0.2rem">{escape(str(measure))}, {escape(str(scope))}</caption>'
+            f"<thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+    return "".join(groups)
 
 
 # ---- Strategy: targets and the trend of their measures ----------------------------------

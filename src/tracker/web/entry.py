@@ -22,7 +22,7 @@ from tracker.access.permissions import EDITORS
 from tracker.errors import TrackerError
 from tracker.i18n import N_, _
 from tracker.text.plain_text import markdown_literal
-from tracker.web import auth, db, preferences, reads, render
+from tracker.web import auth, db, phone, preferences, reads, render
 
 PAGE_ERRORS_VARIABLE = "TRACKER_PAGE_ERRORS"
 UNEXPECTED_ERROR = N_(
@@ -57,6 +57,7 @@ def run_page(navigation: StreamlitPage) -> None:
 def run() -> None:
     """One script run of the app: database, signed-in account, sidebar, navigation, page."""
     st.set_page_config(page_title=_("KP CSC campaign tracker"), page_icon="◆", layout="wide")
+    phone.styles()
     try:
         db.engine()
         account = auth.check_signed_in()
