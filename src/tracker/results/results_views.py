@@ -327,7 +327,7 @@ def outcomes_view(session: Session, filters: Filters | None = None, role: str | 
     )
 
 
-OUTCOMES_PAGE_SIZE = 20  # a phone screen holds two or three; a page about 4,000 px long
+OUTCOMES_PAGE_SIZE = 10  # on a 390 px phone a page is about 4,500 px long (all 38 demo outcomes: 16,000)
 
 
 @dataclass(frozen=True)
@@ -427,17 +427,15 @@ def strategy_table(
 def targets_list_html(table: pd.DataFrame) -> str:
     """``strategy_table`` for any screen, a phone's first: one short table per measure and
     scope (their names as its heading, so they need no column) with the year, target,
-    actual and status, which fit 390 px; a baseline or note follows its row's target.
-    The full table is ``strategy_table`` itself (the page's detail view)."""
+    actual and status, which fit 390 px. Baselines and notes are in the full table,
+    ``strategy_table`` itself (the page's detail view)."""
     heads = [_("Year"), _("Target"), _("Actual"), _("Status")]
     groups = []
     for (measure, scope), rows in table.groupby(["measure", "scope"], sort=False):
         body = []
         for row in rows.itertuples():
-            extra = " · ".join(str(v) for v in (row.baseline, row.note) if v)
-            target = escape(str(row.target)) + (f"<br><small>{escape(extra)}</small>" if extra else "")
             body.append(
-                f"<tr><td>{escape(str(row.year))}</td><td>{target}</td>"
+                f"<tr><td>{escape(str(row.year))}</td><td>{escape(str(row.target))}</td>"
                 f'<td class="tracker-number">{escape(str(row.actual))}</td>'
                 f"<td><b>{escape(str(row.status))}</b></td></tr>"
             )

@@ -36,11 +36,11 @@ button[data-testid^="stBaseButton"] { max-width: 100%; }
 [data-testid="stSidebar"] [data-testid="stDateInput"] input { text-overflow: clip; font-size: 0.9rem; }
 [data-testid="stMain"] [data-testid="stHtml"] { max-width: 100%; overflow-x: auto; }
 [data-testid="stMain"] [data-testid="stHtml"] th, [data-testid="stMain"] [data-testid="stHtml"] td {
-  overflow-wrap: anywhere; hyphens: auto;
+  overflow-wrap: break-word;
 }
 .tracker-chart-title { font-weight: 600; font-size: 1.05rem; margin: 0.5rem 0 0 0; line-height: 1.3; }
-.tracker-list { list-style: none; padding: 0; margin: 0; }
-.tracker-list > li { border-top: 1px solid #e6e6e6; padding: 0.45rem 0; }
+.tracker-list { list-style: none; padding: 0 !important; margin: 0 !important; }
+.tracker-list > li { border-top: 1px solid #e6e6e6; padding: 0.45rem 0; margin: 0 !important; }
 .tracker-list details > summary { cursor: pointer; }
 .tracker-list .tracker-when { font-variant-numeric: tabular-nums; white-space: nowrap; margin-right: 0.4rem; }
 .tracker-list dl {
