@@ -44,7 +44,7 @@ button[data-testid^="stBaseButton"] { max-width: 100%; }
 .tracker-list details > summary { cursor: pointer; }
 .tracker-list .tracker-when { font-variant-numeric: tabular-nums; white-space: nowrap; margin-right: 0.4rem; }
 .tracker-list dl {
-  display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.6rem; margin: 0.4rem 0 0.2rem 1rem;
+  display: grid; grid-template-columns: max-content 1fr; gap: 0.1rem 0.6rem; margin: 0.4rem 0 0.2rem 0;
 }
 .tracker-list dt { font-weight: 600; }
 .tracker-list dd { margin: 0; overflow-wrap: anywhere; }
