@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.i18n import _, ngettext
-from tracker.results.results_views import list_page, outcomes_list_html
+from tracker.results.results_views import outcomes_list_html, outcomes_page
 from tracker.text import formatting
 from tracker.web import auth, reads, render, sidebar
 
@@ -58,7 +58,7 @@ if view.hidden:
     )
 # A list, not a table: it reads on a phone without sideways scrolling; a page at a time.
 if view.items:
-    shown = list_page(len(view.items), st.session_state.get("outcomes_page", 1))
+    shown = outcomes_page(len(view.items), st.session_state.get("outcomes_page", 1))
     st.caption(
         ngettext(
             "{total} outcome listed; page {page} of {pages}.",

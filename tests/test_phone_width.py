@@ -157,13 +157,13 @@ def test_the_outcomes_count_in_french(many_outcomes, monkeypatch):
     assert "25 résultats listés\u00a0; page 1 sur 3." in [c.value for c in at.caption]
 
 
-def test_a_short_list_has_no_page_control(app_database):
-    from tracker.results.results_views import list_page
+def test_outcome_pages_of_ten():
+    from tracker.results.results_views import outcomes_page
 
-    assert (list_page(7, 1).pages, list_page(7, 1).stop) == (1, 7)
-    assert list_page(25, 9).page == 3  # a stale page number after the filters narrowed the list
-    assert (list_page(25, 3).start, list_page(25, 3).stop) == (20, 25)
-    assert list_page(0, 1).pages == 1
+    assert (outcomes_page(7, 1).pages, outcomes_page(7, 1).stop) == (1, 7)
+    assert outcomes_page(25, 9).page == 3  # a stale page number after the filters narrowed the list
+    assert (outcomes_page(25, 3).start, outcomes_page(25, 3).stop) == (20, 25)
+    assert outcomes_page(0, 1).pages == 1
 
 
 def test_the_overview_shows_chart_titles_as_text_and_a_compact_cost(many_outcomes):

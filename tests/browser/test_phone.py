@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_browser import PASSWORDS, idle, log_in
+from tests.browser.test_browser import idle, log_in
 from tracker.access.permissions import pages_for
 
 pytestmark = pytest.mark.browser
@@ -98,17 +98,13 @@ def _walk(phone, app, role: str, language: str) -> None:
         phone.screenshot(path=str(ARTIFACTS / f"phone-{language}-{role}-{rule.url_path}.png"))
 
 
-def _set_language(app, language: str) -> None:
-    """The demo accounts' saved language (read at log-in), as the sidebar's choice saves it."""
-    from sqlalchemy import update
-
-    from tracker.db import database
-    from tracker.db.models import User
-
-    engine = database.open_database(app["database"])
-    with database.session_factory(engine).begin() as session:
-        session.execute(update(User).values(language=language))
-    engine.dispose()
+def _choose_french(phone) -> None:
+    """As a reader does on a phone: open the sidebar and choose Français (saved on the account)."""
+    phone.locator("[data-testid=stExpandSidebarButton]").click()
+    phone.get_by_role("combobox", name="Language").click()
+    phone.get_by_role("option", name="Français").click()
+    phone.get_by_text("Connecté·e en tant que").wait_for()
+    idle(phone)
 
 
 def test_every_member_and_funder_page_fits_a_phone_in_english(phone, app):
@@ -117,24 +113,12 @@ def test_every_member_and_funder_page_fits_a_phone_in_english(phone, app):
 
 
 def test_every_member_and_funder_page_fits_a_phone_in_french(phone, own_app):
-    _set_language(own_app, "fr")
-    _log_in_in_french(phone, own_app, "member")
-    _walk(phone, own_app, "member", "fr")
-    phone.context.clear_cookies()
-    _log_in_in_french(phone, own_app, "funder")
-    _walk(phone, own_app, "funder", "fr")
-
-
-def _log_in_in_french(phone, app, role: str) -> None:
-    """The log-in form speaks the server's language (English); the account's French follows."""
-    phone.goto(app["url"])
-    idle(phone)
-    phone.get_by_role("textbox", name="Username").fill(f"demo-{role}")
-    phone.get_by_role("textbox", name="Password").fill(PASSWORDS[role])
-    with phone.expect_response(lambda r: r.url.endswith("/tracker-session") and r.request.method == "POST"):
-        phone.get_by_role("button", name="Log in").click()
-        phone.get_by_text("Connecté·e en tant que").wait_for(state="attached")
-    idle(phone)
+    # Its own app: the language chosen is saved on the demo accounts.
+    for role in ("member", "funder"):
+        phone.context.clear_cookies()
+        log_in(phone, own_app, role)
+        _choose_french(phone)
+        _walk(phone, own_app, role, "fr")
 
 
 def test_the_phone_lists_show_titles_and_target_statuses(phone, app):

@@ -28,8 +28,9 @@ LOG_COLUMNS = activity_fields.LOG_COLUMNS  # declared with the fields
 
 
 @dataclass(frozen=True)
-class LogPage:
-    rows: pd.DataFrame
+class ListPage:
+    """Which part of a long list a page shows (the log, the Outcomes list): items ``start``..``stop``."""
+
     total: int
     page: int
     page_size: int
@@ -37,6 +38,26 @@ class LogPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+    @property
+    def start(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def stop(self) -> int:
+        return min(self.total, self.page * self.page_size)
+
+
+def list_page(total: int, page: int, page_size: int = PAGE_SIZE) -> ListPage:
+    """Page ``page`` of a list of ``total`` items, moved into range (a stale page number
+    after the filters narrowed the list shows the last page)."""
+    last = max(1, -(-total // page_size))
+    return ListPage(total=total, page=min(max(1, page), last), page_size=page_size)
+
+
+@dataclass(frozen=True)
+class LogPage(ListPage):
+    rows: pd.DataFrame
 
 
 def _visible(filters: Filters, role: str | None) -> Select[int]:
@@ -75,8 +96,7 @@ def log_page(
     """One page of the filtered log, newest first, and how many rows match in all."""
     visible = _visible(filters, role)
     total = session.scalar(select(func.count()).select_from(visible.subquery())) or 0
-    last_page = max(1, -(-total // page_size))
-    page = min(max(1, page), last_page)
+    page = list_page(total, page, page_size).page
     ids = list(
         session.scalars(
             visible.order_by(Activity.activity_date.desc(), Activity.id.desc())

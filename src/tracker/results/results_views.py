@@ -25,6 +25,7 @@ from tracker.db.models import Activity, Forum, Outcome
 from tracker.i18n import _
 from tracker.records import outcomes
 from tracker.results import outcome_search, target_status
+from tracker.results.activity_log import ListPage, list_page
 from tracker.results.filters import Filters, effort_only, filtered, live, outcome_conditions
 from tracker.results.result_figures import effort_figure, trend_figure, type_figure
 from tracker.results.target_text import baseline_text, status_text, target_text, value_text
@@ -330,32 +331,9 @@ def outcomes_view(session: Session, filters: Filters | None = None, role: str | 
 OUTCOMES_PAGE_SIZE = 10  # on a 390 px phone a page is about 4,500 px long (all 38 demo outcomes: 16,000)
 
 
-@dataclass(frozen=True)
-class ListPage:
-    """Which part of a long list a page shows (the Outcomes list): items ``start``..``stop``."""
-
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    @property
-    def start(self) -> int:
-        return (self.page - 1) * self.page_size
-
-    @property
-    def stop(self) -> int:
-        return min(self.total, self.page * self.page_size)
-
-
-def list_page(total: int, page: int, page_size: int = OUTCOMES_PAGE_SIZE) -> ListPage:
-    """Page ``page`` of a list of ``total`` items, moved into range (a stale page number
-    after the filters narrowed the list shows the last page)."""
-    last = max(1, -(-total // page_size))
-    return ListPage(total=total, page=min(max(1, page), last), page_size=page_size)
+def outcomes_page(total: int, page: int) -> ListPage:
+    """Page ``page`` of the Outcomes list, ``OUTCOMES_PAGE_SIZE`` outcomes a page."""
+    return list_page(total, page, OUTCOMES_PAGE_SIZE)
 
 
 def outcomes_list_html(view: OutcomesView, shown: ListPage | None = None) -> str:
