@@ -100,7 +100,9 @@ def _walk(phone, app, role: str, language: str) -> None:
 
 def _choose_french(phone) -> None:
     """As a reader does on a phone: open the sidebar and choose Français (saved on the account)."""
-    phone.locator("[data-testid=stExpandSidebarButton]").click()
+    expand = phone.locator("[data-testid=stExpandSidebarButton]")
+    if expand.is_visible():  # the sidebar is collapsed (a phone's first view)
+        expand.click()
     phone.get_by_role("combobox", name="Language").click()
     phone.get_by_role("option", name="Français").click()
     phone.get_by_text("Connecté·e en tant que").wait_for()
