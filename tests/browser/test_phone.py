@@ -107,6 +107,9 @@ def _choose_french(phone) -> None:
     phone.get_by_role("option", name="Français").click()
     phone.get_by_text("Connecté·e en tant que").wait_for()
     idle(phone)
+    # Closed again (Streamlit remembers it open across pages): the screenshots show the page.
+    phone.locator("[data-testid=stSidebarCollapseButton]").click()
+    phone.locator("[data-testid=stExpandSidebarButton]").wait_for()
 
 
 def test_every_member_and_funder_page_fits_a_phone_in_english(phone, app):
