@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tracker.i18n import _, column_labels, ngettext
+from tracker.results.activity_log import log_list_html
 from tracker.web import auth, reads, render, sidebar
 
 role = auth.require("activity_log")
@@ -23,16 +24,21 @@ st.caption(
         page.total,
     ).format(total=render.format_count(page.total), page=page.page, pages=page.pages)
 )
-st.dataframe(
-    page.rows,
-    hide_index=True,
-    column_config={
-        **column_labels(page.rows.columns),
-        "id": None,
-        "effort_days": st.column_config.NumberColumn(_("Staff-days"), format="%.1f"),
-        "cost_usd": st.column_config.NumberColumn(_("Cost (US$)"), format="%.0f"),
-    },
-)
+# A list that reads on a phone (date and full title; tap for the rest), and the same page
+# of rows as a table, with every column, in a detail view.
+st.caption(_("Tap an activity to see its details."))
+st.html(log_list_html(page.rows))
+with st.expander(_("This page as a table (every column)")):
+    st.dataframe(
+        page.rows,
+        hide_index=True,
+        column_config={
+            **column_labels(page.rows.columns),
+            "id": None,
+            "effort_days": st.column_config.NumberColumn(_("Staff-days"), format="%.1f"),
+            "cost_usd": st.column_config.NumberColumn(_("Cost (US$)"), format="%.0f"),
+        },
+    )
 cols = st.columns([1, 2, 2])
 cols[0].number_input(_("Page"), min_value=1, max_value=page.pages, value=page.page, key="log_page")
 render.activity_download_button(

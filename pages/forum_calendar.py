@@ -62,5 +62,6 @@ st.header(_("Forums by category"))
 for category, table in view.by_category.items():
     n = int(table.activities.sum())
     count = ngettext("{n} activity", "{n} activities", n).format(n=render.format_count(n))
-    with st.expander(f"{vocabulary.label('forum_category', category)} ({count})"):
-        st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))
+    with st.expander(f"{vocabulary.label('forum_category', category)} ({count})") as box:
+        # A light HTML table: long forum names wrap on a phone (a data grid cut them).
+        render.numbers_table(table, box)

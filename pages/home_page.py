@@ -58,7 +58,7 @@ else:
     cols = st.columns(4)
     cols[0].metric(_("Activities"), render.format_count(totals.activities))
     cols[1].metric(_("Staff-days"), render.format_staff_days(totals.effort_days))
-    cols[2].metric(_("Cost (US$)"), render.format_money(totals.cost_usd))
+    render.money_metric(cols[2], totals.cost_usd)
     cols[3].metric(_("Forums engaged"), render.format_count(totals.forums))
     st.caption(
         _("Activities from {first} to {last}.").format(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.i18n import _, ngettext
-from tracker.results.results_views import outcomes_list_html
+from tracker.results.results_views import outcomes_list_html, outcomes_page
 from tracker.text import formatting
 from tracker.web import auth, reads, render, sidebar
 
@@ -56,6 +56,20 @@ if view.hidden:
             view.hidden,
         ).format(n=formatting.number(view.hidden))
     )
-# A list, not a table: it reads on a phone without sideways scrolling.
+# A list, not a table: it reads on a phone without sideways scrolling; a page at a time.
 if view.items:
-    st.html(outcomes_list_html(view))
+    shown = outcomes_page(len(view.items), st.session_state.get("outcomes_page", 1))
+    st.caption(
+        ngettext(
+            "{total} outcome listed; page {page} of {pages}.",
+            "{total} outcomes listed; page {page} of {pages}.",
+            shown.total,
+        ).format(
+            total=formatting.number(shown.total),
+            page=formatting.number(shown.page),
+            pages=formatting.number(shown.pages),
+        )
+    )
+    st.html(outcomes_list_html(view, shown))
+    if shown.pages > 1:
+        st.number_input(_("Page"), min_value=1, max_value=shown.pages, value=shown.page, key="outcomes_page")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from tracker.access.permissions import EDITORS
 from tracker.i18n import _, column_labels
+from tracker.results.results_views import targets_list_html
 from tracker.web import auth, reads, render
 from tracker.web.target_form import editor
 
@@ -22,7 +23,10 @@ st.caption(
         "“not yet” means the year has no activities and no outcomes."
     )
 )
-st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))
+# Short tables that fit a phone (year, target, actual, status), every column in the detail view.
+st.html(targets_list_html(table))
+with st.expander(_("Every column of the targets (scope, baseline, note)")):
+    st.dataframe(table, hide_index=True, column_config=column_labels(table.columns))
 st.header(_("Each measure over the years, against its targets"))
 for index, trend in enumerate(reads.strategy_trends()):
     render.chart(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -88,8 +90,23 @@ def figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def chart_titles(at: AppTest) -> list[str]:
+    """The charts' titles, in order: text above each chart (``render.chart``), not in the figure."""
+    bodies = [element.proto.body for element in at.get("html")]
+    return [
+        html.unescape(title)
+        for body in bodies
+        for title in re.findall(r'<p class="tracker-chart-title">(.*?)</p>', body)
+    ]
+
+
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """Each label's first figure: the headline's (the comparison below it repeats the
+    labels, under a heading that names its period)."""
+    shown: dict[str, str] = {}
+    for m in at.metric:
+        shown.setdefault(m.label, m.value)
+    return shown
 
 
 def numbers_tables(at: AppTest) -> list:

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.apptest import figures, metrics, open_page
+from tests.apptest import chart_titles, figures, metrics, open_page
 from tests.factories import add_activity
 from tracker.db import database
 from tracker.i18n import _, use_language
@@ -148,7 +148,10 @@ def test_home_in_french_formats_numbers_money_and_dates(fixture_app, monkeypatch
     assert shown["Activités"] == "9"
     with use_language("fr"):
         assert shown[_("Staff-days")] == f"1{NNBSP}234,5"
-        assert shown[_("Cost (US$)")] == f"51{NNBSP}234{NBSP}$US"
+        # Compact on screen (the currency is in the label), the exact amount in its help.
+        assert shown[_("Cost (US$)")] == f"51,2{NBSP}k"
+    [cost] = [m for m in at.metric if m.label == "Coût (US$)"]
+    assert cost.help == f"Exactement 51{NNBSP}234{NBSP}$US."
     captions = [c.value for c in at.caption]
     assert "Activités du 10 mars 2025 au 29 novembre 2026." in captions
     # Below the totals: the latest period against the previous, labelled with both spans.
@@ -157,14 +160,15 @@ def test_home_in_french_formats_numbers_money_and_dates(fixture_app, monkeypatch
     assert f"{latest} par rapport à {previous}" in captions
     if dt.date.today().year == 2026:  # the session's own year: a part year, in French month names
         assert latest.startswith("1 janv.–") and previous.endswith(" 2025")
-        assert shown[f"Jours-personne, {latest}"] == f"1{NNBSP}225,5"
+        # The comparison's labels are short: its period is in the caption above.
+        assert [m.value for m in at.metric if m.label == "Jours-personne"][1] == f"1{NNBSP}225,5"
 
 
 def test_home_in_english_keeps_english_formats(fixture_app, monkeypatch):
     monkeypatch.delenv("TRACKER_LANG", raising=False)
     at = open_page(role="member")
     shown = metrics(at)
-    assert (shown["Activities"], shown["Staff-days"], shown["Cost (US$)"]) == ("9", "1,234.5", "$51,234")
+    assert (shown["Activities"], shown["Staff-days"], shown["Cost (US$)"]) == ("9", "1,234.5", "51.2K")
     captions = [c.value for c in at.caption]
     assert "Activities from March 10, 2025 to November 29, 2026." in captions
     latest, previous = _expected_comparison(fixture_app, "en")
@@ -177,7 +181,7 @@ def test_overview_in_french_sets_plotly_separators_and_formats_hovers(fixture_ap
     at = open_page("pages/overview_dashboard.py", role="member")
     shown = metrics(at)
     assert shown["Jours-personne"] == f"1{NNBSP}234,5"
-    assert shown["Coût (US$)"] == f"51{NNBSP}234{NBSP}$US"
+    assert shown["Coût (US$)"] == f"51,2{NBSP}k"
     share_figure, engagement_figure = figures(at)
     for figure in (share_figure, engagement_figure):
         assert figure["layout"]["separators"] == "," + NNBSP
@@ -189,7 +193,7 @@ def test_overview_in_french_sets_plotly_separators_and_formats_hovers(fixture_ap
     # Counts in the hovers go through d3 with the separators above: whole activities.
     assert all("%{y:,.0f}" in trace["hovertemplate"] for trace in engagement_figure["data"])
     assert engagement_figure["layout"]["xaxis"]["tickformat"] == "%Y"
-    assert "par" in engagement_figure["layout"]["title"]["text"]
+    assert "par" in chart_titles(at)[1]
 
 
 def test_overview_in_english_sets_english_separators(fixture_app, monkeypatch):

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io
 
-from tests.apptest import figures, open_page
+from tests.apptest import chart_titles, figures, open_page
 from tests.factories import add_activity
 from tracker.db import database
 from tracker.i18n import use_language
@@ -89,11 +89,15 @@ def test_the_overview_page_sends_the_services_charts(app_database):
     at = open_page("pages/overview_dashboard.py", role="member")
     with database.session_factory(app_database)() as session:
         built = views.overview(session, Filters(), "year", "activities", "member")
+    # What the service built, less the title: it is text above the chart (render.split_title).
     expected = [
-        json.loads(plotly.io.to_json(f, validate=False))
+        json.loads(plotly.io.to_json(render.split_title(f)[1], validate=False))
         for f in (built.share_figure, built.engagement_figure)
     ]
     assert figures(at) == expected
+    assert chart_titles(at) == [
+        render.split_title(f)[0] for f in (built.share_figure, built.engagement_figure)
+    ]
 
 
 def test_a_numbers_table_is_cached_per_language():

@@ -5,8 +5,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pandas as pd
+import pytest
 from PIL import Image
 
+from tracker.i18n import use_language
 from tracker.results import static_charts
 from tracker.results.static_charts import ShiftPoint, shift_chart_svg, text_width
 
@@ -82,3 +84,40 @@ def test_the_chart_becomes_a_png_for_e_mail():
     image = Image.open(io.BytesIO(png)).convert("L")
     dark = sum(1 for value in image.getdata() if value < 128)
     assert dark > 2_000  # drawn, not an empty white canvas
+
+
+PHONE_CONTENT_WIDTH = 358  # a 390 px phone less Streamlit's 16 px padding either side
+
+
+def _smallest_shown_font(svg: str, shown_width: float) -> float:
+    """The smallest text of a drawing as shown ``shown_width`` CSS px wide (its view box scaled)."""
+    root = ET.fromstring(svg)
+    view_width = float(root.get("viewBox").split()[2])
+    sizes = [float(text.get("font-size")) for text in root.iter(f"{SVG}text")]
+    return min(sizes) * shown_width / view_width
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_static_chart_text_is_at_least_11_px_on_a_phone(language):
+    """Issue 20: text about 6 px high when a 480-unit drawing was shrunk to a phone."""
+    with use_language(language):
+        shift = shift_chart_svg(_points(), (0.7, 0.75), (0.175, 0.125))
+        bars = static_charts.bar_chart_svg(
+            "Engagement per forum category, a long title that has to wrap on a phone",
+            [("Other international initiatives and a long name", 12.5), ("KP", 3.0)],
+        )
+    for svg in (shift, bars):
+        # 11 view-box units on a 350-unit drawing shown 358 px wide: 11.25 px.
+        assert _smallest_shown_font(svg, PHONE_CONTENT_WIDTH) >= 11
+        # and never larger than the cap on a wide screen: 520 px, text at most x1.49
+        assert f"max-width:{static_charts.MAX_SHOWN_WIDTH}px" in svg
+
+
+def test_a_long_title_wraps_inside_the_drawing_instead_of_shrinking():
+    title = "Engagement per forum category, a long title that has to wrap on a phone"
+    root = ET.fromstring(static_charts.bar_chart_svg(title, [("KP", 3.0)]))
+    heads = [t for t in root.iter(f"{SVG}text") if t.get("font-weight") == "600"]
+    assert len(heads) >= 2 and " ".join(t.text for t in heads) == title
+    assert {float(t.get("font-size")) for t in heads} == {15.0}
+    for text in heads:
+        assert text_width(text.text, 15.0) <= static_charts.WIDTH - 2 * 14

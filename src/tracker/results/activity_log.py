@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 
 import pandas as pd
 from sqlalchemy import Select, func, select
@@ -16,8 +17,10 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.access.permissions import visible_confidentiality
 from tracker.db.models import Activity, Forum
+from tracker.i18n import column_labels
 from tracker.records import activity_fields
 from tracker.results.filters import Filters, conditions, public
+from tracker.text import formatting
 from tracker.text.countries import display_name
 
 PAGE_SIZE = 50
@@ -25,8 +28,9 @@ LOG_COLUMNS = activity_fields.LOG_COLUMNS  # declared with the fields
 
 
 @dataclass(frozen=True)
-class LogPage:
-    rows: pd.DataFrame
+class ListPage:
+    """Which part of a long list a page shows (the log, the Outcomes list): items ``start``..``stop``."""
+
     total: int
     page: int
     page_size: int
@@ -34,6 +38,26 @@ class LogPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+    @property
+    def start(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def stop(self) -> int:
+        return min(self.total, self.page * self.page_size)
+
+
+def list_page(total: int, page: int, page_size: int = PAGE_SIZE) -> ListPage:
+    """Page ``page`` of a list of ``total`` items, moved into range (a stale page number
+    after the filters narrowed the list shows the last page)."""
+    last = max(1, -(-total // page_size))
+    return ListPage(total=total, page=min(max(1, page), last), page_size=page_size)
+
+
+@dataclass(frozen=True)
+class LogPage(ListPage):
+    rows: pd.DataFrame
 
 
 def _visible(filters: Filters, role: str | None) -> Select[int]:
@@ -72,8 +96,7 @@ def log_page(
     """One page of the filtered log, newest first, and how many rows match in all."""
     visible = _visible(filters, role)
     total = session.scalar(select(func.count()).select_from(visible.subquery())) or 0
-    last_page = max(1, -(-total // page_size))
-    page = min(max(1, page), last_page)
+    page = list_page(total, page, page_size).page
     ids = list(
         session.scalars(
             visible.order_by(Activity.activity_date.desc(), Activity.id.desc())
@@ -83,6 +106,40 @@ def log_page(
     )
     rows = pd.DataFrame([_row(a) for a in _load(session, ids)], columns=activity_fields.LOG_COLUMNS)
     return LogPage(rows=rows, total=total, page=page, page_size=page_size)
+
+
+def _cell_text(column: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return formatting.date(value)
+    if column == "effort_days":
+        return formatting.number(float(value), 1)  # type: ignore[arg-type]
+    if column == "cost_usd":
+        return formatting.money(float(value))  # type: ignore[arg-type]
+    return str(value)
+
+
+def log_list_html(rows: pd.DataFrame) -> str:
+    """A page of the log as a list that reads on a phone: each activity's date and full
+    title (wrapped, never cut), and every other column of its row in a detail view that
+    opens on a tap (``<details>``). Only the columns of ``rows``, the rows this role may
+    read; every text escaped."""
+    labels = column_labels(rows.columns)
+    details = [c for c in rows.columns if c not in ("id", "date", "title")]
+    entries = []
+    for row in rows.to_dict("records"):
+        facts = "".join(
+            f"<dt>{escape(labels.get(c, c))}</dt><dd>{escape(text)}</dd>"
+            for c in details
+            if (text := _cell_text(c, row[c]))
+        )
+        entries.append(
+            f'<li data-activity="{escape(str(row["id"]))}"><details><summary>'
+            f'<span class="tracker-when">{escape(_cell_text("date", row["date"]))}</span> '
+            f"<b>{escape(str(row['title']))}</b></summary><dl>{facts}</dl></details></li>"
+        )
+    return f'<ul class="tracker-list">{"".join(entries)}</ul>'
 
 
 def iter_visible_activities(

@@ -242,6 +242,28 @@ def theme_category_chart(matrix: pd.DataFrame, measure: str) -> go.Figure:
     return fig
 
 
+TICK_LINE_CHARACTERS = 22  # a long name on a bar chart's axis wraps at about this width
+
+
+def wrapped_label(name: str, width: int = TICK_LINE_CHARACTERS) -> str:
+    """A name (already a Plotly literal) broken into lines of about ``width`` characters
+    (Plotly's ``<br>``), so a long forum or organisation name on a bar chart's axis does
+    not squeeze the bars to nothing or run off a phone's screen. A single longer word
+    stays whole."""
+    lines: list[str] = []
+    for word in name.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _wrap_category_ticks(fig: go.Figure, names: list[str]) -> None:
+    """Category axis ticks that show wrapped names; the data keep the names whole."""
+    fig.update_yaxes(tickmode="array", tickvals=names, ticktext=[wrapped_label(n) for n in names])
+
+
 def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
     """Horizontal bars, busiest forum first, one colour (and legend entry) per category."""
     fig = go.Figure()
@@ -259,6 +281,7 @@ def top_forums_chart(forums: pd.DataFrame, measure: str) -> go.Figure:
             hovertemplate="%{y} (" + shown + "): %{x:" + value_format(measure) + "}<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=_labels(forums["forum"]), autorange="reversed")
+    _wrap_category_ticks(fig, _labels(forums["forum"]))
     title = _("Forums where the coalition engaged most ({measure})").format(
         measure=measure_label(measure).lower()
     )
@@ -289,6 +312,7 @@ def ranking_chart(table: pd.DataFrame, label_column: str, measure: str, title: s
         )
     )
     fig.update_yaxes(autorange="reversed")
+    _wrap_category_ticks(fig, _labels(table[label_column]))
     fig = layout(fig, title, measure_label(measure), "")
     fig.update_layout(hovermode="closest", showlegend=False)
     return fig

@@ -25,6 +25,7 @@ from tracker.db.models import Activity, Forum, Outcome
 from tracker.i18n import _
 from tracker.records import outcomes
 from tracker.results import outcome_search, target_status
+from tracker.results.activity_log import ListPage, list_page
 from tracker.results.filters import Filters, effort_only, filtered, live, outcome_conditions
 from tracker.results.result_figures import effort_figure, trend_figure, type_figure
 from tracker.results.target_text import baseline_text, status_text, target_text, value_text
@@ -327,11 +328,20 @@ def outcomes_view(session: Session, filters: Filters | None = None, role: str | 
     )
 
 
-def outcomes_list_html(view: OutcomesView) -> str:
+OUTCOMES_PAGE_SIZE = 10  # on a 390 px phone a page is about 4,500 px long (all 38 demo outcomes: 16,000)
+
+
+def outcomes_page(total: int, page: int) -> ListPage:
+    """Page ``page`` of the Outcomes list, ``OUTCOMES_PAGE_SIZE`` outcomes a page."""
+    return list_page(total, page, OUTCOMES_PAGE_SIZE)
+
+
+def outcomes_list_html(view: OutcomesView, shown: ListPage | None = None) -> str:
     """The listed outcomes as an HTML list (a table would scroll sideways on a phone):
-    each with its date, type, forum, statement and contributing activities; every text escaped."""
+    each with its date, type, forum, statement and contributing activities; every text
+    escaped. ``shown``: only that page of the list (all of it without)."""
     entries = []
-    for item in view.items:
+    for item in view.items if shown is None else view.items[shown.start : shown.stop]:
         category = label("forum_category", item.category) if item.category else None
         where = " · ".join(escape(p) for p in (item.forum, category, item.country) if p)
         facts = [
@@ -390,6 +400,30 @@ def strategy_table(
     ]
     columns = ["year", "measure", "scope", "target", "actual", "status", "baseline", "note"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def targets_list_html(table: pd.DataFrame) -> str:
+    """``strategy_table`` for any screen, a phone's first: one short table per measure and
+    scope (their names as its heading, so they need no column) with the year, target,
+    actual and status, which fit 390 px. Baselines and notes are in the full table,
+    ``strategy_table`` itself (the page's detail view)."""
+    heads = [_("Year"), _("Target"), _("Actual"), _("Status")]
+    groups = []
+    for (measure, scope), rows in table.groupby(["measure", "scope"], sort=False):
+        body = []
+        for row in rows.itertuples():
+            body.append(
+                f"<tr><td>{escape(str(row.year))}</td><td>{escape(str(row.target))}</td>"
+                f'<td class="tracker-number">{escape(str(row.actual))}</td>'
+                f"<td><b>{escape(str(row.status))}</b></td></tr>"
+            )
+        header = "".join(f'<th scope="col">{escape(h)}</th>' for h in heads)
+        groups.append(
+            f'<table class="tracker-targets"><caption style="text-align:left;font-weight:600;'
+            f'padding:0.6rem 0 0.2rem">{escape(str(measure))}, {escape(str(scope))}</caption>'
+            f"<thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+    return "".join(groups)
 
 
 # ---- Strategy: targets and the trend of their measures ----------------------------------

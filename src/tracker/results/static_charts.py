@@ -5,6 +5,11 @@ show the coalition's shift with the same chart, so none of them waits for the 4.
 Plotly bundle. Every piece of text is XML-escaped; the drawing scales to its container
 (``viewBox`` with ``width="100%"``) and every label is placed inside the view box, with
 room measured from a conservative estimate of its width, so nothing is clipped.
+
+On a phone: the view box is about as wide as a 390 px phone's content column (358 px), so
+one unit is about one CSS pixel there and no text is drawn under ``MIN_FONT_SIZE`` (11 px
+as shown); titles and labels wrap instead of shrinking. On a wide screen the drawing
+grows up to ``MAX_SHOWN_WIDTH``.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from tracker.vocabulary import SHIFT_DECISION_DATE
 COUNT_COLOUR = "#D55E00"
 EFFORT_COLOUR = "#000000"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
-WIDTH = 480  # drawn small and scaled up: its text stays readable on a 390 px phone
+WIDTH = 350  # view-box units: scaled to 358 px on a 390 px phone, so 1 unit is 1.02 px there
+MAX_SHOWN_WIDTH = 520  # CSS px: on a wide screen the drawing grows no larger (text at most x1.5)
+MIN_FONT_SIZE = 11.0  # view-box units, hence at least 11 px as shown on a 390 px phone
 HIGHLIGHT_COLOUR = "#DCEBF7"  # the chosen period's band: light, so both lines stay legible on it
 HIGHLIGHT_EDGE = "#7FA9CF"
 CHAR_WIDTH = 0.62  # of the font size: wider than the average glyph of the fonts above
@@ -43,11 +50,18 @@ def text_width(text: str, size: float) -> float:
     return len(text) * size * CHAR_WIDTH
 
 
-def _fit(text: str, size: float, room: float, smallest: float = 9.0) -> float:
-    """The largest font size up to ``size`` at which ``text`` fits in ``room``."""
-    while size > smallest and text_width(text, size) > room:
-        size -= 0.5
-    return size
+def _title_lines(text: str, x: float, top: float, room: float, size: float = 15.0) -> tuple[list[str], float]:
+    """A chart title wrapped to ``room`` (never shrunk under a readable size): its SVG
+    ``<text>`` elements and the y of its last baseline."""
+    parts = []
+    y = top
+    for number, line in enumerate(_wrap(text, size, room)):
+        y = top + size + number * (size + 4)
+        parts.append(
+            f'<text x="{x}" y="{y:.1f}" font-size="{size}" font-weight="600" fill="#222">'
+            f"{escape(line)}</text>"
+        )
+    return parts, y
 
 
 def _wrap(text: str, size: float, room: float) -> list[str]:
@@ -134,14 +148,9 @@ def shift_chart_svg(
         )
     margin = 14
     room = WIDTH - 2 * margin
-    title_size = _fit(title, 16, room)
     legend_size = 13.0
     legend_lines = [(colour, dash, _wrap(text, legend_size, room - 34)) for colour, dash, text in legend]
-    y = margin + title_size
-    parts = [
-        f'<text x="{margin}" y="{y:.1f}" font-size="{title_size}" font-weight="600" '
-        f'fill="#222">{escape(title)}</text>'
-    ]
+    parts, y = _title_lines(title, margin, margin - 2, room)
     y += 10
     for colour, dash, lines in legend_lines:
         y += legend_size + 6
@@ -228,7 +237,7 @@ def shift_chart_svg(
     if first <= shift.year <= last:
         sx = xpos(_year_fraction(shift))
         label = _("March 2020 decision")
-        size = 11.0
+        size = MIN_FONT_SIZE
         anchor, tx = ("start", sx + 4) if sx + 4 + text_width(label, size) <= plot_right else ("end", sx - 4)
         parts.append(
             f'<line x1="{sx:.1f}" y1="{plot_top - 6:.1f}" x2="{sx:.1f}" y2="{plot_bottom:.1f}" '
@@ -279,7 +288,7 @@ def shift_chart_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
         f'role="img" aria-labelledby="shift-title shift-desc" font-family="{escape(FONT)}" '
-        f'style="max-width:640px;height:auto;display:block">'
+        f'style="max-width:{MAX_SHOWN_WIDTH}px;height:auto;display:block">'
         f'<title id="shift-title">{escape(title)}</title><desc id="shift-desc">{escape(description)}</desc>'
         f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
     )
@@ -308,19 +317,14 @@ def bar_chart_svg(
     Labels are wrapped to the left third of the drawing and values are given their
     measured room on the right, so neither is ever clipped."""
     margin = 14
-    title_size = _fit(title, 15, WIDTH - 2 * margin)
     size = 12.0
     label_room = WIDTH * 0.36
     value_room = max([text_width(value_format(v), size) for _label, v in rows] + [30.0]) + 8
     bar_left = margin + label_room + 8
     bar_room = WIDTH - margin - value_room - bar_left
-    top = margin + title_size + 12
+    parts, title_bottom = _title_lines(title, margin, margin - 2, WIDTH - 2 * margin)
     largest = max([v for _label, v in rows] + [0.0]) or 1.0
-    parts = [
-        f'<text x="{margin}" y="{margin + title_size:.1f}" font-size="{title_size}" font-weight="600" '
-        f'fill="#222">{escape(title)}</text>'
-    ]
-    y = top
+    y = title_bottom + 12
     for index, (label, value) in enumerate(rows):
         lines = _wrap(label, size, label_room)
         row_height = max(22.0, len(lines) * (size + 3) + 8)
@@ -345,7 +349,7 @@ def bar_chart_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
         f'role="img" aria-label="{escape(title)}" font-family="{escape(FONT)}" '
-        f'style="max-width:640px;height:auto;display:block">'
+        f'style="max-width:{MAX_SHOWN_WIDTH}px;height:auto;display:block">'
         f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
     )
 
@@ -359,17 +363,14 @@ def period_share_chart_svg(
     by staff-days: two bars per period on a 0–100 % scale, the share written after each bar.
     A period with no activities has no bars and says so (a gap, never 0 %)."""
     margin = 14
-    title_size = _fit(title, 15, WIDTH - 2 * margin)
     size = 12.0
     legend = [
         (COUNT_COLOUR, _("By number of activities")),
         (EFFORT_COLOUR, _("By staff-days")),
     ]
-    parts = [
-        f'<text x="{margin}" y="{margin + title_size:.1f}" font-size="{title_size}" font-weight="600" '
-        f'fill="#222">{escape(title)}</text>'
-    ]
-    y = margin + title_size + 8
+    parts, y = _title_lines(title, margin, margin - 2, WIDTH - 2 * margin)
+    y += 8
+    legend_top = y
     for colour, text in legend:
         y += size + 6
         parts.append(f'<rect x="{margin}" y="{y - 10:.1f}" width="22" height="10" fill="{colour}"/>')
@@ -403,12 +404,12 @@ def period_share_chart_svg(
                 f'fill="{colour}"/>'
             )
             parts.append(
-                f'<text x="{bar_left + width + 4:.1f}" y="{top + bar_height - 1:.1f}" font-size="{size - 1}" '
-                f'fill="#222">{escape(share_format(value))}</text>'
+                f'<text x="{bar_left + width + 4:.1f}" y="{top + bar_height - 1:.1f}" '
+                f'font-size="{MIN_FONT_SIZE}" fill="#222">{escape(share_format(value))}</text>'
             )
         y += row_height
     parts.append(
-        f'<line x1="{bar_left:.1f}" y1="{margin + title_size + 8 + 2 * (size + 6) + 12:.1f}" '
+        f'<line x1="{bar_left:.1f}" y1="{legend_top + 2 * (size + 6) + 12:.1f}" '
         f'x2="{bar_left:.1f}" y2="{y:.1f}" stroke="#888" stroke-width="1"/>'
     )
     height = y + margin
@@ -421,7 +422,7 @@ def period_share_chart_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
         f'role="img" aria-label="{escape(title)}" font-family="{escape(FONT)}" '
-        f'style="max-width:640px;height:auto;display:block">'
+        f'style="max-width:{MAX_SHOWN_WIDTH}px;height:auto;display:block">'
         f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
         f'<rect width="{WIDTH}" height="{height:.0f}" fill="#fff"/>' + "".join(parts) + "</svg>"
     )

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
 from babel.dates import format_skeleton
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import NumberPattern, format_compact_decimal, parse_pattern
 
 from tracker.i18n import SOURCE_LANGUAGE, current_language
 
@@ -60,6 +61,21 @@ def share(value: float | None, language: str | None = None) -> str:
 
 def number(value: float, digits: int = 0, language: str | None = None) -> str:
     return _decimal_pattern(digits).apply(value, locale(language))
+
+
+COMPACT_FROM = 10_000  # smaller numbers fit a headline figure written in full
+
+
+def compact(value: float, language: str | None = None) -> str:
+    """A headline number short enough for a phone: ``390K`` in English, ``390 k`` in French
+    (CLDR's short form, three significant figures: ``20.8K``, ``1.2M``); under 10,000 it is
+    written in full (``9,999``)."""
+    if abs(value) < COMPACT_FROM:
+        return number(value, 0, language)
+    whole_digits = int(math.log10(abs(value))) % 3 + 1  # 390 100 -> 3 (390 k), 20 780 -> 2 (20.8 k)
+    return format_compact_decimal(
+        value, format_type="short", locale=locale(language), fraction_digits=0 if whole_digits == 3 else 1
+    )
 
 
 def money(value: float, currency: str = "USD", language: str | None = None) -> str:

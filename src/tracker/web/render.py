@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import html
+import re
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any, TypeVar, cast
@@ -37,7 +39,9 @@ def label_from(labels: Mapping[_Option, str]) -> Callable[[_Option], str]:
     return cast("Callable[[_Option], str]", labels.get)
 
 
-PLOTLY_CONFIG = {"displaylogo": False}
+# No mode bar: on a phone it covered every chart's title, and its PNG download and zoom
+# buttons add nothing the "numbers behind this chart" (table and CSV) do not give.
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False}
 DOWNLOAD_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -55,8 +59,33 @@ def chart(
     """A chart with the numbers behind it, as a table and a CSV download (``key``.csv by default).
     ``figure`` is a Plotly figure or, from a cached read, its dict (``cache.for_screen``)."""
     if figure is not None:
-        st.plotly_chart(screen_figure(figure), config=PLOTLY_CONFIG, key=f"{key}_chart")
+        title, untitled = split_title(figure)
+        if title:
+            st.html(f'<p class="tracker-chart-title">{html.escape(title)}</p>')
+        st.plotly_chart(untitled, config=PLOTLY_CONFIG, key=f"{key}_chart")
     static_numbers(numbers, key, file_name)
+
+
+CHART_TOP_MARGIN = 36  # px above the plot once the title is out: room for subplot titles
+
+
+def split_title(figure: go.Figure | Mapping[str, Any]) -> tuple[str, go.Figure]:
+    """The figure's title as plain text, and the figure without it (``screen_figure``).
+
+    Plotly draws a title on one line and cuts it on a phone; shown as text above the chart
+    (``render.chart``) it wraps at any width, and a screen reader reads it. Plotly's
+    own markup in the title (``<br>``, entities) is turned back into plain text."""
+    spec = figure.to_dict() if isinstance(figure, go.Figure) else dict(figure)
+    spec_layout = dict(spec.get("layout") or {})
+    title = spec_layout.pop("title", None)
+    text = title.get("text") if isinstance(title, Mapping) else title
+    margin = dict(spec_layout.get("margin") or {})
+    margin["t"] = min(int(margin.get("t", CHART_TOP_MARGIN)), CHART_TOP_MARGIN)
+    spec_layout["margin"] = margin
+    spec["layout"] = spec_layout
+    plain = html.unescape(re.sub(r"<[^>]*>", " ", str(text or ""))) if text else ""
+    # Only ASCII spaces collapse: the no-break spaces of French typography stay.
+    return re.sub(r"[ \t\r\n]+", " ", plain).strip(), screen_figure(spec)
 
 
 def screen_figure(figure: go.Figure | Mapping[str, Any]) -> go.Figure:
@@ -102,9 +131,19 @@ def headline(totals: Totals, share: KpShare) -> None:
     cols = st.columns(5)
     cols[0].metric(_("Activities"), format_count(totals.activities))
     cols[1].metric(_("Staff-days"), format_staff_days(totals.effort_days))
-    cols[2].metric(_("Cost (US$)"), format_money(totals.cost_usd))
+    money_metric(cols[2], totals.cost_usd)
     cols[3].metric(_("KP share by activities"), format_share(share.by_count))
     cols[4].metric(_("KP share by staff-days"), format_share(share.by_effort))
+
+
+def money_metric(container: Container, cost_usd: float) -> None:
+    """The cost as a headline figure: compact (``389K`` / ``389 k``, the currency is in the
+    label) so it fits a fifth of a screen or a phone; the exact amount is in its help."""
+    container.metric(
+        _("Cost (US$)"),
+        formatting.compact(cost_usd),
+        help=_("Exactly {amount}.").format(amount=format_money(cost_usd)),
+    )
 
 
 COMPARED = ("activities", "effort_days", "by_count", "by_effort")
@@ -126,24 +165,26 @@ def comparison(
         st.header(heading)
         st.caption(against)
     cols = st.columns(4)
+    # Short labels: the period is in the heading or caption above, not in each label
+    # (a label with the period was cut on every screen).
     for col, key, label, digits in (
-        (cols[0], "activities", _("Activities in {p}"), 0),
-        (cols[1], "effort_days", _("Staff-days in {p}"), 1),
+        (cols[0], "activities", _("Activities"), 0),
+        (cols[1], "effort_days", _("Staff-days"), 1),
     ):
         value, before = figures[key]
         col.metric(
-            label.format(p=latest),
+            label,
             "–" if value is None else formatting.number(value, digits),
             delta=None if value is None or before is None else format_delta(value - before, digits),
         )
     for col, key, label in (
-        (cols[2], "by_count", _("KP share by activities in {p}")),
-        (cols[3], "by_effort", _("KP share by effort in {p}")),
+        (cols[2], "by_count", _("KP share by activities")),
+        (cols[3], "by_effort", _("KP share by staff-days")),
     ):
         value, before = figures[key]
         # A falling KP share is the shift the coalition decided on, not a loss.
         col.metric(
-            label.format(p=latest),
+            label,
             format_share(value),
             delta=None if value is None or before is None else format_points(value - before),
             delta_color="off",
