@@ -47,3 +47,41 @@ def test_a_targets_scope_has_one_wording():
         assert scope_label("all") == "tous les enregistrements"
         assert scope_label("category:UN") == "catégorie de forum ONU"
         assert scope_label("theme:Land rights") == "thème Land rights"
+
+
+def test_a_value_is_read_by_its_code_or_its_label_in_either_language():
+    from tracker.records.outcomes import OutcomeInput
+    from tracker.records.validation import ActivityInput
+
+    assert vocabulary.code_of("ONU", vocabulary.FORUM_CATEGORIES) == "UN"
+    assert vocabulary.code_of(" autres instances internationales ", vocabulary.FORUM_CATEGORIES) == (
+        "Other international"
+    )
+    assert vocabulary.code_of("Field visit", vocabulary.ACTIVITY_TYPES) == "field_visit"
+    assert vocabulary.code_of("policy", vocabulary.CHANGE_TYPES) == "policy"
+    assert vocabulary.code_of("National", vocabulary.SUBSTANTIATION_LEVELS) is None
+    with use_language("fr"):
+        french_type = label("activity_type", "field_visit")
+        restricted = label("confidentiality", "restricted")
+        practice = label("change_type", "practice")
+        disputed = label("substantiation", "disputed")
+    assert french_type != "Field visit" and restricted != "restricted"
+    activity = ActivityInput(
+        activity_date="2024-05-13",
+        forum="KP Plenary",
+        themes=["KP reform"],
+        activity_type=french_type,
+        title="Typed with the French labels",
+        confidentiality=restricted.upper(),
+    )
+    assert (activity.activity_type, activity.confidentiality) == ("field_visit", "restricted")
+    outcome = OutcomeInput(
+        outcome_id="O-FR",
+        outcome_date="2024-02-01",
+        statement="A regulator published its audits",
+        social_actor="Mines regulator",
+        change_type=practice,
+        substantiation=disputed,
+        themes=["KP reform"],
+    )
+    assert (outcome.change_type, outcome.substantiation) == ("practice", "disputed")

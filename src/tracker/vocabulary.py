@@ -11,9 +11,10 @@ measures, directions and statuses, and submission statuses. A target's scope rea
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
-from tracker.i18n import N_, _
+from tracker.i18n import N_, _, available_languages, use_language
 
 FORUM_CATEGORIES: tuple[str, ...] = ("KP", "UN", "Other international", "Regional", "National")
 
@@ -170,3 +171,26 @@ def match_case_insensitive(value: str, choices: tuple[str, ...] | list[str]) -> 
         if choice.casefold() == wanted:
             return choice
     return None
+
+
+@functools.cache
+def _codes_by_label(choices: tuple[str, ...]) -> dict[str, str]:
+    """Every display label of ``choices`` (one kind's codes) in every language, folded: its code."""
+    kind = next((k for k, codes in KINDS.items() if codes == choices), None)
+    if kind is None:
+        return {}
+    found: dict[str, str] = {}
+    for language in available_languages():
+        with use_language(language):
+            for code in choices:
+                found.setdefault(label(kind, code).casefold(), code)
+    return found
+
+
+def code_of(value: str, choices: tuple[str, ...]) -> str | None:
+    """The stored code ``value`` means among ``choices``: the code itself (any case), or one of
+    its display labels in any language (« ONU », « Visite de terrain »), so a file written
+    with the labels a French reader sees imports as well as one with the codes."""
+    return match_case_insensitive(value, choices) or _codes_by_label(tuple(choices)).get(
+        value.strip().casefold()
+    )

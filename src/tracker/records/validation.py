@@ -30,7 +30,7 @@ from tracker.vocabulary import (
     CONFIDENTIALITY_LEVELS,
     DEFAULT_CONFIDENTIALITY,
     FORUM_CATEGORIES,
-    match_case_insensitive,
+    code_of,
 )
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -107,7 +107,7 @@ def split_list(separator: str | None) -> Callable[[Any], Any]:
 
 def one_of(value: str, choices: tuple[str, ...]) -> str:
     """The canonical spelling of ``value`` among ``choices``; a ``ValueError`` naming them otherwise."""
-    found = match_case_insensitive(value, choices)
+    found = code_of(value, choices)
     if found is None:
         raise ValueError(_("must be one of: {choices}").format(choices=", ".join(choices)))
     return found
