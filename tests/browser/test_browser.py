@@ -85,8 +85,9 @@ def test_staff_adds_an_activity_and_finds_it_in_the_log_and_the_overview(page, a
     choose(page, "Themes", "Land rights")
     page.get_by_label("Title", exact=True).fill("Browser-made side event")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_role("heading", name="Edit an activity").wait_for()
+    page.get_by_text("Saved: activity").wait_for()  # it stays on Add, with a link to the record
     idle(page)
+    assert page.get_by_role("link", name="Open activity").count() == 1
     go(page, "Activity log", "Activity log")
     page.get_by_role("textbox", name="Search titles, descriptions and outcomes").fill("Browser-made")
     page.get_by_test_id("stBaseButton-secondaryFormSubmit").filter(has_text="Search").click()

@@ -4,6 +4,7 @@ Edit outcome page opened by its address (as the list's Edit link opens it)."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.browser.test_browser import go, idle, log_in, shot
@@ -52,7 +53,7 @@ def test_staff_import_an_outcome_find_it_and_edit_it(page, own_app, tmp_path):
     page.get_by_role("heading", name="Edit an outcome").wait_for()
     idle(page)
     actor = page.get_by_role("textbox", name="Social actor", exact=True)
-    assert actor.input_value() == "Mines regulator"
+    expect(actor).to_have_value("Mines regulator")  # waits: the page can run once more as it opens
     actor.fill("National mines regulator")
     page.get_by_role("button", name="Save changes").click()
     page.get_by_text("Saved version 2.").wait_for()

@@ -74,7 +74,8 @@ PHONE_PAGES = (
 CLIPPED = """() => [...document.querySelectorAll(
     '[data-testid=stMetric] *, button, button *, [data-testid=stDateInput] input')]
   .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
-  .map(e => (e.innerText || e.value || '').trim().slice(0, 60))"""
+  .map(e => (e.innerText || e.value || '').trim().slice(0, 60))
+  .filter(text => text !== '')"""  # an element with no text (an icon) has no text to cut
 PAGE_WIDTH = """() => Math.max(document.scrollingElement.scrollWidth,
     document.querySelector('[data-testid=stMain]').scrollWidth)"""
 
@@ -103,8 +104,12 @@ def _choose_french(phone) -> None:
     expand = phone.locator("[data-testid=stExpandSidebarButton]")
     if expand.is_visible():  # the sidebar is collapsed (a phone's first view)
         expand.click()
-    phone.get_by_role("combobox", name="Language").click()
-    phone.get_by_role("option", name="Français").click()
+    language = phone.get_by_role("combobox", name="Language")
+    language.scroll_into_view_if_needed()
+    language.click()
+    language.fill("Fran")  # the list filters as one types; Enter takes the one left
+    phone.get_by_role("option", name="Français").wait_for()
+    language.press("Enter")
     phone.get_by_text("Connecté·e en tant que").wait_for()
     idle(phone)
     # Closed again (Streamlit remembers it open across pages): the screenshots show the page.

@@ -274,7 +274,9 @@ def _table(frame: pd.DataFrame, numeric: set[str], css_class: str = "") -> str:
     # In its own box: a table wider than a phone scrolls inside it, never the page.
     attribute = f' class="{css_class}"' if css_class else ""
     table = f"<table{attribute}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'<div class="table-box">{table}</div>'
+    # Focusable and named: a box that scrolls must be reachable from the keyboard (WCAG 2.1.1).
+    name = _e(_("Table (scrolls sideways on a narrow screen)"))
+    return f'<div class="table-box" tabindex="0" role="region" aria-label="{name}">{table}</div>'
 
 
 def table_html(frame: pd.DataFrame) -> str:

@@ -74,6 +74,7 @@ button[data-testid^="stBaseButton"], button[data-testid^="stBaseButton"] *,
 button[data-testid^="stBaseButton"] {{ max-width: 100%; }}
 [data-testid="stSidebar"] [data-testid="stDateInput"] input {{ text-overflow: clip; font-size: 0.9rem; }}
 [data-testid="stMain"] [data-testid="stHtml"] {{ max-width: 100%; overflow-x: auto; }}
+.table-box {{ max-width: 100%; overflow-x: auto; }}
 [data-testid="stMain"] [data-testid="stHtml"] th, [data-testid="stMain"] [data-testid="stHtml"] td {{
   overflow-wrap: break-word;
 }}
