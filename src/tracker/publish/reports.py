@@ -79,8 +79,9 @@ ul.outcomes { padding-left: 1.1rem; } ul.outcomes li { margin-bottom: .6rem; }
                .figures { margin: .6rem 0; gap: .4rem 1.2rem; } .figures b { font-size: 14pt; }
                .table-box { overflow: visible; }
                .panel { padding: .4rem .8rem; } .panel div { min-width: 0; flex: 1 1 16rem; }
-               /* Sized so the shift chart stays on page 1 in both languages. */
-               .chart svg { max-width: 125mm !important; } .chart.small svg { max-width: 140mm !important; } }
+               /* Sized so the shift chart stays on page 1 in both languages (drawn 350 units wide,
+                  so its 11-unit text prints at about 8.5 pt). */
+               .chart svg { max-width: 95mm !important; } .chart.small svg { max-width: 110mm !important; } }
 """
 
 
