@@ -191,7 +191,7 @@ def test_members_see_targets_and_trends_but_no_form(strategy_db):
     _save(strategy_db, year=2026, measure="activities", direction="at_least", target=4)
     clear_caches()
     at = open_page(PAGE, role="member")
-    assert not at.get("file_uploader") and not at.text_input
+    assert not at.get("file_uploader") and not at.main.text_input
     assert not [b for b in at.button if b.key.startswith("FormSubmitter:target")]
     assert not [e for e in at.expander if e.label in ("Add a target", "Import targets from a file")]
     [table] = [d for d in at.dataframe if "status" in d.value.columns]
@@ -296,7 +296,7 @@ def test_the_strategy_page_in_french(strategy_db, monkeypatch):
     ]
     [spec] = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert chart_titles(at) == [
-        "Part du KP dans les jours-personne, tous les enregistrements\u00a0: "
+        "Part du PK dans les jours-personne, tous les enregistrements\u00a0: "
         "réalisé par année face aux cibles"
     ]
     assert spec["layout"]["separators"] == ",\u202f"
