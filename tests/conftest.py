@@ -66,6 +66,15 @@ def reset_postgres(url: str) -> None:
     create_database_if_missing(url)
     engine = create_engine(url)
     with engine.begin() as connection:
+        # A connection an earlier test left in a transaction would hold its locks and make the
+        # DROP below wait for ever (the whole worker hung once): this database is the test's
+        # own, so any other connection to it is a leftover.
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
