@@ -20,7 +20,8 @@ from sqlalchemy import text
 
 from benchmarks import proxy
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_browser import PASSWORDS, choose, idle
+from tests.browser.test_browser import choose, idle, log_in
+from tests.browser.test_submissions_browser import open_route
 from tests.conftest import create_database_if_missing, worker_database_url
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
@@ -113,31 +114,16 @@ def replicas(tmp_path) -> Iterator[dict[str, object]]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def sign_in(page, base: str, role: str) -> None:
-    page.goto(base)
-    idle(page)
-    page.get_by_role("textbox", name="Username").fill(f"demo-{role}")
-    page.get_by_role("textbox", name="Password").fill(PASSWORDS[role])
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_text("Signed in as").wait_for()
-    idle(page)
-
-
-def open_route(page, base: str, route: str, heading: str) -> None:
-    page.goto(f"{base}/{route}")
-    page.get_by_role("heading", name=heading).first.wait_for()
-    idle(page)
-
-
 def test_a_member_keeps_working_when_her_replica_stops(browser, replicas):
     base, ports = replicas["url"], replicas["ports"]
+    proxied = {"url": base}
     member_context = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 1000})
     staff_context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         member = member_context.new_page()
         member.set_default_timeout(60_000)
-        sign_in(member, base, "member")
-        open_route(member, base, "report", "Report an activity")
+        log_in(member, proxied, "member")
+        open_route(member, proxied, "report", "Report an activity")
         choose(member, "Forum", "EITI")
         choose(member, "Themes", "Land rights")
         member.get_by_label("Title", exact=True).fill(TITLE)
@@ -150,8 +136,9 @@ def test_a_member_keeps_working_when_her_replica_stops(browser, replicas):
         # Staff, on the other replica directly, return the report with a comment ...
         staff = staff_context.new_page()
         staff.set_default_timeout(60_000)
-        sign_in(staff, f"http://127.0.0.1:{other}", "staff")
-        open_route(staff, f"http://127.0.0.1:{other}", "review", "Review member submissions")
+        direct = {"url": f"http://127.0.0.1:{other}"}
+        log_in(staff, direct, "staff")
+        open_route(staff, direct, "review", "Review member submissions")
         staff.get_by_label("Comment to the member").fill("Please name the village in the title.")
         staff.get_by_role("button", name="Return with this comment").click()
         staff.get_by_text("Returned to").wait_for()
@@ -171,7 +158,7 @@ def test_a_member_keeps_working_when_her_replica_stops(browser, replicas):
         assert replica_in_use(member, ports, replicas["nginx"]) == other
         assert member.get_by_text("Signed in as").count() == 1
         assert member.get_by_role("button", name="Log in").count() == 0
-        open_route(member, base, "report", "Report an activity")
+        open_route(member, proxied, "report", "Report an activity")
         member.get_by_text(TITLE).first.wait_for()
         member.get_by_role("button", name="Fix and send again").click()
         member.get_by_role("heading", name="and send it again").first.wait_for()
