@@ -286,7 +286,7 @@ def test_the_latest_period_is_compared_like_with_like(fixture):
         return view.latest_period, view.previous_period, figures
 
     latest, previous, figures = compare("year", D(2022, 7, 15))
-    assert (latest, previous) == ("1 Jan–15 Jul 2022", "1 Jan–15 Jul 2021")
+    assert (latest, previous) == ("Jan 1 – Jul 15, 2022", "Jan 1 – Jul 15, 2021")
     assert figures == {
         "activities": (1, 2),
         "effort_days": (2.0, 4.0),
@@ -294,9 +294,9 @@ def test_the_latest_period_is_compared_like_with_like(fixture):
         "by_effort": (1.0, 0.25),
     }
     latest, previous, figures = compare("year", D(2022, 2, 15))
-    assert (latest, previous) == ("1 Jan–15 Feb 2022", "1 Jan–15 Feb 2021")
+    assert (latest, previous) == ("Jan 1 – Feb 15, 2022", "Jan 1 – Feb 15, 2021")
     assert figures["activities"] == (1, 0) and figures["by_count"] == (1.0, None)
     latest, previous, figures = compare("year", D(2023, 3, 1))  # 2022 is over: whole years
     assert (latest, previous, figures["activities"]) == ("2022", "2021", (1, 2))
     latest, previous, figures = compare("month", D(2022, 2, 15))
-    assert (latest, previous, figures["activities"]) == ("1–15 Feb 2022", "1–15 Jan 2022", (1, 0))
+    assert (latest, previous, figures["activities"]) == ("Feb 1 – 15, 2022", "Jan 1 – 15, 2022", (1, 0))

@@ -10,8 +10,8 @@ The fixture, by hand:
     a5        2026-11-29 KP Plenary            0.5 days
 
     totals: 9 activities, 1,234.5 staff-days, US$ 51,234
-    1 Jan–29 Nov 2026: 6 activities, 1,225.5 days, KP share 1/6 by count, 0.5/1225.5 by effort
-    1 Jan–29 Nov 2025: 2 activities,     5.0 days, KP share 1/2 by count, 2/5 by effort
+    Jan 1–Nov 29, 2026: 6 activities, 1,225.5 days, KP share 1/6 by count, 0.5/1225.5 by effort
+    Jan 1–Nov 29, 2025: 2 activities,     5.0 days, KP share 1/2 by count, 2/5 by effort
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def test_home_compares_the_year_to_date_with_the_same_days_of_the_year_before(se
         Span(D(2026, 1, 1), D(2026, 11, 29)),
         Span(D(2025, 1, 1), D(2025, 11, 29)),
     )
-    assert (compared.latest_label, compared.previous_label) == ("1 Jan–29 Nov 2026", "1 Jan–29 Nov 2025")
+    assert (compared.latest_label, compared.previous_label) == ("Jan 1 – Nov 29, 2026", "Jan 1 – Nov 29, 2025")
     assert compared.latest == pytest.approx(
         {"activities": 6, "effort_days": 1225.5, "by_count": 1 / 6, "by_effort": 0.5 / 1225.5}
     )
@@ -92,10 +92,10 @@ def test_home_compares_the_year_to_date_with_the_same_days_of_the_year_before(se
 def test_spans_are_written_with_the_languages_month_names():
     span = Span(D(2026, 1, 1), D(2026, 11, 29))
     with use_language("fr"):
-        assert span_label(span, "year") == "1 janv.–29 nov. 2026"
+        assert span_label(span, "year") == "1 janv. – 29 nov. 2026"
         assert span_label(Span(D(2024, 5, 1), D(2024, 5, 15)), "month") == "1–15 mai 2024"
     with use_language("en"):
-        assert span_label(span, "year") == "1 Jan–29 Nov 2026"
+        assert span_label(span, "year") == "Jan 1 – Nov 29, 2026"
 
 
 def test_render_formats_follow_the_language():
@@ -159,7 +159,7 @@ def test_home_in_french_formats_numbers_money_and_dates(fixture_app, monkeypatch
     latest, previous = _expected_comparison(fixture_app, "fr")
     assert f"{latest} par rapport à {previous}" in captions
     if dt.date.today().year == 2026:  # the session's own year: a part year, in French month names
-        assert latest.startswith("1 janv.–") and previous.endswith(" 2025")
+        assert latest.startswith("1 janv. – ") and previous.endswith(" 2025")
         # The comparison's labels are short: its period is in the caption above.
         assert [m.value for m in at.metric if m.label == "Jours-personne"][1] == f"1{NNBSP}225,5"
 

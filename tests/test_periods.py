@@ -63,8 +63,8 @@ def test_a_part_year_is_compared_with_the_same_days_a_year_earlier():
     latest, previous = periods.like_for_like(dt.date(2026, 1, 1), "year", dt.date(2026, 11, 29))
     assert (latest.start, latest.end) == (dt.date(2026, 1, 1), dt.date(2026, 11, 29))
     assert (previous.start, previous.end) == (dt.date(2025, 1, 1), dt.date(2025, 11, 29))
-    assert periods.span_label(latest, "year") == "1 Jan–29 Nov 2026"
-    assert periods.span_label(previous, "year") == "1 Jan–29 Nov 2025"
+    assert periods.span_label(latest, "year") == "Jan 1 – Nov 29, 2026"
+    assert periods.span_label(previous, "year") == "Jan 1 – Nov 29, 2025"
 
 
 def test_a_complete_period_is_compared_with_the_complete_period_before():
@@ -81,10 +81,10 @@ def test_a_complete_period_is_compared_with_the_complete_period_before():
 def test_month_ends_are_kept_within_the_month():
     latest, previous = periods.like_for_like(dt.date(2024, 3, 1), "month", dt.date(2024, 3, 30))
     assert (previous.start, previous.end) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
-    assert periods.span_label(latest, "month") == "1–30 Mar 2024"
+    assert periods.span_label(latest, "month") == "Mar 1 – 30, 2024"
     latest, previous = periods.like_for_like(dt.date(2024, 10, 1), "quarter", dt.date(2024, 11, 15))
     assert (previous.start, previous.end) == (dt.date(2024, 7, 1), dt.date(2024, 8, 15))
-    assert periods.span_label(previous, "quarter") == "1 Jul–15 Aug 2024"
+    assert periods.span_label(previous, "quarter") == "Jul 1 – Aug 15, 2024"
 
 
 def test_the_selected_range_trims_both_spans_alike():
@@ -92,7 +92,7 @@ def test_the_selected_range_trims_both_spans_alike():
         dt.date(2026, 1, 1), "year", dt.date(2026, 11, 29), dt.date(2025, 3, 1)
     )
     assert (latest.start, previous.start) == (dt.date(2026, 3, 1), dt.date(2025, 3, 1))
-    assert periods.span_label(previous, "year") == "1 Mar–29 Nov 2025"
+    assert periods.span_label(previous, "year") == "Mar 1 – Nov 29, 2025"
     assert (
         periods.like_for_like(dt.date(2026, 1, 1), "year", dt.date(2026, 11, 29), dt.date(2026, 2, 1)) is None
     )

@@ -1,5 +1,11 @@
 """Numbers, shares, money and dates written for the reader's language, with Babel.
 
+Dates follow one style per language, CLDR's: the month as a word, in the language's order
+(``April 15, 2015`` / ``15 avril 2015``). Prose writes the month in full (``date``); table
+cells, chart axes and spans, where room is short, abbreviate it (``short_date``: ``Apr 15,
+2015`` / ``15 avr. 2015``; ``date_span``: ``Jan 1 – Dec 7, 2026`` / ``1 janv. – 7 déc.
+2026``). ISO dates (``2015-04-15``) are for files, addresses and the API only.
+
 French writes ``1 234,5`` and ``62 %``; English ``1,234.5`` and ``62%``. Every output that
 follows the reader's language (the report, the digest, the static charts) formats here.
 
@@ -17,7 +23,7 @@ import math
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _format_date
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton
 from babel.numbers import NumberPattern, format_compact_decimal, parse_pattern
 
 from tracker.i18n import SOURCE_LANGUAGE, current_language
@@ -85,7 +91,19 @@ def money(value: float, currency: str = "USD", language: str | None = None) -> s
 
 
 def date(value: dt.date | None, language: str | None = None) -> str:
+    """A day in prose: ``April 15, 2015`` / ``15 avril 2015``."""
     return "" if value is None else _format_date(value, "long", locale=locale(language))
+
+
+def short_date(value: dt.date | None, language: str | None = None) -> str:
+    """A day where room is short (table cells, chart axes): ``Apr 15, 2015`` / ``15 avr. 2015``."""
+    return "" if value is None else format_skeleton("yMMMd", value, locale=locale(language))
+
+
+def date_span(first: dt.date, last: dt.date, language: str | None = None) -> str:
+    """A run of days, both ends included, written once: ``Jan 1 – Dec 7, 2026``,
+    ``1–7 mars 2026``, ``Nov 1, 2025 – Feb 7, 2026``."""
+    return format_interval(first, last, "yMMMd", locale=locale(language))
 
 
 def partial_date(value: dt.date, precision: str, language: str | None = None) -> str:

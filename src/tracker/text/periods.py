@@ -13,8 +13,6 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from babel.dates import format_date
-
 from tracker.text import formatting
 
 
@@ -113,20 +111,9 @@ def like_for_like(
     return Span(start, end), Span(shift_months(start, -step), shift_months(end, -step))
 
 
-def _day_month(day: dt.date) -> str:
-    """``1 Jan`` / ``1 janv.``: the language's abbreviated month, from Babel."""
-    return format_date(day, "d MMM", locale=formatting.locale())
-
-
 def span_label(span: Span, period: str) -> str:
-    """``2025`` or ``2025-Q3`` for a whole period, else the days: ``1 Jan–29 Nov 2026``."""
+    """``2025`` or ``2025-Q3`` for a whole period, else the days: ``Jan 1 – Nov 29, 2026``."""
     whole_start = period_start(span.start.year, span.start.month, period)
     if span.start == whole_start and span.end == period_end(whole_start, period):
         return period_label(span.start, period)
-    if span.start.year != span.end.year:
-        return f"{_day_month(span.start)} {span.start.year}–{_day_month(span.end)} {span.end.year}"
-    if span.start.month == span.end.month:
-        first = str(span.start.day)
-    else:
-        first = _day_month(span.start)
-    return f"{first}–{_day_month(span.end)} {span.end.year}"
+    return formatting.date_span(span.start, span.end)
