@@ -13,9 +13,12 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
+from tests.templates import DatabaseTemplates, recreate_postgres_database
+from tracker.access import accounts
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
 from tracker.web.entry import PAGE_ERRORS_VARIABLE
@@ -53,6 +56,7 @@ POSTGRES_URL = worker_database_url(
     os.environ.get("TRACKER_TEST_POSTGRES_URL", ""), os.environ.get("PYTEST_XDIST_WORKER", "")
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+REAL_HASHER, REAL_DUMMY_HASH = accounts._hasher, accounts._DUMMY_HASH
 
 
 @pytest.fixture(autouse=True)
@@ -63,21 +67,8 @@ def pages_raise_their_errors(monkeypatch) -> None:
 
 
 def reset_postgres(url: str) -> None:
-    create_database_if_missing(url)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        # A connection an earlier test left in a transaction would hold its locks and make the
-        # DROP below wait for ever (the whole worker hung once): this database is the test's
-        # own, so any other connection to it is a leftover.
-        connection.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        )
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    """An empty database at ``url`` (the worker's own): dropped and created again."""
+    recreate_postgres_database(url, str(make_url(url).database))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -91,8 +82,16 @@ def database_url(request, tmp_path) -> str:
     return POSTGRES_URL
 
 
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory) -> DatabaseTemplates:
+    """The worker's template databases (tests/templates.py), built on first use."""
+    return DatabaseTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def engine(database_url) -> Iterator[Engine]:
+def engine(database_url, database_templates) -> Iterator[Engine]:
+    """The test's own database, migrated, with the reference data."""
+    database_templates.copy("migrated", database_url)
     engine = database.open_database(database_url)
     yield engine
     engine.dispose()
@@ -103,6 +102,21 @@ def session(engine) -> Iterator[Session]:
     with database.session_factory(engine)() as session:
         load_reference_data(session)
         session.commit()
+        yield session
+
+
+@pytest.fixture
+def demo_engine(database_url, database_templates) -> Iterator[Engine]:
+    """The test's own database holding the demo data (``tracker seed-demo``) and accounts."""
+    database_templates.copy("demo", database_url)
+    engine = database.open_database(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_session(demo_engine) -> Iterator[Session]:
+    with database.session_factory(demo_engine)() as session:
         yield session
 
 
@@ -121,27 +135,56 @@ def use_sqlite_database(monkeypatch, tmp_path) -> str:
     return url
 
 
-def prepare_app_database(url: str) -> Engine:
-    """Migrate ``url``, load the reference data and the demo accounts (one per role, as
-    ``tests.apptest.open_page`` signs in), and clear Streamlit's caches."""
+def prepare_app_database(url: str, templates: DatabaseTemplates, kind: str = "accounts") -> Engine:
+    """The database at ``url`` made a copy of template ``kind`` (by default migrated, the
+    reference data and the demo accounts, one per role, as ``tests.apptest.open_page`` signs
+    in), opened; Streamlit's caches cleared."""
     from tests.apptest import clear_caches
-    from tracker.demo.seed import seed_demo_accounts
 
     clear_caches()
-    engine = database.open_database(url)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo_accounts(session)
-    return engine
+    templates.copy(kind, url)
+    return database.open_database(url)
 
 
 @pytest.fixture
-def app_database(use_sqlite_database) -> Iterator[Engine]:
+def app_database(use_sqlite_database, database_templates) -> Iterator[Engine]:
     """The database the app under test reads (``DATABASE_URL``, SQLite): reference data and
     demo accounts, no activities. Page tests add their records through the engine."""
-    engine = prepare_app_database(use_sqlite_database)
+    engine = prepare_app_database(use_sqlite_database, database_templates)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def demo_app_database(use_sqlite_database, database_templates) -> Iterator[Engine]:
+    """As ``app_database``, holding the demo data too."""
+    engine = prepare_app_database(use_sqlite_database, database_templates, "demo")
+    yield engine
+    engine.dispose()
+
+
+# Password hashing at the cheapest Argon2 setting: the app's own (64 MiB, 3 passes, about a
+# tenth of a second) is paid at every log-in and account a test makes, hundreds of times in
+# the suite. What a test of the hashing itself needs, it asks for with
+# @pytest.mark.real_password_hashing (tests/test_accounts.py checks the app's parameters).
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", CHEAP_HASHER)
+        patch.setattr(
+            accounts, "_DUMMY_HASH", CHEAP_HASHER.hash("not a real password, only for equal timing")
+        )
+        yield
+
+
+@pytest.fixture(autouse=True)
+def hashing_as_marked(request, monkeypatch) -> None:
+    if request.node.get_closest_marker("real_password_hashing"):
+        monkeypatch.setattr(accounts, "_hasher", REAL_HASHER)
+        monkeypatch.setattr(accounts, "_DUMMY_HASH", REAL_DUMMY_HASH)
 
 
 def pytest_collection_modifyitems(config, items) -> None:

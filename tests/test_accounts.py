@@ -18,9 +18,15 @@ def alice(session):
     return session
 
 
-def test_passwords_are_stored_only_as_argon2_hashes(alice):
+@pytest.mark.real_password_hashing
+def test_passwords_are_stored_only_as_argon2_hashes(session):
+    accounts.create_user(session, "Alice", PASSWORD, "staff", "admin", display_name="Alice A.")
+    session.commit()
+    alice = session
     user = alice.scalar(select(User).where(User.username == "alice"))
-    assert user.password_hash.startswith("$argon2")
+    # argon2-cffi's defaults (RFC 9106's second recommendation): Argon2id, 64 MiB, 3 passes.
+    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert accounts.authenticate(session, "alice", PASSWORD).account is not None
     assert PASSWORD not in user.password_hash
     for entry in alice.scalars(select(AuditEntry)):
         assert "password_hash" not in (entry.after or {}) and user.password_hash not in str(entry.after)

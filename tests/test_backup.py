@@ -13,7 +13,6 @@ from tracker.access import accounts
 from tracker.cli import main
 from tracker.db import backup, database
 from tracker.db.models import Base
-from tracker.demo.seed import seed_demo
 from tracker.records.activities import delete_activity
 
 
@@ -27,15 +26,15 @@ def _dump(engine) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def filled(engine, session):
-    seed_demo(session)
+def filled(demo_engine, demo_session):
+    session = demo_session
     accounts.create_user(session, "keeper", "a long secret password", "admin", "test", email="k@example.org")
     activity = add_activity(session, title="<script>x</script> ünïcode ✓", outcome="Ça marche")
     session.flush()
     delete_activity(session, activity.id, 1, "keeper")
     accounts.authenticate(session, "keeper", "wrong password here")  # a login_throttle row
     session.commit()
-    return engine
+    return demo_engine
 
 
 def test_backup_covers_every_table_including_hashes_and_audit(filled, tmp_path):

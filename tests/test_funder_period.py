@@ -18,9 +18,6 @@ import pytest
 
 from tests.apptest import open_page
 from tests.test_grant_summary import grant_app  # noqa: F401 - the fixture: funder-alpha funds DEMO-GRANT-1
-from tracker.db import database
-from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo
 from tracker.i18n import use_language
 from tracker.publish import reports
 from tracker.results import static_charts, views
@@ -112,15 +109,8 @@ def test_the_period_chart_draws_two_bars_per_period_and_a_gap_where_there_is_non
 
 
 @pytest.fixture
-def demo_report(database_url):
-    engine = database.open_database(database_url)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
-    with database.session_factory(engine)() as session:
-        built = reports.build(session, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
-    engine.dispose()
-    return built
+def demo_report(demo_session):
+    return reports.build(demo_session, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
 
 def test_the_report_css_keeps_headings_with_what_follows_and_tables_and_figures_whole():

@@ -19,7 +19,6 @@ from tracker.access import accounts
 from tracker.db import database
 from tracker.db.models import AuditEntry
 from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo, seed_demo_accounts
 from tracker.errors import ValidationFailed
 from tracker.publish import reports
 from tracker.records import grants, outcomes
@@ -155,11 +154,10 @@ def test_a_grant_saved_from_the_form_is_checked_in_one_sentence(session):
 
 
 @pytest.fixture
-def grant_report(session):
+def grant_report(demo_session):
     """The demo data, and three activities in DEMO-GRANT-2's period: public (tagged),
     restricted and internal (tagged), and a public one not tagged."""
-    load_reference_data(session)
-    seed_demo(session)
+    session = demo_session
     added = {}
     for title, confidentiality, tagged in (
         (PUBLIC, "public", True),
@@ -199,8 +197,8 @@ def grant_report(session):
     return reports.build(session, dt.date(2000, 1, 1), dt.date(2000, 1, 2), grant_id="DEMO-GRANT-2")
 
 
-def test_a_grant_report_holds_its_period_its_tagged_activities_and_its_targets(session, grant_report):
-    report = grant_report
+def test_a_grant_report_holds_its_period_its_tagged_activities_and_its_targets(demo_session, grant_report):
+    session, report = demo_session, grant_report
     assert (report.view.date_from, report.view.date_to) == (dt.date(2024, 1, 1), dt.date(2026, 12, 31))
     assert reports.file_name(report, "pdf") == "funder-summary-DEMO-GRANT-2-2024-01-01-2026-12-31.pdf"
     # the targets of the years 2024-2026: the very numbers of the Strategy page and summary JSON
@@ -267,10 +265,8 @@ def test_the_xlsx_report_lists_targets_with_shares_as_percentages(grant_report):
     assert RESTRICTED not in text and INTERNAL not in text
 
 
-def test_a_period_report_lists_the_targets_of_its_years(session):
-    load_reference_data(session)
-    seed_demo(session)
-    report = reports.build(session, dt.date(2025, 6, 1), dt.date(2025, 6, 30))
+def test_a_period_report_lists_the_targets_of_its_years(demo_session):
+    report = reports.build(demo_session, dt.date(2025, 6, 1), dt.date(2025, 6, 30))
     assert report.grant is None and {t.year for t in report.targets} == {2025}
     assert reports.file_name(report, "html") == "funder-summary-2025-06-01-2025-06-30.html"
 
@@ -279,13 +275,9 @@ def test_a_period_report_lists_the_targets_of_its_years(session):
 
 
 @pytest.fixture
-def grant_app(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
+def grant_app(use_sqlite_database, demo_app_database):
+    engine = demo_app_database
     with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
-        seed_demo_accounts(session)
         for name in ("alpha", "beta"):
             accounts.create_user(session, f"funder-{name}", "a-long-password-1", "funder", "t")
         grants.link_user(session, "funder-alpha", "DEMO-GRANT-1", "t")

@@ -6,7 +6,6 @@ from tests.apptest import clear_caches, metrics, open_page
 from tracker.access import accounts
 from tracker.db import database
 from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo
 
 
 @pytest.fixture
@@ -16,27 +15,27 @@ def fresh_caches():
     clear_caches()
 
 
-def _prepare(url: str, demo: bool) -> None:
-    engine = database.open_database(url)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        if demo:
-            seed_demo(session)
-        else:
+def _prepare(url: str, demo: bool, templates) -> None:
+    templates.copy("demo" if demo else "migrated", url)
+    if not demo:
+        engine = database.open_database(url)
+        with database.session_factory(engine).begin() as session:
             accounts.create_user(session, "reader", "a long enough password", "member", "test")
-    engine.dispose()
+        engine.dispose()
 
 
-def test_empty_database_shows_a_friendly_empty_state(use_database, fresh_caches):
-    _prepare(use_database, demo=False)
+def test_empty_database_shows_a_friendly_empty_state(use_database, fresh_caches, database_templates):
+    _prepare(use_database, demo=False, templates=database_templates)
     at = open_page(username="reader")
     assert at.title[0].value.startswith("KP Civil Society Coalition")
     assert any("No activities recorded yet" in s.value for s in at.header)
     assert metrics(at) == {}
 
 
-def test_demo_database_shows_headline_totals_and_the_demo_banner(use_database, fresh_caches):
-    _prepare(use_database, demo=True)
+def test_demo_database_shows_headline_totals_and_the_demo_banner(
+    use_database, fresh_caches, database_templates
+):
+    _prepare(use_database, demo=True, templates=database_templates)
     at = open_page(role="member")
     with database.session_factory(database.make_engine(use_database))() as session:
         expected = database.count_activities(session)
@@ -46,8 +45,10 @@ def test_demo_database_shows_headline_totals_and_the_demo_banner(use_database, f
     assert any("illustrative demo data" in i.value for i in at.info)
 
 
-def test_a_visitor_who_is_not_signed_in_sees_only_the_log_in_form(use_database, fresh_caches):
-    _prepare(use_database, demo=False)
+def test_a_visitor_who_is_not_signed_in_sees_only_the_log_in_form(
+    use_database, fresh_caches, database_templates
+):
+    _prepare(use_database, demo=False, templates=database_templates)
     at = open_page()
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     assert [b.label for b in at.button] == ["Log in"]
@@ -61,8 +62,10 @@ def test_unreachable_database_shows_one_sentence_not_a_traceback(monkeypatch, fr
     assert at.title[0].value == "The tracker cannot start"
 
 
-def test_the_interface_speaks_french_with_tracker_lang_fr(use_database, fresh_caches, monkeypatch):
-    _prepare(use_database, demo=False)
+def test_the_interface_speaks_french_with_tracker_lang_fr(
+    use_database, fresh_caches, monkeypatch, database_templates
+):
+    _prepare(use_database, demo=False, templates=database_templates)
     monkeypatch.setenv("TRACKER_LANG", "fr")
     at = open_page()
     assert [t.label for t in at.text_input] == ["Nom d’utilisateur", "Mot de passe"]
@@ -71,8 +74,8 @@ def test_the_interface_speaks_french_with_tracker_lang_fr(use_database, fresh_ca
     assert any("Connecté·e en tant que" in c.value for c in at.sidebar.caption)
 
 
-def test_home_shows_the_static_shift_chart_above_the_figures(use_database, fresh_caches):
-    _prepare(use_database, demo=True)
+def test_home_shows_the_static_shift_chart_above_the_figures(use_database, fresh_caches, database_templates):
+    _prepare(use_database, demo=True, templates=database_templates)
     at = open_page(role="member")
     children = list(at.main.children.values())
     kinds = [type(c).__name__ for c in children]

@@ -259,10 +259,8 @@ def test_the_schema_check_catches_a_wrong_element_order(session, schema):
     assert not schema.validate(root)
 
 
-def test_iati_export_of_the_demo_data_validates(session, schema):
-    from tracker.demo.seed import seed_demo
-
-    seed_demo(session)
+def test_iati_export_of_the_demo_data_validates(demo_session, schema):
+    session = demo_session
     session.commit()
     root = _build(session)
     assert schema.validate(root), schema.error_log

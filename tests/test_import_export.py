@@ -12,7 +12,6 @@ from tests.factories import add_activity
 from tracker.cli import main
 from tracker.db import database
 from tracker.db.models import Activity, AuditEntry, Forum, Organisation
-from tracker.demo.seed import seed_demo
 from tracker.io import exports, importer
 from tracker.results.activity_log import iter_visible_activities
 from tracker.results.filters import Filters
@@ -272,9 +271,9 @@ def _records(session) -> list[dict]:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_import_into_an_empty_database_reproduces_records_and_summary(
-    engine, session, fmt, tmp_path
+    demo_session, fmt, tmp_path
 ):
-    seed_demo(session)
+    session = demo_session
     tricky = ['=HYPERLINK("http://evil")', "-5 reasons", "+1 vote", "@SUM(A1)", "\tTabbed", "'quoted", "''=x"]
     for index, title in enumerate(tricky):
         add_activity(session, title=title, outcome=title, external_id=f"tricky-{index}", effort_days=index)

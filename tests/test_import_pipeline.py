@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.apptest import clear_caches, open_page
-from tests.conftest import prepare_app_database
+from tests.apptest import open_page
 from tracker.cli import main
 from tracker.db import database
 from tracker.db.models import AuditEntry, Grant, ImportBatch, Outcome, Theme
@@ -191,11 +190,8 @@ def test_create_themes_creates_the_new_themes_and_says_so(use_database, tmp_path
 
 
 @pytest.fixture
-def staff_db(use_sqlite_database):
-    clear_caches()
-    engine = prepare_app_database(use_sqlite_database)
-    yield engine
-    engine.dispose()
+def staff_db(app_database):
+    return app_database
 
 
 def test_the_import_page_lists_new_themes_in_a_tick_as_plain_text(staff_db):

@@ -69,7 +69,10 @@ def test_home_compares_the_year_to_date_with_the_same_days_of_the_year_before(se
         Span(D(2026, 1, 1), D(2026, 11, 29)),
         Span(D(2025, 1, 1), D(2025, 11, 29)),
     )
-    assert (compared.latest_label, compared.previous_label) == ("Jan 1 – Nov 29, 2026", "Jan 1 – Nov 29, 2025")
+    assert (compared.latest_label, compared.previous_label) == (
+        "Jan 1 – Nov 29, 2026",
+        "Jan 1 – Nov 29, 2025",
+    )
     assert compared.latest == pytest.approx(
         {"activities": 6, "effort_days": 1225.5, "by_count": 1 / 6, "by_effort": 0.5 / 1225.5}
     )

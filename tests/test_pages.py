@@ -5,10 +5,8 @@ import datetime as dt
 import pytest
 
 from tests.apptest import chart_titles, clear_caches, figures, metrics, open_page, open_page_file
-from tests.conftest import BACKENDS, POSTGRES_URL, prepare_app_database, reset_postgres
+from tests.conftest import BACKENDS, POSTGRES_URL, prepare_app_database
 from tracker.db import database
-from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo
 from tracker.results import analytics, views
 from tracker.results.filters import Filters
 from tracker.vocabulary import FORUM_CATEGORIES
@@ -23,20 +21,15 @@ PAGES = [
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def demo_url(request, tmp_path_factory):
+def demo_url(request, tmp_path_factory, database_templates):
     """One demo database per backend for the whole module (these tests only read)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     else:
         if not POSTGRES_URL:
             pytest.skip("TRACKER_TEST_POSTGRES_URL is not set")
-        reset_postgres(POSTGRES_URL)
         url = POSTGRES_URL
-    engine = database.open_database(url)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
-    engine.dispose()
+    database_templates.copy("demo", url)
     return url
 
 
@@ -51,8 +44,8 @@ def demo(demo_url, monkeypatch):
 
 
 @pytest.fixture
-def empty(use_database):
-    prepare_app_database(use_database).dispose()
+def empty(use_database, database_templates):
+    prepare_app_database(use_database, database_templates).dispose()
     return use_database
 
 

@@ -16,8 +16,6 @@ from tests.factories import add_activity
 from tracker import cli
 from tracker.db import database
 from tracker.db.models import AuditEntry
-from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo
 from tracker.publish import reports
 from tracker.results import static_charts
 from tracker.text import formatting
@@ -29,11 +27,10 @@ PUBLIC = "PUBLIC-OUTCOME-ADOPTED"
 
 
 @pytest.fixture
-def demo_url(database_url):
+def demo_url(database_url, database_templates):
+    database_templates.copy("demo", database_url)
     engine = database.open_database(database_url)
     with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
         add_activity(
             session,
             activity_date=dt.date(2024, 3, 1),

@@ -7,10 +7,8 @@ import re
 import pytest
 
 from tests.apptest import clear_caches, metrics, open_page
-from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
+from tests.conftest import BACKENDS, POSTGRES_URL
 from tracker.db import database
-from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo
 from tracker.records import outcomes
 from tracker.records.activities import create_activity
 from tracker.records.validation import ActivityInput
@@ -21,18 +19,16 @@ SECRET_ACTIVITY = "Confidential meeting with witnesses in Kono"
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def results_url(request, tmp_path_factory):
+def results_url(request, tmp_path_factory, database_templates):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('results') / 'demo.db'}"
     else:
         if not POSTGRES_URL:
             pytest.skip("TRACKER_TEST_POSTGRES_URL is not set")
-        reset_postgres(POSTGRES_URL)
         url = POSTGRES_URL
+    database_templates.copy("demo", url)
     engine = database.open_database(url)
     with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
         create_activity(
             session,
             ActivityInput(

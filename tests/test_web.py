@@ -7,25 +7,16 @@ import logging
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import APP, clear_caches, metrics, open_page, sign_in_state, start_session
+from tests.apptest import APP, metrics, open_page, sign_in_state, start_session
 from tracker.access import accounts
 from tracker.db import database
-from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo, seed_demo_accounts
 from tracker.results import views
 from tracker.web import auth, reads
 from tracker.web.entry import PAGE_ERRORS_VARIABLE
 
 
 @pytest.fixture
-def demo_db(use_sqlite_database):
-    clear_caches()
-    engine = database.open_database(use_sqlite_database)
-    with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
-        seed_demo_accounts(session)
-    engine.dispose()
+def demo_db(use_sqlite_database, demo_app_database):
     return use_sqlite_database
 
 

@@ -24,10 +24,9 @@ from pathlib import Path
 import pytest
 
 from tests.factories import add_activity
+from tests.templates import DatabaseTemplates
 from tracker.config import PROJECT_ROOT
 from tracker.db import database
-from tracker.db.reference_data import load_reference_data
-from tracker.demo.seed import seed_demo
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -72,13 +71,12 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> N
 
 
 @contextlib.contextmanager
-def demo_app(folder: Path, log_name: str) -> Iterator[dict[str, object]]:
+def demo_app(folder: Path, log_name: str, templates: DatabaseTemplates) -> Iterator[dict[str, object]]:
     """The demo database plus one activity with a script in its title, served by streamlit."""
     url = f"sqlite:///{folder / 'tracker.db'}"
+    templates.copy("demo", url)
     engine = database.open_database(url)
     with database.session_factory(engine).begin() as session:
-        load_reference_data(session)
-        seed_demo(session)
         script_id = add_activity(session, title=SCRIPT_TITLE, confidentiality="internal").id
     engine.dispose()
     env = {**os.environ, "DATABASE_URL": url, "TRACKER_SECRET_KEY": "browser-tests"}
@@ -88,19 +86,21 @@ def demo_app(folder: Path, log_name: str) -> Iterator[dict[str, object]]:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def app(tmp_path_factory, database_templates):
     """The worker's shared app, for tests that only read (or whose writes no other test sees)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    with demo_app(tmp_path_factory.mktemp("browser"), f"streamlit-server-{worker}.log") as served:
+    folder = tmp_path_factory.mktemp("browser")
+    with demo_app(folder, f"streamlit-server-{worker}.log", database_templates) as served:
         yield served
 
 
 @pytest.fixture
-def own_app(tmp_path, request):
+def own_app(tmp_path, request, database_templates):
     """A fresh demo database and server for one test that changes data other tests read
     (a funder's grants, an import's counts): it starts clean on its rerun too."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    with demo_app(tmp_path, f"streamlit-server-{worker}-{request.node.name[:60]}.log") as served:
+    log_name = f"streamlit-server-{worker}-{request.node.name[:60]}.log"
+    with demo_app(tmp_path, log_name, database_templates) as served:
         yield served
 
 
