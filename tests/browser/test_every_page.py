@@ -4,8 +4,8 @@ One browser context per role and language: log in once, open each page of the ro
 by its address once, and check it at desktop width, then again after resizing to a phone (no
 reload): axe-core finds no serious or critical WCAG 2.0/2.1 A/AA violation (nor a heading-order
 one), the page does not scroll sideways, no metric or button has clipped text, and a French page
-shows no English vocabulary word or stored code. French pages are saved at 390 px as
-test-artifacts/every-page-<role>-<path>.png. See docs/accessibility.md.
+shows no English vocabulary word or stored code. Every page is saved at 390 px as
+test-artifacts/every-page-<language>-<role>-<path>.png. See docs/accessibility.md.
 """
 
 from __future__ import annotations
@@ -132,8 +132,8 @@ def test_every_page_at_both_widths(browser, served, role):
                     key = (rule.url_path, check)
                     found[key] = f"{found[key]} | " if key in found else ""
                     found[key] += f"{viewport['width']} px: {what}"
-            if french:
-                _whole_page_shot(page, ARTIFACTS / f"every-page-{role}-{rule.url_path}.png")
+            # What a person sees at 390 px, in each language (test_phone.py walks no page twice).
+            _whole_page_shot(page, ARTIFACTS / f"every-page-{language}-{role}-{rule.url_path}.png")
     finally:
         context.close()
     new = {key: what for key, what in found.items() if key not in KNOWN_FAILURES}
