@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.i18n import _, column_labels, ngettext
+from tracker.i18n import _, ngettext
 from tracker.results.activity_log import log_list_html
 from tracker.web import auth, reads, render, sidebar
 
@@ -29,11 +29,9 @@ st.caption(
 st.caption(_("Tap an activity to see its details."))
 st.html(log_list_html(page.rows))
 with st.expander(_("This page as a table (every column)")):
-    st.dataframe(
+    render.data_table(
         page.rows,
-        hide_index=True,
-        column_config={
-            **column_labels(page.rows.columns),
+        {
             "id": None,
             "effort_days": st.column_config.NumberColumn(_("Staff-days"), format="%.1f"),
             "cost_usd": st.column_config.NumberColumn(_("Cost (US$)"), format="%.0f"),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker.i18n import N_, _, column_labels, ngettext
+from tracker.i18n import N_, _, ngettext
 from tracker.records import audit
 from tracker.web import auth, db, render
 
@@ -61,4 +61,4 @@ rows = rows.assign(
     action=[shown(ACTION_LABELS, a) for a in rows["action"]],
     entity=[shown(ENTITY_LABELS, e) for e in rows["entity"]],
 )
-st.dataframe(rows, hide_index=True, column_config=column_labels(rows.columns))
+render.data_table(rows)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.errors import VersionConflict
-from tracker.i18n import _, column_labels
+from tracker.i18n import _
 from tracker.records import activity_fields, entry
 from tracker.records.activities import delete_activity, restore_activity, update_activity
 from tracker.text.plain_text import markdown_literal
@@ -96,8 +96,8 @@ if not current.deleted:
     )
 
 with st.expander(_("History"), expanded=False):
-    st.dataframe(db.read(entry.history, current.id), hide_index=True)
+    render.data_table(db.read(entry.history, current.id))
 
 with st.expander(_("Deleted activities")):
     deleted = db.read(entry.deleted_activities)
-    st.dataframe(deleted, hide_index=True, column_config=column_labels(deleted.columns))
+    render.data_table(deleted)

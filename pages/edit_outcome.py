@@ -4,7 +4,7 @@ read its history. Every write goes through ``tracker.records.outcomes``."""
 import streamlit as st
 
 from tracker.errors import VersionConflict
-from tracker.i18n import _, column_labels
+from tracker.i18n import _
 from tracker.records.outcomes import delete_outcome, restore_outcome, update_outcome
 from tracker.results import outcome_records
 from tracker.text import formatting
@@ -116,9 +116,7 @@ contributions = outcome_records.contributions_table(current.contributions)
 if contributions.empty:
     st.caption(_("No contributing activity is linked."))
 else:
-    st.dataframe(
-        contributions, hide_index=True, column_config={**column_labels(contributions.columns), "id": None}
-    )
+    render.data_table(contributions, {"id": None})
 
 with st.expander(_("History"), expanded=False):
-    st.dataframe(db.read(outcome_records.outcome_history, role, current.id), hide_index=True)
+    render.data_table(db.read(outcome_records.outcome_history, role, current.id))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker import vocabulary
-from tracker.i18n import _, column_labels, ngettext
+from tracker.i18n import _, ngettext
 from tracker.text.plain_text import markdown_literal
 from tracker.web import auth, reads, render, sidebar
 
@@ -37,11 +37,9 @@ if view.calendar is not None:
                 "recorded at each event."
             )
         )
-        st.dataframe(
+        render.data_table(
             view.calendar,
-            hide_index=True,
-            column_config={
-                **column_labels(view.calendar.columns),
+            {
                 "source": st.column_config.TextColumn(_("Source")),
                 "verified": st.column_config.CheckboxColumn(_("Verified")),
             },

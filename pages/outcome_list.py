@@ -5,13 +5,13 @@ filtered ones. ``?activity=ID`` pre-links a contributing activity."""
 import streamlit as st
 
 from tracker.access.permissions import PAGE_RULES
-from tracker.i18n import _, column_labels, ngettext
+from tracker.i18n import _, ngettext
 from tracker.io.outcome_exports import audited_outcome_export
 from tracker.records import outcomes
 from tracker.results.outcome_records import outcome_form_options
 from tracker.results.outcome_search import OutcomeFilters
 from tracker.text import formatting
-from tracker.web import auth, db, reads
+from tracker.web import auth, db, reads, render
 from tracker.web.outcome_filters import outcome_filters
 from tracker.web.outcome_form import outcome_form, to_input
 
@@ -51,11 +51,9 @@ st.caption(
 )
 edit_path = PAGE_RULES["edit_outcome"].url_path
 table.insert(1, "edit", [f"{edit_path}?id={pk}" for pk in table["id"]])
-st.dataframe(
+render.data_table(
     table,
-    hide_index=True,
-    column_config={
-        **column_labels(table.columns),
+    {
         "id": None,
         "edit": st.column_config.LinkColumn(_("Edit"), display_text=_("Edit")),
     },

@@ -7,12 +7,12 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from tracker.access.permissions import ADMIN
-from tracker.i18n import _, column_labels, ngettext
+from tracker.i18n import _, ngettext
 from tracker.records import grants, reference_lists
 from tracker.text.periods import parse_partial_date
 from tracker.text.plain_text import markdown_literal
 from tracker.vocabulary import FORUM_CATEGORIES, labeller
-from tracker.web import auth, db, reads
+from tracker.web import auth, db, reads, render
 
 SOURCE_LABEL = _("Source (a link to where the date comes from)")
 
@@ -62,7 +62,7 @@ forums_tab, events_tab, themes_tab, organisations_tab, grants_tab = st.tabs(
 )
 
 with forums_tab:
-    st.dataframe(tables["forums"], hide_index=True, column_config=column_labels(tables["forums"].columns))
+    render.data_table(tables["forums"])
     with st.form("lists_add_forum", clear_on_submit=True):
         cols = st.columns(3)
         name = cols[0].text_input(_("New forum"), key="lists_forum_name")
@@ -86,11 +86,9 @@ with forums_tab:
     merge_form("forums", list(tables["forums"].forum), reference_lists.merge_forums, _("forum"))
 
 with events_tab:
-    st.dataframe(
+    render.data_table(
         tables["events"],
-        hide_index=True,
-        column_config={
-            **column_labels(tables["events"].columns),
+        {
             "source": st.column_config.LinkColumn(_("Source")),
             "verified": st.column_config.CheckboxColumn(_("Verified")),
         },
@@ -191,7 +189,7 @@ with events_tab:
                     saved(_("Event marked verified."))
 
 with themes_tab:
-    st.dataframe(tables["themes"], hide_index=True, column_config=column_labels(tables["themes"].columns))
+    render.data_table(tables["themes"])
     with st.form("lists_add_theme", clear_on_submit=True):
         name = st.text_input(_("New theme"), key="lists_theme_name")
         description = st.text_input(_("Description"), key="lists_theme_description")
@@ -202,9 +200,7 @@ with themes_tab:
     merge_form("themes", list(tables["themes"].theme), reference_lists.merge_themes, _("theme"))
 
 with organisations_tab:
-    st.dataframe(
-        tables["organisations"], hide_index=True, column_config=column_labels(tables["organisations"].columns)
-    )
+    render.data_table(tables["organisations"])
     with st.form("lists_add_organisation", clear_on_submit=True):
         left, right = st.columns(2)
         name = left.text_input(_("New organisation"), key="lists_org_name")
@@ -222,7 +218,7 @@ with organisations_tab:
 
 with grants_tab:
     grant_table = reads.grant_list()
-    st.dataframe(grant_table, hide_index=True, column_config=column_labels(grant_table.columns))
+    render.data_table(grant_table)
     st.caption(
         _(
             "Add a grant, or change one by giving its grant id again. Tag activities with grants "

@@ -9,7 +9,7 @@ from tracker.i18n import _, ngettext
 from tracker.records import activity_fields, submissions
 from tracker.results import submission_options
 from tracker.text.plain_text import markdown_literal
-from tracker.web import activity_form, auth, db
+from tracker.web import activity_form, auth, db, render
 
 auth.require("review_submissions")
 reviewer = auth.current_account()
@@ -45,10 +45,9 @@ table = pd.DataFrame(rows)
 st.caption(
     ngettext("{n} submission, oldest first.", "{n} submissions, oldest first.", len(rows)).format(n=len(rows))
 )
-st.dataframe(
+render.data_table(
     table.assign(status=[_(submissions.STATUS_LABELS[s]) for s in table.status]),
-    hide_index=True,
-    column_config={
+    {
         "id": _("Id"),
         "status": _("Status"),
         "organisation": _("Organisation"),

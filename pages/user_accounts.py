@@ -4,10 +4,10 @@ import streamlit as st
 
 from tracker.access import accounts
 from tracker.access.permissions import ROLES
-from tracker.i18n import _, column_labels
+from tracker.i18n import _
 from tracker.records import grants
 from tracker.vocabulary import labeller
-from tracker.web import auth, db, reads
+from tracker.web import auth, db, reads, render
 from tracker.web.tokens_panel import token_panel
 
 auth.require("user_accounts")
@@ -135,4 +135,4 @@ token_panel(admin, names)
 
 st.header(_("Accounts"))
 accounts_table = reads.account_table()
-st.dataframe(accounts_table, hide_index=True, column_config=column_labels(accounts_table.columns))
+render.data_table(accounts_table)

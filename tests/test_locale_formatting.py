@@ -17,6 +17,7 @@ The fixture, by hand:
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -219,6 +220,41 @@ def test_audit_log_in_french_shows_actions_and_record_types_as_words(fixture_app
     assert set(table.action) == {"création"} and set(table.entity) == {"activité", "compte"}
     assert at.caption[0].value == f"{len(table)} entrées{NBSP}; les plus récentes d’abord."
     assert at.selectbox(key="audit_entity").options == ["Tous", "activité", "compte", "connexion"]
+
+
+def test_tables_write_dates_as_the_page_writes_them():
+    """One date style per language: a table cell abbreviates the month of the prose date,
+    in the same order; numbers and text are left alone (render.readable_dates)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "day": [D(2015, 4, 15), None],
+            "moment": pd.to_datetime(["2026-01-02 10:05", None]),
+            "title": ["x", "y"],
+            "count": [1, 2],
+        }
+    )
+    with use_language("en"):
+        shown = render.readable_dates(frame)
+        assert list(shown.day) == ["Apr 15, 2015", ""]
+        assert list(shown.moment) == ["Jan 2, 2026 10:05", ""]
+        assert list(shown.title) == ["x", "y"] and list(shown["count"]) == [1, 2]
+        assert formatting.date(D(2015, 4, 15)) == "April 15, 2015"
+    with use_language("fr"):
+        shown = render.readable_dates(frame)
+        assert list(shown.day) == ["15 avr. 2015", ""]
+        assert formatting.date(D(2015, 4, 15)) == "15 avril 2015"
+        assert formatting.partial_date(D(2015, 4, 15), "day", short=True) == "15 avr. 2015"
+        assert formatting.partial_date(D(2015, 4, 1), "month", short=True) == "avril 2015"
+
+
+def test_the_activity_log_table_writes_its_dates_in_french(fixture_app, monkeypatch):
+    monkeypatch.setenv("TRACKER_LANG", "fr")
+    at = open_page("pages/activity_log.py", role="member")
+    dates = list(at.dataframe[0].value["date"])
+    assert dates and all(re.fullmatch(r"\d{1,2} \w+\.? 20\d\d", d) for d in dates), dates
+    assert "29 nov. 2026" in dates
 
 
 # ---- patterns parsed once per locale (issue 21.1) write what Babel's own calls write -----

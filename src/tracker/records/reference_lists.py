@@ -35,6 +35,7 @@ from tracker.records.activities import change_activities
 from tracker.records.outcomes import change_outcomes
 from tracker.records.targets import rename_theme_scope
 from tracker.records.validation import NAME_MAX, is_web_url, text_problem
+from tracker.text import formatting
 from tracker.text.countries import display_name, to_alpha2
 from tracker.text.periods import format_partial_date
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
@@ -340,8 +341,8 @@ def reference_tables(session: Session) -> dict[str, pd.DataFrame]:
                     event_id,
                     forum,
                     name,
-                    format_partial_date(start, precision),
-                    end.isoformat() if end else "",
+                    formatting.partial_date(start, precision, short=True),
+                    formatting.short_date(end),
                     place or "",
                     status,
                     verified,

@@ -43,10 +43,10 @@ from tracker.db.models import (
 from tracker.i18n import _
 from tracker.results.filters import IS_RESTRICTED, Filters, conditions, filtered
 from tracker.results.filters import live as filters_live
+from tracker.text import formatting
 from tracker.text.countries import display_name
 from tracker.text.periods import (
     Span,
-    format_partial_date,
     like_for_like,
     period_label,
     period_range,
@@ -487,8 +487,8 @@ def forum_calendar(session: Session, forum: str, filters: Filters, role: str | N
     rows = [
         {
             "event": name,
-            "date": format_partial_date(start, precision),
-            "end": end.isoformat() if end else "",
+            "date": formatting.partial_date(start, precision, short=True),
+            "end": formatting.short_date(end),
             "place": place or "",
             "verified": verified,
             "source": source or "",

@@ -106,10 +106,11 @@ def date_span(first: dt.date, last: dt.date, language: str | None = None) -> str
     return format_interval(first, last, "yMMMd", locale=locale(language))
 
 
-def partial_date(value: dt.date, precision: str, language: str | None = None) -> str:
-    """A date known to the day, the month or the year: ``1 mars 2026``, ``mars 2026``, ``2026``."""
+def partial_date(value: dt.date, precision: str, language: str | None = None, short: bool = False) -> str:
+    """A date known to the day, the month or the year: ``1 mars 2026``, ``mars 2026``, ``2026``
+    (``short``: a day as in a table, ``1 mars 2026`` / ``Mar 1, 2026``)."""
     if precision == "year":
         return str(value.year)
     if precision == "month":
         return format_skeleton("yMMMM", value, locale=locale(language))
-    return date(value, language)
+    return short_date(value, language) if short else date(value, language)

@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from tracker.db.models import utcnow
-from tracker.i18n import _, current_language
+from tracker.i18n import _, column_labels, current_language
 from tracker.io import cells, exports
 from tracker.publish import reports
 from tracker.records import audit
@@ -226,8 +226,43 @@ def format_share(value: float | None) -> str:
 
 
 def format_date(value: dt.date | None) -> str:
-    """A date written out: ``1 March 2026`` / ``1 mars 2026``."""
+    """A date written out: ``March 1, 2026`` / ``1 mars 2026``."""
     return formatting.date(value)
+
+
+def _cell_date(value: object) -> object:
+    if value is None or value is pd.NaT:
+        return ""
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return f"{formatting.short_date(value.date())} {value:%H:%M}"
+    if isinstance(value, dt.date):
+        return formatting.short_date(value)
+    return value
+
+
+def readable_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its dates written as the page writes them (``Apr 15, 2015`` / ``15 avr.
+    2015``; a moment with its time, ``Apr 15, 2015 14:05``) instead of the grid's ISO. Only
+    the cells change: a column of text or numbers is left as it is."""
+    dated = [
+        column
+        for column in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[column])
+        or (frame[column].dtype == object and any(isinstance(v, dt.date) for v in frame[column].head(20)))
+    ]
+    if not dated:
+        return frame
+    return frame.assign(**{str(c): frame[c].map(_cell_date) for c in dated})
+
+
+def data_table(frame: pd.DataFrame, column_config: Mapping[str, Any] | None = None) -> None:
+    """A table of records (``st.dataframe``, sortable): headers in the reader's language
+    (``i18n.column_labels``, then ``column_config``), no index, dates written the reader's way."""
+    st.dataframe(
+        readable_dates(frame),
+        hide_index=True,
+        column_config={**column_labels(frame.columns), **(column_config or {})},
+    )
 
 
 def date_input_format() -> str:
