@@ -5,6 +5,7 @@ a wheel built from the checkout, installed into a fresh virtual environment, run
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -19,23 +20,34 @@ from tracker.config import PROJECT_ROOT
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy of the checkout: an in-tree build writes build/ and *.egg-info there
+    # while the other test worker writes bytecode into the same tree (it failed once so).
+    source = tmp_path_factory.mktemp("source") / "checkout"
+    shutil.copytree(
+        PROJECT_ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "node_modules", "test-artifacts", "build", "data", "__pycache__", "*.egg-info"
+        ),
+    )
     # No build isolation: the dev extra provides setuptools, so no network is needed.
-    subprocess.run(
+    result = subprocess.run(
         [
             sys.executable,
             "-m",
             "pip",
             "wheel",
-            str(PROJECT_ROOT),
+            str(source),
             "--no-deps",
             "--no-build-isolation",
             "-q",
             "-w",
             str(out),
         ],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    assert result.returncode == 0, result.stderr
     [built] = out.glob("kp_campaign_tracker-*.whl")
     return built
 

@@ -35,7 +35,6 @@ from tracker.records.activities import change_activities
 from tracker.records.outcomes import change_outcomes
 from tracker.records.targets import rename_theme_scope
 from tracker.records.validation import NAME_MAX, is_web_url, text_problem
-from tracker.text import formatting
 from tracker.text.countries import display_name, to_alpha2
 from tracker.text.periods import format_partial_date
 from tracker.vocabulary import FORUM_CATEGORIES, match_case_insensitive
@@ -341,8 +340,9 @@ def reference_tables(session: Session) -> dict[str, pd.DataFrame]:
                     event_id,
                     forum,
                     name,
-                    formatting.partial_date(start, precision, short=True),
-                    formatting.short_date(end),
+                    # As the admin types them in the correction form below the table.
+                    format_partial_date(start, precision),
+                    end.isoformat() if end else "",
                     place or "",
                     status,
                     verified,
