@@ -8,9 +8,9 @@ from tracker.web import auth, reads, render, sidebar
 role = auth.require("overview_dashboard")
 st.title(_("Overview"))
 filters = sidebar.shared_filters(role)
-period, measure = sidebar.period_and_measure("overview")
+period = sidebar.period_control("overview")
 
-view = reads.overview(filters, period, measure, role)
+view = reads.overview(filters, period, None, role)
 if view.is_empty:
     render.empty_state()
     st.stop()
@@ -25,4 +25,14 @@ if view.latest_period and view.previous_period:
     )
 
 render.chart(view.share_figure, view.shares, "kp_share")
-render.chart(view.engagement_figure, view.engagement, "engagement_by_category")
+
+
+# The measure changes this chart only: a click on it reruns this fragment, not the page.
+@st.fragment
+def engagement() -> None:
+    measure = sidebar.measure_control("overview")
+    figure = reads.engagement_figure(view.engagement, measure, period)
+    render.chart(figure, view.engagement, "engagement_by_category")
+
+
+engagement()

@@ -88,10 +88,12 @@ def overview(
     session: Session,
     filters: Filters,
     period: str,
-    measure: str,
+    measure: str | None,
     role: str | None,
     today: dt.date | None = None,
 ) -> OverviewView:
+    """The Overview. ``measure`` None: no engagement chart (the page draws it in a fragment of
+    its own with ``charts.engagement_chart``, so a change of measure reruns that chart only)."""
     cube = analytics.activity_cube(session, filters, role)
     totals = analytics.totals_from(cube)
     engagement = analytics.engagement_from(cube, period)
@@ -119,7 +121,9 @@ def overview(
         share_figure=None
         if empty
         else charts.kp_share_chart(shares, period, share_targets(session, filters)),
-        engagement_figure=None if empty else charts.engagement_chart(engagement, measure, period),
+        engagement_figure=None
+        if empty or measure is None
+        else charts.engagement_chart(engagement, measure, period),
     )
 
 

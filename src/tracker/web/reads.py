@@ -6,15 +6,18 @@ Reads whose output differs by role take the role explicitly, as their services d
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from tracker.access import accounts
+from tracker.i18n import current_language
 from tracker.publish import reports
 from tracker.records import entry, grants
-from tracker.results import outcome_records, results_views, views, world_map
+from tracker.results import charts, outcome_records, results_views, views, world_map
 from tracker.results.home import home_summary as _home_summary
-from tracker.web.cache import cached
+from tracker.web.cache import READ_TTL_SECONDS, cached
 
 home_summary = cached(_home_summary)
 outcomes = cached(results_views.outcomes_view)  # (filters, role)
@@ -23,7 +26,7 @@ strategy_trends = cached(results_views.strategy_trends)  # ()
 staff_outcome_list = cached(outcome_records.staff_outcome_list)  # (role, OutcomeFilters)
 outcome_years = cached(outcome_records.outcome_years)  # ()
 filter_options = cached(views.filter_options)  # (role)
-overview = cached(views.overview)  # (filters, period, measure, role)
+overview = cached(views.overview)  # (filters, period, measure or None, role)
 forums = cached(views.forums)  # (filters, measure, forum, role)
 themes = cached(views.themes)  # (filters, period, measure, role)
 participation = cached(views.participation)  # (filters, measure, by, role)
@@ -37,6 +40,17 @@ activity_log = cached(views.activity_log)  # (filters, role, page)
 form_options = cached(entry.form_options)
 demo_accounts_exist = cached(accounts.has_demo_accounts)
 _accounts = cached(accounts.list_accounts)
+
+
+@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False, max_entries=64)
+def _engagement_figure(engagement: pd.DataFrame, measure: str, period: str, language: str) -> dict[str, Any]:
+    return charts.engagement_chart(engagement, measure, period).to_dict()
+
+
+def engagement_figure(engagement: pd.DataFrame, measure: str, period: str) -> dict[str, Any]:
+    """The stacked engagement chart of a view's ``engagement`` numbers, as the screen sends it
+    (keyed by the language too: its title and legend are translated)."""
+    return _engagement_figure(engagement, measure, period, current_language())
 
 
 def account_list() -> pd.DataFrame:

@@ -157,13 +157,18 @@ def log_search_form(filters: Filters, role: str | None) -> Filters:
     )
 
 
-def period_and_measure(prefix: str) -> tuple[str, str]:
-    left, right = st.columns(2)
-    period = left.segmented_control(
+def period_control(prefix: str, container: Container = st) -> str:
+    """Year, quarter or month: the periods every view over time offers."""
+    period = container.segmented_control(
         _("Period"),
         PERIODS,
         default="year",
         format_func=lambda p: _(p).capitalize(),
         key=f"{prefix}_period",
     )
-    return period or "year", measure_control(prefix, right)
+    return period or "year"
+
+
+def period_and_measure(prefix: str) -> tuple[str, str]:
+    left, right = st.columns(2)
+    return period_control(prefix, left), measure_control(prefix, right)
