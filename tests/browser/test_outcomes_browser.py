@@ -12,6 +12,7 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_browser import go, idle, log_in, shot
 from tracker.db import database
 from tracker.db.models import Activity
+from tracker.text import formatting
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,8 @@ def _public_activity(url: str) -> tuple[int, str, str]:
                 .order_by(Activity.activity_date.desc(), Activity.id)
             ).first()
             assert activity is not None
-            return activity.id, activity.activity_date.isoformat(), activity.title
+            # As the page labels it: the date in the reader's (English) table style.
+            return activity.id, formatting.short_date(activity.activity_date, "en"), activity.title
     finally:
         engine.dispose()
 

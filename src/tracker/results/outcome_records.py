@@ -24,6 +24,7 @@ from tracker.records.outcomes import Contribution
 from tracker.results import results_views
 from tracker.results.filters import live
 from tracker.results.outcome_search import OutcomeFilters, find_outcomes
+from tracker.text import formatting
 
 
 def _staff_only(role: str | None) -> None:
@@ -53,7 +54,7 @@ def outcome_form_options(session: Session, role: str | None) -> OutcomeFormOptio
     return OutcomeFormOptions(
         themes=list(session.scalars(select(Theme.name).order_by(Theme.name))),
         forums=list(session.scalars(select(Forum.name).order_by(Forum.name))),
-        activities={i: f"{d.isoformat()} · {t}" for i, d, t in rows},
+        activities={i: f"{formatting.short_date(d)} · {t}" for i, d, t in rows},
     )
 
 
@@ -107,7 +108,9 @@ def outcome_choices(session: Session, role: str | None) -> dict[int, str]:
     choices = {}
     for pk, key, day, statement, deleted_at in rows:
         text = statement if len(statement) <= 80 else statement[:79] + "…"
-        choices[pk] = f"{key} · {day.isoformat()} · {text}" + (f" {_('(deleted)')}" if deleted_at else "")
+        choices[pk] = f"{key} · {formatting.short_date(day)} · {text}" + (
+            f" {_('(deleted)')}" if deleted_at else ""
+        )
     return choices
 
 
@@ -156,7 +159,7 @@ def edit_form_options(session: Session, role: str | None, outcome_pk: int) -> Ou
     for activity in outcomes.get_outcome(session, outcome_pk).activities:
         if activity.deleted_at is not None:
             activities[activity.id] = (
-                f"{activity.activity_date.isoformat()} · {activity.title} {_('(deleted)')}"
+                f"{formatting.short_date(activity.activity_date)} · {activity.title} {_('(deleted)')}"
             )
     return replace(options, activities=activities)
 

@@ -160,7 +160,7 @@ def _contributions(outcome: Outcome, role: str | None) -> str:
         if link.confidentiality not in readable:
             restricted += 1
             continue
-        text = f"{link.date.isoformat()} {link.title}"
+        text = f"{formatting.short_date(link.date)} · {link.title}"
         parts.append(text + (" " + _("(deleted)") if link.deleted else ""))
     if restricted and role is not None and role != "funder":
         parts.append(f"{_(RESTRICTED_LABEL)}: {restricted}")
