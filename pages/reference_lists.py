@@ -24,7 +24,13 @@ if done:
 tables = db.read(reference_lists.reference_tables)
 
 
-def saved(message: str) -> None:
+def saved(message: str, form_keys: str | None = None) -> None:
+    """Say ``message`` on the next run, with the saved add form emptied (its widgets' keys
+    start with ``form_keys``). A refused form keeps what was typed: the add forms here do
+    not clear on submit."""
+    if form_keys:
+        for key in [k for k in st.session_state if str(k).startswith(form_keys)]:
+            del st.session_state[key]
     st.session_state["lists_done"] = message
     st.rerun()
 
@@ -63,7 +69,7 @@ forums_tab, events_tab, themes_tab, organisations_tab, grants_tab = st.tabs(
 
 with forums_tab:
     render.data_table(tables["forums"])
-    with st.form("lists_add_forum", clear_on_submit=True):
+    with st.form("lists_add_forum"):
         cols = st.columns(3)
         name = cols[0].text_input(_("New forum"), key="lists_forum_name")
         category = cols[1].selectbox(
@@ -82,7 +88,7 @@ with forums_tab:
         if st.form_submit_button(_("Add the forum")):
             ok, _forum = db.write(reference_lists.add_forum, name, category, parent)
             if ok:
-                saved(_("Forum added."))
+                saved(_("Forum added."), "lists_forum_")
     merge_form("forums", list(tables["forums"].forum), reference_lists.merge_forums, _("forum"))
 
 with events_tab:
@@ -93,7 +99,7 @@ with events_tab:
             "verified": st.column_config.CheckboxColumn(_("Verified")),
         },
     )
-    with st.form("lists_add_event", clear_on_submit=True):
+    with st.form("lists_add_event"):
         cols = st.columns(3)
         forum = cols[0].selectbox(
             _("Forum"),
@@ -123,7 +129,7 @@ with events_tab:
                 verified=verified,
             )
             if ok:
-                saved(_("Event added."))
+                saved(_("Event added."), "lists_event_")
     if role == ADMIN:
         st.markdown("**" + _("Correct an event, or mark it verified") + "**")
         events = tables["events"]
@@ -190,25 +196,25 @@ with events_tab:
 
 with themes_tab:
     render.data_table(tables["themes"])
-    with st.form("lists_add_theme", clear_on_submit=True):
+    with st.form("lists_add_theme"):
         name = st.text_input(_("New theme"), key="lists_theme_name")
         description = st.text_input(_("Description"), key="lists_theme_description")
         if st.form_submit_button(_("Add the theme")):
             ok, _theme = db.write(reference_lists.add_theme, name, description)
             if ok:
-                saved(_("Theme added."))
+                saved(_("Theme added."), "lists_theme_")
     merge_form("themes", list(tables["themes"].theme), reference_lists.merge_themes, _("theme"))
 
 with organisations_tab:
     render.data_table(tables["organisations"])
-    with st.form("lists_add_organisation", clear_on_submit=True):
+    with st.form("lists_add_organisation"):
         left, right = st.columns(2)
         name = left.text_input(_("New organisation"), key="lists_org_name")
         country = right.text_input(_("Country (ISO code or English name)"), key="lists_org_country")
         if st.form_submit_button(_("Add the organisation")):
             ok, _organisation = db.write(reference_lists.add_organisation, name, country or None)
             if ok:
-                saved(_("Organisation added."))
+                saved(_("Organisation added."), "lists_org_")
     merge_form(
         "organisations",
         list(tables["organisations"].organisation),
@@ -226,7 +232,7 @@ with grants_tab:
             "on the Users page."
         )
     )
-    with st.form("lists_add_grant", clear_on_submit=True):
+    with st.form("lists_add_grant"):
         cols = st.columns(3)
         grant_id = cols[0].text_input(_("Grant id"), key="lists_grant_id")
         funder = cols[1].text_input(_("Funder"), key="lists_grant_funder")
@@ -249,4 +255,4 @@ with grants_tab:
             }
             ok, _grant = db.write(grants.save_grant_values, values, auth.actor())
             if ok:
-                saved(_("Grant saved."))
+                saved(_("Grant saved."), "lists_grant_")

@@ -413,13 +413,16 @@ def test_staff_add_a_grant_on_the_reference_lists_page(grant_app):
     at.date_input(key="lists_grant_end").set_value(dt.date(2024, 1, 1))
     next(b for b in at.button if b.label == "Save the grant").click().run()
     assert any("start date" in e.value for e in at.error)  # end before start: one sentence
-    at.text_input(key="lists_grant_id").input("G-STAFF")
-    at.text_input(key="lists_grant_funder").input("Staff Fund")
-    at.text_input(key="lists_grant_title").input("A staff grant")
-    at.date_input(key="lists_grant_start").set_value(dt.date(2025, 1, 1))
+    # The refused form keeps what was typed: only the wrong day is changed.
+    assert at.text_input(key="lists_grant_id").value == "G-STAFF"
+    assert at.text_input(key="lists_grant_title").value == "A staff grant"
+    assert at.date_input(key="lists_grant_start").value == dt.date(2025, 1, 1)
     at.date_input(key="lists_grant_end").set_value(dt.date(2025, 12, 31))
     next(b for b in at.button if b.label == "Save the grant").click().run()
     assert not at.error and any("Grant saved" in s.value for s in at.success)
+    # Saved: the form is empty for the next grant.
+    assert at.text_input(key="lists_grant_id").value == ""
+    assert at.date_input(key="lists_grant_start").value is None
     engine = database.make_engine(grant_app)
     with database.session_factory(engine)() as session:
         saved = grants.get_grant(session, "G-STAFF")
