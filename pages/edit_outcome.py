@@ -116,7 +116,7 @@ contributions = outcome_records.contributions_table(current.contributions)
 if contributions.empty:
     st.caption(_("No contributing activity is linked."))
 else:
-    render.data_table(contributions, {"id": None})
+    render.data_table(contributions, {"id": None}, vocabulary={"confidentiality": "confidentiality"})
 
 with st.expander(_("History"), expanded=False):
     render.data_table(db.read(outcome_records.outcome_history, role, current.id))

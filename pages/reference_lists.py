@@ -68,7 +68,7 @@ forums_tab, events_tab, themes_tab, organisations_tab, grants_tab = st.tabs(
 )
 
 with forums_tab:
-    render.data_table(tables["forums"])
+    render.data_table(tables["forums"], vocabulary={"category": "forum_category"})
     with st.form("lists_add_forum"):
         cols = st.columns(3)
         name = cols[0].text_input(_("New forum"), key="lists_forum_name")
@@ -98,6 +98,7 @@ with events_tab:
             "source": st.column_config.LinkColumn(_("Source")),
             "verified": st.column_config.CheckboxColumn(_("Verified")),
         },
+        vocabulary={"status": "event_status"},
     )
     with st.form("lists_add_event"):
         cols = st.columns(3)

@@ -120,6 +120,8 @@ LABELS: dict[str, dict[str, str]] = {
         "approved": N_("Approved"),
         "rejected": N_("Rejected"),
     },
+    # A forum event's dates: announced by the body, or only expected (models.EVENT_STATUSES).
+    "event_status": {"confirmed": N_("confirmed"), "expected": N_("expected")},
 }
 KINDS: dict[str, tuple[str, ...]] = {
     "forum_category": FORUM_CATEGORIES,
@@ -132,6 +134,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "direction": TARGET_DIRECTIONS,
     "target_status": ("met", "not_met", "not_yet"),
     "submission_status": SUBMISSION_STATUSES,
+    "event_status": ("confirmed", "expected"),
 }
 
 

@@ -155,6 +155,7 @@ USER_TEXT_COLUMNS = (
     models.ForumEvent.name,
     models.ForumEvent.place,
     models.ForumEvent.note,
+    models.ForumEvent.source,  # a citation ("EU statement") or a link
     models.Theme.name,
     models.Theme.description,
     models.Organisation.name,

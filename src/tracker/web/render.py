@@ -26,6 +26,7 @@ from tracker.results import world_map
 from tracker.results.analytics import KpShare, Totals
 from tracker.results.filters import Filters
 from tracker.text import formatting
+from tracker.vocabulary import labeller
 from tracker.web import db
 
 # Where an element is written: ``st`` itself (the main area) or a column, container or placeholder.
@@ -255,11 +256,19 @@ def readable_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{str(c): frame[c].map(_cell_date) for c in dated})
 
 
-def data_table(frame: pd.DataFrame, column_config: Mapping[str, Any] | None = None) -> None:
+def data_table(
+    frame: pd.DataFrame,
+    column_config: Mapping[str, Any] | None = None,
+    vocabulary: Mapping[str, str] | None = None,
+) -> None:
     """A table of records (``st.dataframe``, sortable): headers in the reader's language
-    (``i18n.column_labels``, then ``column_config``), no index, dates written the reader's way."""
+    (``i18n.column_labels``, then ``column_config``), no index, dates written the reader's way,
+    and the stored codes of each ``vocabulary`` column (``{column: kind}``) by their labels."""
+    shown = frame.assign(
+        **{column: frame[column].map(labeller(kind)) for column, kind in (vocabulary or {}).items()}
+    )
     st.dataframe(
-        readable_dates(frame),
+        readable_dates(shown),
         hide_index=True,
         column_config={**column_labels(frame.columns), **(column_config or {})},
     )
