@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from tests.templates import DatabaseTemplates, recreate_postgres_database
 from tracker.access import accounts
 from tracker.db import database
-from tracker.db.reference_data import load_reference_data
 from tracker.web.entry import PAGE_ERRORS_VARIABLE
 
 
@@ -88,30 +87,31 @@ def database_templates(tmp_path_factory) -> DatabaseTemplates:
     return DatabaseTemplates(tmp_path_factory.mktemp("templates"))
 
 
-@pytest.fixture
-def engine(database_url, database_templates) -> Iterator[Engine]:
-    """The test's own database, migrated, with the reference data."""
-    database_templates.copy("migrated", database_url)
-    engine = database.open_database(database_url)
+def copied(templates: DatabaseTemplates, kind: str, url: str) -> Iterator[Engine]:
+    """The database at ``url`` made a copy of template ``kind``, opened for one test."""
+    templates.copy(kind, url)
+    engine = database.open_database(url)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
+def engine(database_url, database_templates) -> Iterator[Engine]:
+    """The test's own database, migrated, with the reference data."""
+    yield from copied(database_templates, "migrated", database_url)
+
+
+@pytest.fixture
 def session(engine) -> Iterator[Session]:
+    """A session on the test's own database (the template holds the reference data)."""
     with database.session_factory(engine)() as session:
-        load_reference_data(session)
-        session.commit()
         yield session
 
 
 @pytest.fixture
 def demo_engine(database_url, database_templates) -> Iterator[Engine]:
     """The test's own database holding the demo data (``tracker seed-demo``) and accounts."""
-    database_templates.copy("demo", database_url)
-    engine = database.open_database(database_url)
-    yield engine
-    engine.dispose()
+    yield from copied(database_templates, "demo", database_url)
 
 
 @pytest.fixture
