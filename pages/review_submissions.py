@@ -59,6 +59,7 @@ render.data_table(
         "title": _("Title"),
         "confidentiality": _("Confidentiality"),
     },
+    vocabulary={"confidentiality": "confidentiality"},
 )
 
 waiting_ids = [r["id"] for r in rows if r["status"] == "submitted"]

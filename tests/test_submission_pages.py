@@ -5,9 +5,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.apptest import open_page, open_page_file
+from tracker import vocabulary
 from tracker.access import accounts
 from tracker.db import database
 from tracker.db.models import Activity, Submission, User
+from tracker.i18n import use_language
 from tracker.records import submissions
 
 
@@ -49,7 +51,7 @@ def test_review_opens_for_reviewers_with_an_empty_queue(db, role):
     assert any("nothing waits" in i.value for i in at.info)
 
 
-def test_the_whole_round_on_the_pages(db):
+def test_the_whole_round_on_the_pages(db, monkeypatch):
     at = open_page("pages/report_activity.py", role="member")
     assert at.title[0].value == "Report an activity"
     assert at.multiselect(key="report_0_0_organisations").value == ["ZELA"]
@@ -68,6 +70,12 @@ def test_the_whole_round_on_the_pages(db):
 
     review = open_page("pages/review_submissions.py", role="staff")
     assert list(review.dataframe[0].value.id) == [sent.id]
+    with use_language("fr"):  # the stored code, shown by its label (render.data_table vocabulary=)
+        label = vocabulary.label("confidentiality", sent.fields["confidentiality"])
+    monkeypatch.setenv("TRACKER_LANG", "fr")
+    french = open_page("pages/review_submissions.py", role="staff")
+    assert list(french.dataframe[0].value.confidentiality) == [label]
+    monkeypatch.delenv("TRACKER_LANG")
     review.text_area(key=f"review_comment_{sent.id}").input("Give the date of the side event.")
     review.button(key=f"FormSubmitter:review_return_{sent.id}-Return with this comment").click().run()
     assert not review.exception
